@@ -1,0 +1,3 @@
+import Workbook
+import LuaBridge
+import ClientBase

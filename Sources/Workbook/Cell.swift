@@ -1,0 +1,64 @@
+/// One spreadsheet cell as the person saw it in their spreadsheet program.
+///
+/// Numbers keep the literal the file stored, so an integer such as a phone number that Excel
+/// wrote as `3.80501234567E11` can be rebuilt digit for digit instead of through a `Double`.
+public enum Cell: Sendable, Hashable {
+    case empty
+    case text(String)
+    case number(NumberCell)
+    case bool(Bool)
+    /// An error value as Excel writes it: `#N/A`, `#DIV/0!`, …
+    case error(String)
+    case date(CellDate)
+}
+
+/// A numeric cell: the literal from the file plus the number format that decides how it shows.
+public struct NumberCell: Sendable, Hashable {
+    /// The number exactly as stored (`"42"`, `"3.80501234567E11"`, `"-12.5"`).
+    public var literal: String
+    /// The cell's number format code (`"General"`, `"0.00"`, `"@"`), when the file gives one.
+    public var formatCode: String?
+
+    public init(literal: String, formatCode: String? = nil) {
+        self.literal = literal
+        self.formatCode = formatCode
+    }
+}
+
+/// A date, date-time or time decided by the cell's number format and the workbook's date system.
+public struct CellDate: Sendable, Hashable {
+    public var year: Int, month: Int, day: Int
+    public var hour: Int, minute: Int, second: Int
+    /// Which parts the format shows: a pure time has no date part, a pure date no time part.
+    public var hasDate: Bool, hasTime: Bool
+
+    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
+                hasDate: Bool = true, hasTime: Bool = false) {
+        self.year = year; self.month = month; self.day = day
+        self.hour = hour; self.minute = minute; self.second = second
+        self.hasDate = hasDate; self.hasTime = hasTime
+    }
+}
+
+/// One row of a sheet or CSV file.
+public struct Row: Sendable, Hashable {
+    /// The row number a person sees (1-based; the header is usually row 1).
+    public var number: Int
+    /// Cells from column A on; trailing empty cells may be absent.
+    public var cells: [Cell]
+
+    public init(number: Int, cells: [Cell]) {
+        self.number = number
+        self.cells = cells
+    }
+}
+
+/// A forward-only stream of rows: what every reader (XLSX sheet, CSV) hands to the importer.
+///
+/// Readers hold only the current chunk of the file, so memory does not grow with the row count.
+public protocol RowReader: AnyObject {
+    /// The sheet name (the file name without extension for CSV).
+    var sheetName: String { get }
+    /// The next non-empty row, or `nil` at the end.
+    func nextRow() throws -> Row?
+}
