@@ -1,1 +1,153 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An owning handle on one SQLite database file. Only `ClientBase` talks SQL.
+final class SQLiteConnection {
+    private var handle: OpaquePointer?
+    let path: String
+    private var statementCache: [String: SQLiteStatement] = [:]
+
+    /// Opens (creating with mode 0600 when missing: a client base is personal data).
+    init(path: String, busyTimeoutMilliseconds: Int32) throws {
+        self.path = path
+        if path != ":memory:" && access(path, F_OK) != 0 {
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+            if fd < 0 && errno != EEXIST {
+                throw StoreError(.cannotOpen, "cannot create the client base \(path): \(String(cString: strerror(errno)))")
+            }
+            if fd >= 0 { close(fd) }
+        }
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        guard rc == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            handle = nil
+            throw StoreError(.cannotOpen, "cannot open the client base \(path): \(message)")
+        }
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
+            sqlite3_free(errorMessage)
+            throw error(rc, message)
+        }
+    }
+
+    /// A prepared statement, reused across calls with the same SQL text.
+    func statement(_ sql: String) throws -> SQLiteStatement {
+        if let cached = statementCache[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else { throw error(rc, "\(lastErrorMessage) in: \(sql)") }
+        let statement = SQLiteStatement(raw, connection: self)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func error(_ code: Int32, _ message: String) -> StoreError {
+        let primary = code & 0xff
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            return StoreError(.busy, "the client base \(path) is busy: another import or export holds it; try again when it has finished")
+        }
+        if primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB {
+            return StoreError(.corrupt, "\(path) is not a readable client base (\(message))")
+        }
+        if primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM {
+            return StoreError(.cannotOpen, "cannot write the client base \(path): \(message)")
+        }
+        return StoreError(.sqlite, "\(message) (SQLite error \(code))")
+    }
+}
+
+/// A prepared statement owned by its connection's cache.
+final class SQLiteStatement {
+    private let raw: OpaquePointer
+    private unowned let connection: SQLiteConnection
+
+    fileprivate init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+        self.raw = raw
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(raw) }
+
+    fileprivate func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    /// Binds values to `?1`, `?2`, … in order.
+    @discardableResult
+    func bind(_ values: SQLValue...) -> SQLiteStatement { bind(values) }
+
+    @discardableResult
+    func bind(_ values: [SQLValue]) -> SQLiteStatement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: sqlite3_bind_null(raw, index)
+            case .integer(let v): sqlite3_bind_int64(raw, index, v)
+            case .text(let v): sqlite3_bind_text(raw, index, v, -1, csqlite_transient())
+            }
+        }
+        return self
+    }
+
+    /// Steps once; `true` when a row is available.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(raw)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw connection.error(rc, connection.lastErrorMessage)
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws {
+        while try step() {}
+    }
+
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(raw, column) else { return "" }
+        return String(cString: bytes)
+    }
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+}
+
+/// A value bound into SQL. Money is bound as integer minor units, never as a float.
+enum SQLValue {
+    case null
+    case integer(Int64)
+    case text(String)
+
+    static func optional(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
+    static func optional(_ integer: Int64?) -> SQLValue { integer.map(SQLValue.integer) ?? .null }
+    static func flag(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+}

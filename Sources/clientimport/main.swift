@@ -1,1 +1,21 @@
-print("clientimport")
+import ArgumentParser
+
+/// `clientimport`: import, export and manage a repair shop's client base the way RemOnline's
+/// client import does, with rules written in Lua.
+struct ClientImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clientimport",
+        abstract: "Import, export and clean up a repair shop's client base (RemOnline's client template).",
+        discussion: """
+            Exit codes: 0 done; 1 the file was rejected for errors in its data (nothing changed) or the base refused \
+            the change; 64 wrong usage; 65 the input is not a readable workbook/CSV; 74 the base cannot be read or \
+            written; 75 the base is busy (another import holds it); 78 a rule set or plugin is invalid.
+            """,
+        subcommands: [
+            TemplateCommand.self, ImportCommand.self, ExportCommand.self, ClientsCommand.self,
+            SettingsCommand.self, RolesCommand.self, EmployeesCommand.self, HistoryCommand.self, UndoCommand.self,
+            RulesCommand.self, InspectCommand.self,
+        ])
+}
+
+ClientImport.main()

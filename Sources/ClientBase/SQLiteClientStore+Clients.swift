@@ -1,0 +1,205 @@
+import Foundation
+
+extension SQLiteClientStore {
+    private static let clientColumns = """
+        c.id, c.name, c.last_name, c.email, c.address, c.juridical, c.supplier, c.conflicted, c.notes,
+        COALESCE(ms.name, ''), c.discount_card, c.discount_goods, c.discount_services, c.discount_materials,
+        COALESCE(ps.name, ''), COALESCE(po.name, ''),
+        (SELECT COALESCE(SUM(amount), 0) FROM balance_ledger WHERE client_id = c.id)
+        FROM clients c
+        LEFT JOIN marketing_sources ms ON ms.id = c.marketing_source_id
+        LEFT JOIN price_types ps ON ps.id = c.price_type_sales_id
+        LEFT JOIN price_types po ON po.id = c.price_type_orders_id
+        """
+
+    /// The client with this ID, or `nil` when there is none (or it was removed by an undo).
+    public func client(id: Int64) throws -> Client? {
+        let statement = try connection.statement(
+            "SELECT \(Self.clientColumns) WHERE c.id = ?1 AND c.deleted_batch IS NULL").bind(.integer(id))
+        guard try statement.step() else { return nil }
+        var client = decodeClient(statement)
+        try loadDetails(into: &client)
+        return client
+    }
+
+    /// How many clients the base holds.
+    public func clientCount() throws -> Int {
+        let statement = try connection.statement("SELECT COUNT(*) FROM clients WHERE deleted_batch IS NULL")
+        _ = try statement.step()
+        return Int(statement.int(0))
+    }
+
+    /// Calls `body` with every client in ID order, one at a time (memory stays flat).
+    public func forEachClient(_ body: (Client) throws -> Void) throws {
+        // A separate statement from `client(id:)`'s, so `body` may look clients up meanwhile.
+        let statement = try connection.statement(
+            "SELECT \(Self.clientColumns) WHERE c.deleted_batch IS NULL ORDER BY c.id /* all */")
+        while try statement.step() {
+            var client = decodeClient(statement)
+            try loadDetails(into: &client)
+            try body(client)
+        }
+    }
+
+    private func decodeClient(_ s: SQLiteStatement) -> Client {
+        var client = Client(id: s.int(0), name: s.text(1))
+        client.lastName = s.text(2)
+        client.email = s.text(3)
+        client.address = s.text(4)
+        client.juridical = s.int(5) != 0
+        client.supplier = s.int(6) != 0
+        client.conflicted = s.int(7) != 0
+        client.notes = s.text(8)
+        client.marketingSource = s.text(9)
+        client.discountCard = s.text(10)
+        client.discountGoods = s.optionalInt(11).map(ExactDecimal.init(tenThousandths:))
+        client.discountServices = s.optionalInt(12).map(ExactDecimal.init(tenThousandths:))
+        client.discountMaterials = s.optionalInt(13).map(ExactDecimal.init(tenThousandths:))
+        client.priceTypeSales = s.text(14)
+        client.priceTypeOrders = s.text(15)
+        client.balance = ExactDecimal(tenThousandths: s.int(16))
+        return client
+    }
+
+    private func loadDetails(into client: inout Client) throws {
+        let phones = try connection.statement(
+            "SELECT number FROM client_phones WHERE client_id = ?1 ORDER BY position").bind(.integer(client.id))
+        while try phones.step() { client.phones.append(phones.text(0)) }
+        let values = try connection.statement("""
+            SELECT f.name, v.value FROM client_custom_values v JOIN custom_fields f ON f.id = v.field_id
+            WHERE v.client_id = ?1
+            """).bind(.integer(client.id))
+        while try values.step() { client.customFields[values.text(0)] = values.text(1) }
+    }
+
+    /// IDs of clients that have this phone number (digits as stored).
+    public func clientIDs(withPhone phone: String) throws -> [Int64] {
+        try ids("""
+            SELECT DISTINCT p.client_id FROM client_phones p JOIN clients c ON c.id = p.client_id
+            WHERE p.number = ?1 AND c.deleted_batch IS NULL ORDER BY p.client_id
+            """, phone)
+    }
+
+    /// IDs of clients that have this email address (compared without case).
+    public func clientIDs(withEmail email: String) throws -> [Int64] {
+        try ids("""
+            SELECT id FROM clients WHERE email = ?1 COLLATE NOCASE AND email <> '' AND deleted_batch IS NULL ORDER BY id
+            """, email)
+    }
+
+    private func ids(_ sql: String, _ key: String) throws -> [Int64] {
+        let statement = try connection.statement(sql).bind(.text(key))
+        var result: [Int64] = []
+        while try statement.step() { result.append(statement.int(0)) }
+        return result
+    }
+
+    /// The ledger of one client, oldest first.
+    public func balanceHistory(clientID: Int64) throws -> [BalanceCorrection] {
+        let statement = try connection.statement("""
+            SELECT l.amount, l.comment, l.batch_id, e.name, l.at FROM balance_ledger l
+            LEFT JOIN employees e ON e.id = l.employee_id WHERE l.client_id = ?1 ORDER BY l.id
+            """).bind(.integer(clientID))
+        var result: [BalanceCorrection] = []
+        while try statement.step() {
+            result.append(BalanceCorrection(amount: ExactDecimal(tenThousandths: statement.int(0)),
+                                            comment: statement.text(1), batch: statement.optionalInt(2),
+                                            employee: statement.optionalText(3), at: statement.text(4)))
+        }
+        return result
+    }
+
+    // MARK: Writing (call inside `transaction`)
+
+    /// Creates a client with a new ID (or with `client.id` when it is positive and free) and
+    /// returns the ID. The balance is not written here: use `appendBalanceCorrection`.
+    public func insertClient(_ client: Client, batch: Int64, sourceRow: Int?) throws -> Int64 {
+        let references = try referenceIDs(of: client)
+        try connection.statement("""
+            INSERT INTO clients(id, name, last_name, email, address, juridical, supplier, conflicted, notes,
+                marketing_source_id, discount_card, discount_goods, discount_services, discount_materials,
+                price_type_sales_id, price_type_orders_id, created_batch)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            """).bind(fieldValues(of: client, id: client.id > 0 ? .integer(client.id) : .null, references: references)
+                      + [.integer(batch)]).run()
+        let id = connection.lastInsertRowID
+        try writeDetails(of: client, id: id, replacing: false)
+        try connection.statement("INSERT INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'created', ?3)")
+            .bind(.integer(batch), .integer(id), .optional(sourceRow.map(Int64.init))).run()
+        return id
+    }
+
+    /// Overwrites a client's fields (not its balance) and records the previous state for undo.
+    public func updateClient(_ client: Client, previous: Client, batch: Int64, sourceRow: Int?) throws {
+        let references = try referenceIDs(of: client)
+        try connection.statement("""
+            UPDATE clients SET name = ?2, last_name = ?3, email = ?4, address = ?5, juridical = ?6, supplier = ?7,
+                conflicted = ?8, notes = ?9, marketing_source_id = ?10, discount_card = ?11, discount_goods = ?12,
+                discount_services = ?13, discount_materials = ?14, price_type_sales_id = ?15, price_type_orders_id = ?16
+            WHERE id = ?1
+            """).bind(fieldValues(of: client, id: .integer(client.id), references: references)).run()
+        try writeDetails(of: client, id: client.id, replacing: true)
+        try recordChange(batch: batch, clientID: client.id, kind: "updated", sourceRow: sourceRow, before: previous)
+    }
+
+    /// Appends one entry to a client's balance ledger.
+    public func appendBalanceCorrection(clientID: Int64, amount: ExactDecimal, comment: String,
+                                        batch: Int64, employeeID: Int64?, sourceRow: Int?) throws {
+        try connection.statement("""
+            INSERT INTO balance_ledger(client_id, amount, comment, batch_id, employee_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """).bind(.integer(clientID), .integer(amount.tenThousandths), .text(comment), .integer(batch),
+                      .optional(employeeID), .text(Self.now())).run()
+        // A client whose only change is its balance still belongs to the batch, for undo's checks.
+        try connection.statement("""
+            INSERT OR IGNORE INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'balance', ?3)
+            """).bind(.integer(batch), .integer(clientID), .optional(sourceRow.map(Int64.init))).run()
+    }
+
+    func recordChange(batch: Int64, clientID: Int64, kind: String, sourceRow: Int?, before: Client?) throws {
+        let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try connection.statement("""
+            INSERT INTO batch_changes(batch_id, client_id, kind, source_row, before_json) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT(batch_id, client_id) DO UPDATE SET kind = excluded.kind, before_json = excluded.before_json
+            """).bind(.integer(batch), .integer(clientID), .text(kind), .optional(sourceRow.map(Int64.init)), .optional(json)).run()
+    }
+
+    private struct ReferenceIDs { var marketingSource, priceSales, priceOrders: Int64? }
+
+    private func referenceIDs(of client: Client) throws -> ReferenceIDs {
+        ReferenceIDs(
+            marketingSource: try lookup("marketing_sources", client.marketingSource, what: "marketing source"),
+            priceSales: try lookup("price_types", client.priceTypeSales, what: "price type"),
+            priceOrders: try lookup("price_types", client.priceTypeOrders, what: "price type"))
+    }
+
+    private func lookup(_ table: String, _ name: String, what: String) throws -> Int64? {
+        guard !name.isEmpty else { return nil }
+        let statement = try connection.statement("SELECT id FROM \(table) WHERE name = ?1").bind(.text(name))
+        guard try statement.step() else { throw StoreError(.notFound, "there is no \(what) \"\(name)\"") }
+        return statement.int(0)
+    }
+
+    private func fieldValues(of c: Client, id: SQLValue, references r: ReferenceIDs) -> [SQLValue] {
+        [id, .text(c.name), .text(c.lastName), .text(c.email), .text(c.address), .flag(c.juridical), .flag(c.supplier),
+         .flag(c.conflicted), .text(c.notes), .optional(r.marketingSource), .text(c.discountCard),
+         .optional(c.discountGoods?.tenThousandths), .optional(c.discountServices?.tenThousandths),
+         .optional(c.discountMaterials?.tenThousandths), .optional(r.priceSales), .optional(r.priceOrders)]
+    }
+
+    private func writeDetails(of client: Client, id: Int64, replacing: Bool) throws {
+        if replacing {
+            try connection.statement("DELETE FROM client_phones WHERE client_id = ?1").bind(.integer(id)).run()
+            try connection.statement("DELETE FROM client_custom_values WHERE client_id = ?1").bind(.integer(id)).run()
+        }
+        for (position, phone) in client.phones.enumerated() {
+            try connection.statement("INSERT INTO client_phones(client_id, position, number) VALUES (?1, ?2, ?3)")
+                .bind(.integer(id), .integer(Int64(position)), .text(phone)).run()
+        }
+        for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
+            let field = try connection.statement("SELECT id FROM custom_fields WHERE name = ?1").bind(.text(name))
+            guard try field.step() else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
+            try connection.statement("INSERT INTO client_custom_values(client_id, field_id, value) VALUES (?1, ?2, ?3)")
+                .bind(.integer(id), .integer(field.int(0)), .text(value)).run()
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+extension SQLiteClientStore {
+    /// Opens a journal entry for an import (call inside `transaction`).
+    public func beginBatch(_ source: BatchSource) throws -> Int64 {
+        try connection.statement("""
+            INSERT INTO batches(kind, state, file_name, file_sha256, rule_set, plugin, employee_id, started_at)
+            VALUES ('import', 'imported', ?1, ?2, ?3, ?4, ?5, ?6)
+            """).bind(.text(source.fileName), .text(source.fileSHA256), .text(source.ruleSet), .text(source.plugin),
+                      .optional(source.employeeID), .text(Self.now())).run()
+        return connection.lastInsertRowID
+    }
+
+    /// Records a batch's counts and its finishing time.
+    public func finishBatch(_ id: Int64, counts: BatchCounts) throws {
+        try connection.statement("""
+            UPDATE batches SET rows = ?2, created = ?3, updated = ?4, unchanged = ?5, balance_corrections = ?6,
+                finished_at = ?7 WHERE id = ?1
+            """).bind(.integer(id), .integer(Int64(counts.rows)), .integer(Int64(counts.created)),
+                      .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)),
+                      .integer(Int64(counts.balanceCorrections)), .text(Self.now())).run()
+    }
+
+    /// The journal, oldest first.
+    public func history() throws -> [Batch] {
+        let statement = try connection.statement("""
+            SELECT b.id, b.kind, b.state, b.file_name, b.file_sha256, b.rule_set, b.plugin, e.name, b.rows, b.created,
+                b.updated, b.unchanged, b.balance_corrections, b.undoes_batch, b.started_at, b.finished_at
+            FROM batches b LEFT JOIN employees e ON e.id = b.employee_id ORDER BY b.id
+            """)
+        var result: [Batch] = []
+        while try statement.step() {
+            let s = statement
+            result.append(Batch(
+                id: s.int(0), kind: Batch.Kind(rawValue: s.text(1)) ?? .import, state: Batch.State(rawValue: s.text(2)) ?? .imported,
+                fileName: s.text(3), fileSHA256: s.text(4), ruleSet: s.text(5), plugin: s.text(6), employee: s.optionalText(7),
+                counts: BatchCounts(rows: Int(s.int(8)), created: Int(s.int(9)), updated: Int(s.int(10)),
+                                    unchanged: Int(s.int(11)), balanceCorrections: Int(s.int(12))),
+                undoesBatch: s.optionalInt(13), startedAt: s.text(14), finishedAt: s.optionalText(15)))
+        }
+        return result
+    }
+
+    /// Reverses an import: restores the clients it updated, removes the ones it created and
+    /// writes reversing ledger entries for its balance corrections (the ledger is append-only).
+    ///
+    /// Refuses, changing nothing, when a later import touched one of those clients.
+    /// - Returns: the new undo batch's ID.
+    @discardableResult
+    public func undo(batch id: Int64, employeeID: Int64?, comment: String) throws -> Int64 {
+        try transaction {
+            let batchRow = try connection.statement("SELECT kind, state FROM batches WHERE id = ?1").bind(.integer(id))
+            guard try batchRow.step() else { throw StoreError(.notFound, "there is no batch \(id); `clientimport history` lists them") }
+            guard batchRow.text(0) == "import" else { throw StoreError(.invalid, "batch \(id) is an undo; it cannot be undone") }
+            guard batchRow.text(1) == "imported" else { throw StoreError(.conflict, "batch \(id) was undone already") }
+
+            let later = try connection.statement("""
+                SELECT DISTINCT later.batch_id FROM batch_changes mine
+                JOIN batch_changes later ON later.client_id = mine.client_id AND later.batch_id > mine.batch_id
+                JOIN batches b ON b.id = later.batch_id AND b.state = 'imported'
+                WHERE mine.batch_id = ?1 ORDER BY later.batch_id
+                """).bind(.integer(id))
+            var blocking: [Int64] = []
+            while try later.step() { blocking.append(later.int(0)) }
+            if !blocking.isEmpty {
+                let list = blocking.map(String.init).joined(separator: ", ")
+                throw StoreError(.conflict, "batch \(id) cannot be undone: later batch \(list) changed the same clients; undo \(blocking.count == 1 ? "it" : "them") first")
+            }
+
+            try connection.statement("""
+                INSERT INTO batches(kind, state, file_name, employee_id, undoes_batch, started_at)
+                VALUES ('undo', 'done', (SELECT file_name FROM batches WHERE id = ?1), ?2, ?1, ?3)
+                """).bind(.integer(id), .optional(employeeID), .text(Self.now())).run()
+            let undoID = connection.lastInsertRowID
+            var counts = BatchCounts()
+
+            let reversals = try connection.statement("""
+                SELECT client_id, SUM(amount) FROM balance_ledger WHERE batch_id = ?1 GROUP BY client_id HAVING SUM(amount) <> 0
+                """).bind(.integer(id))
+            var toReverse: [(Int64, Int64)] = []
+            while try reversals.step() { toReverse.append((reversals.int(0), reversals.int(1))) }
+            for (clientID, amount) in toReverse {
+                try connection.statement("""
+                    INSERT INTO balance_ledger(client_id, amount, comment, batch_id, employee_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                    """).bind(.integer(clientID), .integer(-amount), .text(comment), .integer(undoID),
+                              .optional(employeeID), .text(Self.now())).run()
+                counts.balanceCorrections += 1
+            }
+
+            let changes = try connection.statement(
+                "SELECT client_id, kind, before_json FROM batch_changes WHERE batch_id = ?1 ORDER BY client_id").bind(.integer(id))
+            var rows: [(Int64, String, String?)] = []
+            while try changes.step() { rows.append((changes.int(0), changes.text(1), changes.optionalText(2))) }
+            for (clientID, kind, before) in rows {
+                counts.rows += 1
+                switch kind {
+                case "created":
+                    try connection.statement("UPDATE clients SET deleted_batch = ?2 WHERE id = ?1")
+                        .bind(.integer(clientID), .integer(undoID)).run()
+                    counts.updated += 1
+                case "updated":
+                    guard let before, let previous = try? JSONDecoder().decode(Client.self, from: Data(before.utf8)),
+                          let current = try client(id: clientID) else {
+                        throw StoreError(.corrupt, "the journal of batch \(id) lacks the earlier state of client \(clientID)")
+                    }
+                    try updateClient(previous, previous: current, batch: undoID, sourceRow: nil)
+                    counts.updated += 1
+                default:
+                    counts.unchanged += 1
+                }
+            }
+            try connection.statement("UPDATE batches SET state = 'undone' WHERE id = ?1").bind(.integer(id)).run()
+            try finishBatch(undoID, counts: counts)
+            return undoID
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The client base in one SQLite file: clients, settings, the balance ledger and the import
+/// journal. Every write runs inside `transaction`, so a file is imported whole or not at all.
+public final class SQLiteClientStore {
+    let connection: SQLiteConnection
+
+    /// The employee (with a role that may adjust balances) that every new base starts with.
+    public static let administratorName = Schema.administrator
+
+    /// The file this base lives in.
+    public var path: String { connection.path }
+
+    /// Opens or creates the base at `path` and brings its schema up to date.
+    ///
+    /// - Parameter busyTimeoutSeconds: how long to wait for another process's import to finish
+    ///   before failing with `StoreError.Kind.busy`.
+    public init(path: String, busyTimeoutSeconds: Double = 10) throws {
+        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutSeconds * 1000))
+        do {
+            try connection.execute("PRAGMA foreign_keys = ON")
+            try connection.execute("PRAGMA journal_mode = WAL")
+            try connection.execute("PRAGMA synchronous = NORMAL")
+            try migrate()
+        } catch let error as StoreError {
+            throw error
+        }
+    }
+
+    private func migrate() throws {
+        let statement = try connection.statement("PRAGMA user_version")
+        _ = try statement.step()
+        let version = Int(statement.int(0))
+        guard version < Schema.migrations.count else { return }
+        try transaction {
+            for (index, migration) in Schema.migrations.enumerated() where index >= version {
+                try connection.execute(migration)
+            }
+            try connection.execute("PRAGMA user_version = \(Schema.migrations.count)")
+        }
+    }
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`, so a second writer waits for the
+    /// first). A thrown error, or `commit: false` (a dry run), rolls everything back.
+    public func transaction<T>(commit: Bool = true, _ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try connection.execute(commit ? "COMMIT" : "ROLLBACK")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,97 @@
+/// Versioned schema migrations; `PRAGMA user_version` records how many have run.
+enum Schema {
+    /// The administrator a fresh base starts with, so an import works without set-up.
+    static let administrator = "Administrator"
+
+    static let migrations: [String] = [
+        """
+        CREATE TABLE marketing_sources(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE price_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE custom_fields(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'yes-no')));
+        CREATE TABLE roles(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            can_adjust_balance INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE employees(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role_id INTEGER NOT NULL REFERENCES roles(id));
+        CREATE TABLE batches(
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('import', 'undo')),
+            state TEXT NOT NULL CHECK (state IN ('imported', 'undone', 'done')),
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL DEFAULT '',
+            rule_set TEXT NOT NULL DEFAULT '',
+            plugin TEXT NOT NULL DEFAULT '',
+            employee_id INTEGER REFERENCES employees(id),
+            rows INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            balance_corrections INTEGER NOT NULL DEFAULT 0,
+            undoes_batch INTEGER REFERENCES batches(id),
+            started_at TEXT NOT NULL,
+            finished_at TEXT);
+        CREATE TABLE clients(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            last_name TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            juridical INTEGER NOT NULL DEFAULT 0,
+            supplier INTEGER NOT NULL DEFAULT 0,
+            conflicted INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '',
+            marketing_source_id INTEGER REFERENCES marketing_sources(id),
+            discount_card TEXT NOT NULL DEFAULT '',
+            discount_goods INTEGER,
+            discount_services INTEGER,
+            discount_materials INTEGER,
+            price_type_sales_id INTEGER REFERENCES price_types(id),
+            price_type_orders_id INTEGER REFERENCES price_types(id),
+            created_batch INTEGER REFERENCES batches(id),
+            deleted_batch INTEGER REFERENCES batches(id));
+        CREATE INDEX clients_email ON clients(email) WHERE email <> '';
+        CREATE TABLE client_phones(
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            position INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (client_id, position)) WITHOUT ROWID;
+        CREATE INDEX client_phones_number ON client_phones(number);
+        CREATE TABLE client_custom_values(
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            field_id INTEGER NOT NULL REFERENCES custom_fields(id),
+            value TEXT NOT NULL,
+            PRIMARY KEY (client_id, field_id)) WITHOUT ROWID;
+        -- Append-only: a balance is the sum of its client's entries; nothing is ever updated.
+        CREATE TABLE balance_ledger(
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            amount INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            batch_id INTEGER REFERENCES batches(id),
+            employee_id INTEGER REFERENCES employees(id),
+            at TEXT NOT NULL);
+        CREATE INDEX balance_ledger_client ON balance_ledger(client_id);
+        CREATE TRIGGER balance_ledger_append_only_update BEFORE UPDATE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
+        CREATE TRIGGER balance_ledger_append_only_delete BEFORE DELETE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
+        -- What each batch did to each client, with the state before, so a batch can be undone.
+        CREATE TABLE batch_changes(
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'updated', 'balance')),
+            source_row INTEGER,
+            before_json TEXT,
+            PRIMARY KEY (batch_id, client_id)) WITHOUT ROWID;
+        CREATE INDEX batch_changes_client ON batch_changes(client_id);
+        INSERT INTO roles(name, can_adjust_balance) VALUES ('\(administrator)', 1);
+        INSERT INTO employees(name, role_id) VALUES ('\(administrator)', 1);
+        """,
+    ]
+}

@@ -1,0 +1,34 @@
+import Workbook
+
+/// How to import a file: which rules, who imports, and what to do with edge cases.
+public struct ImportOptions: Sendable {
+    /// What to do when a new client shares a phone or email with another client.
+    public enum DuplicatePolicy: String, Sendable, CaseIterable {
+        /// Create it anyway and warn (RemOnline's behaviour).
+        case create
+        /// Leave the row out and warn.
+        case skip
+        /// Update the client it duplicates instead.
+        case update
+    }
+
+    /// The row limit per file.
+    public enum RowLimit: Sendable, Equatable {
+        /// The rule set's own limit (5,000 for RemOnline).
+        case ruleSet
+        case rows(Int)
+        case unlimited
+    }
+
+    /// A rule set name on the search path, or a path to one.
+    public var ruleSet = "remonline"
+    /// The importing employee; `nil` is the base's administrator.
+    public var employee: String?
+    public var dryRun = false
+    public var rowLimit: RowLimit = .ruleSet
+    public var onDuplicate: DuplicatePolicy = .create
+    public var sheet: SheetSelector = .firstVisible
+    public var csv = CSVOptions()
+
+    public init() {}
+}

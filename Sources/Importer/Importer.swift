@@ -1,3 +1,0 @@
-import Workbook
-import LuaBridge
-import ClientBase

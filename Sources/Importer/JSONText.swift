@@ -1,0 +1,130 @@
+import ClientBase
+
+/// A JSON value whose numbers are written from exact decimal text, never through `Double`.
+public indirect enum JSONText: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// A number literal such as `-12.5`.
+    case number(String)
+    case string(String)
+    case array([JSONText])
+    /// Keys keep their order.
+    case object([(String, JSONText)])
+
+    public static func == (lhs: JSONText, rhs: JSONText) -> Bool { lhs.rendered == rhs.rendered }
+
+    static func integer<T: BinaryInteger>(_ value: T) -> JSONText { .number(String(value)) }
+    static func decimal(_ value: ExactDecimal?) -> JSONText { value.map { .number($0.description) } ?? .null }
+
+    /// Compact JSON text.
+    public var rendered: String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    private func write(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let literal): output += literal
+        case .string(let text): Self.quote(text, into: &output)
+        case .array(let items):
+            output += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { output += "," }
+                item.write(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { output += "," }
+                Self.quote(key, into: &output)
+                output += ":"
+                value.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    private static func quote(_ text: String, into output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case let s where s.value < 0x20:
+                let hex = String(s.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+extension Client {
+    /// The client as RemOnline's public API names its fields.
+    public var json: JSONText {
+        .object([
+            ("id", .integer(id)), ("name", .string(name)), ("last_name", .string(lastName)),
+            ("phone", .array(phones.map(JSONText.string))), ("email", .string(email)), ("address", .string(address)),
+            ("juridical", .bool(juridical)), ("supplier", .bool(supplier)), ("conflicted", .bool(conflicted)),
+            ("notes", .string(notes)), ("ad_campaign", .string(marketingSource)), ("discount_code", .string(discountCard)),
+            ("discount_goods", .decimal(discountGoods)), ("discount_services", .decimal(discountServices)),
+            ("discount_materials", .decimal(discountMaterials)), ("price_sales", .string(priceTypeSales)),
+            ("price_orders", .string(priceTypeOrders)), ("balance", .decimal(balance)),
+            ("custom_fields", .object(customFields.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ])
+    }
+}
+
+extension BalanceCorrection {
+    public var json: JSONText {
+        .object([("amount", .decimal(amount)), ("comment", .string(comment)),
+                 ("batch", batch.map(JSONText.integer) ?? .null), ("employee", employee.map(JSONText.string) ?? .null),
+                 ("at", .string(at))])
+    }
+}
+
+extension ImportIssue {
+    public var json: JSONText {
+        .object([("row", .integer(row)), ("cell", cell.map(JSONText.string) ?? .null),
+                 ("column", column.map(JSONText.string) ?? .null), ("value", value.map(JSONText.string) ?? .null),
+                 ("message", .string(message))])
+    }
+}
+
+extension ImportReport {
+    /// The report as the design's JSON: status, batch, counts, errors and warnings.
+    public var json: JSONText {
+        .object([
+            ("status", .string(status.rawValue)), ("batch", batch.map(JSONText.integer) ?? .null),
+            ("file", .string(file)), ("rule_set", .string(ruleSet)), ("plugin", plugin.map(JSONText.string) ?? .null),
+            ("language", language.map(JSONText.string) ?? .null),
+            ("rows", .integer(counts.rows)), ("created", .integer(counts.created)), ("updated", .integer(counts.updated)),
+            ("unchanged", .integer(counts.unchanged)), ("skipped", .integer(skipped)),
+            ("balance_corrections", .integer(counts.balanceCorrections)),
+            ("errors", .array(errors.map(\.json))), ("omitted_errors", .integer(omittedErrors)),
+            ("warnings", .array(warnings.map(\.json))),
+        ])
+    }
+}
+
+extension Batch {
+    public var json: JSONText {
+        .object([
+            ("batch", .integer(id)), ("kind", .string(kind.rawValue)), ("state", .string(state.rawValue)),
+            ("file", .string(fileName)), ("sha256", .string(fileSHA256)), ("rule_set", .string(ruleSet)),
+            ("plugin", .string(plugin)), ("employee", employee.map(JSONText.string) ?? .null),
+            ("rows", .integer(counts.rows)), ("created", .integer(counts.created)), ("updated", .integer(counts.updated)),
+            ("unchanged", .integer(counts.unchanged)), ("balance_corrections", .integer(counts.balanceCorrections)),
+            ("undoes_batch", undoesBatch.map(JSONText.integer) ?? .null),
+            ("started_at", .string(startedAt)), ("finished_at", finishedAt.map(JSONText.string) ?? .null),
+        ])
+    }
+}

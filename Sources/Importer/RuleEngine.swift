@@ -1,0 +1,115 @@
+import ClientBase
+import LuaBridge
+
+/// A rule set loaded into its own sandboxed Lua state, with the shared engine
+/// (`rules/lib/engine.lua`) that checks rows against it.
+public final class RuleEngine {
+    /// The version of the Lua API (`clientimport.api_version`) that rule sets are written against.
+    public static let apiVersion: Int64 = 1
+
+    public let ruleSet: RuleSet
+    let lua: LuaState
+    private let engine: LuaTable
+
+    /// Loads the rule set `nameOrPath` from `searchPath`.
+    public init(ruleSet nameOrPath: String, searchPath: SearchPath, limits: LuaLimits = .init()) throws {
+        let file = try searchPath.ruleSetFile(nameOrPath)
+        do {
+            lua = try LuaState(limits: limits, modulePaths: searchPath.moduleFolders)
+        } catch let error as LuaError {
+            throw RuleError(error, during: "starting Lua")
+        }
+        lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
+        do {
+            guard let engine = try lua.run(string: "return require('lib.engine')", chunkName: "=engine").first?.tableValue else {
+                throw RuleError(file: "rules/lib/engine.lua", "the engine module must return a table")
+            }
+            self.engine = engine
+        } catch let error as LuaError {
+            throw RuleError(error, during: "loading the rule engine")
+        }
+        let types = Set(engine["types"].tableValue?.fields.keys.compactMap { key -> String? in
+            if case .string(let name) = key { return name }
+            return nil
+        } ?? [])
+        ruleSet = try RuleSet.load(file: file, in: lua, knownTypes: types)
+    }
+
+    /// A row checker for one import: the template language and the base's catalog are fixed.
+    func checker(language: String, catalog: Catalog, phoneCountryCode: String? = nil) throws -> RowChecker {
+        func set(_ names: [String]) -> LuaValue {
+            .table(LuaTable(fields: Dictionary(names.map { (LuaKey.string($0), LuaValue.bool(true)) }, uniquingKeysWith: { a, _ in a })))
+        }
+        var options: [LuaKey: LuaValue] = [:]
+        if let phoneCountryCode { options[.string("phone_country_code")] = .string(phoneCountryCode) }
+        let context = LuaValue.table(LuaTable(fields: [
+            .string("language"): .string(language),
+            .string("options"): .table(LuaTable(fields: options)),
+            .string("catalog"): .table(LuaTable(fields: [
+                .string("marketing_sources"): set(catalog.marketingSources),
+                .string("price_types"): set(catalog.priceTypes),
+                .string("custom_fields"): .table(LuaTable(fields: Dictionary(
+                    catalog.customFields.map { (LuaKey.string($0.name), LuaValue.string($0.type.rawValue)) },
+                    uniquingKeysWith: { a, _ in a }))),
+            ])),
+        ]))
+        guard let makeChecker = engine["checker"].functionValue else {
+            throw RuleError(file: "rules/lib/engine.lua", "the engine has no `checker` function")
+        }
+        do {
+            guard let check = try lua.call(makeChecker, [ruleSet.table, context]).first?.functionValue else {
+                throw RuleError(file: ruleSet.file, "engine.checker must return a function")
+            }
+            return RowChecker(lua: lua, check: check, file: ruleSet.file)
+        } catch let error as LuaError {
+            throw RuleError(error, during: "rule set \(ruleSet.name)")
+        }
+    }
+}
+
+/// What the rule set made of one row.
+struct CheckedRow {
+    /// Typed values by field key; `custom` holds custom field values by name.
+    var fields: LuaTable
+    var errors: [RowProblem]
+    var warnings: [RowProblem]
+}
+
+/// A problem the rules found in one cell (`key` is a field key, or a custom field's name).
+struct RowProblem {
+    var key: String
+    var isCustomField: Bool
+    var value: String
+    var message: String
+}
+
+/// Checks rows one at a time through the rule set's Lua checker.
+struct RowChecker {
+    let lua: LuaState
+    let check: LuaFunction
+    let file: String
+
+    func check(_ values: [LuaKey: LuaValue], rowNumber: Int) throws -> CheckedRow {
+        let result: LuaValue
+        do {
+            result = try lua.call(check, [.table(LuaTable(fields: values)), .integer(Int64(rowNumber))]).first ?? .nil
+        } catch let error as LuaError {
+            throw RuleError(error, during: "checking row \(rowNumber)")
+        }
+        guard let fields = result["fields"].tableValue else {
+            throw RuleError(file: file, "the row check must return { fields = {…}, errors = {…}, warnings = {…} }, got \(typeName(result))")
+        }
+        return CheckedRow(fields: fields, errors: try problems(result["errors"]), warnings: try problems(result["warnings"]))
+    }
+
+    private func problems(_ value: LuaValue) throws -> [RowProblem] {
+        guard let list = value.tableValue else { return [] }
+        return try list.array.map { item in
+            guard let message = item["message"].stringValue else {
+                throw RuleError(file: file, "each error or warning must be a table with a `message` string, got \(typeName(item))")
+            }
+            return RowProblem(key: item["key"].stringValue ?? "", isCustomField: item["custom"].boolValue ?? false,
+                              value: item["value"].stringValue ?? "", message: message)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import ClientBase
+import Workbook
+
+/// The template's sheet in one language: the rule set's columns, then the base's custom
+/// fields. Template downloads and exports share it, so an export imports back unchanged.
+struct TemplateLayout {
+    let ruleSet: RuleSet
+    let language: String
+    let customFields: [CustomFieldDefinition]
+    let catalog: Catalog
+
+    init(ruleSet: RuleSet, language: String, catalog: Catalog) throws {
+        guard ruleSet.languages.contains(language) else {
+            throw ImportError("the rule set \(ruleSet.name) has no language \"\(language)\" (languages: \(ruleSet.languages.joined(separator: ", ")))")
+        }
+        self.ruleSet = ruleSet
+        self.language = language
+        self.customFields = catalog.customFields
+        self.catalog = catalog
+    }
+
+    var yesWord: String { RuleSet.localized(ruleSet.yesWord, language) }
+
+    /// The header row; header cells carry the column's rule as a comment.
+    var headerRow: [OutputCell] {
+        ruleSet.columns.map { column in
+            let help = RuleSet.localized(column.help, language)
+            return OutputCell(.text(column.header(language)), style: .header, comment: help.isEmpty ? nil : help)
+        } + customFields.map { OutputCell(.text($0.name), style: .header, comment: nil) }
+    }
+
+    var headerTexts: [String] {
+        ruleSet.columns.map { $0.header(language) } + customFields.map(\.name)
+    }
+
+    /// Column widths and drop-down lists (yes/no, marketing sources, price types).
+    var sheetLayout: SheetLayout {
+        let columns = ruleSet.columns.map { column -> ColumnLayout in
+            switch column.type {
+            case "yes-no": ColumnLayout(width: column.width, validationList: [yesWord])
+            case "marketing-source": ColumnLayout(width: column.width, validationList: catalog.marketingSources.isEmpty ? nil : catalog.marketingSources)
+            case "price-type": ColumnLayout(width: column.width, validationList: catalog.priceTypes.isEmpty ? nil : catalog.priceTypes)
+            default: ColumnLayout(width: column.width)
+            }
+        } + customFields.map { field in
+            ColumnLayout(width: 16, validationList: field.type == .yesNo ? [yesWord] : nil)
+        }
+        return SheetLayout(name: "Clients", columns: columns, frozenHeaderRows: 1)
+    }
+
+    /// A client's row in template order.
+    func cells(for client: Client) -> [Cell] {
+        ruleSet.columns.map { cell(for: client, key: $0.key) } + customFields.map { field in
+            guard let value = client.customFields[field.name], !value.isEmpty else { return .empty }
+            switch field.type {
+            case .number: return .number(NumberCell(literal: value))
+            case .yesNo: return value == "1" ? .text(yesWord) : .empty
+            case .text, .date: return .text(value)
+            }
+        }
+    }
+
+    /// The template's example row, from the rule set's `example` for this language.
+    var exampleRow: [Cell] {
+        let example = ruleSet.example[language] ?? [:]
+        return ruleSet.columns.map { column in
+            guard let value = example[column.key], !value.isEmpty else { return .empty }
+            return column.type == "money" || column.type == "percent" ? .number(NumberCell(literal: value)) : .text(value)
+        }
+    }
+
+    private func cell(for client: Client, key: String) -> Cell {
+        func text(_ value: String) -> Cell { value.isEmpty ? .empty : .text(value) }
+        func flag(_ value: Bool) -> Cell { value ? .text(yesWord) : .empty }
+        func number(_ value: ExactDecimal?) -> Cell { value.map { .number(NumberCell(literal: $0.description)) } ?? .empty }
+        switch key {
+        case "id": return .number(NumberCell(literal: String(client.id)))
+        case "name": return text(client.name)
+        case "phone": return text(client.phones.joined(separator: ", "))
+        case "address": return text(client.address)
+        case "email": return text(client.email)
+        case "last_name": return text(client.lastName)
+        case "juridical": return flag(client.juridical)
+        case "supplier": return flag(client.supplier)
+        case "conflicted": return flag(client.conflicted)
+        case "notes": return text(client.notes)
+        case "marketing_source": return text(client.marketingSource)
+        case "discount_card": return text(client.discountCard)
+        case "discount_goods": return number(client.discountGoods)
+        case "discount_services": return number(client.discountServices)
+        case "discount_materials": return number(client.discountMaterials)
+        case "price_type_sales": return text(client.priceTypeSales)
+        case "price_type_orders": return text(client.priceTypeOrders)
+        case "balance": return number(client.balance)
+        default: return .empty
+        }
+    }
+}
+
+/// Writes templates and exports as XLSX or CSV, by the output file's extension.
+public struct TemplateExporter {
+    public let ruleSet: RuleSet
+    public let catalog: Catalog
+
+    public init(engine: RuleEngine, catalog: Catalog) {
+        self.ruleSet = engine.ruleSet
+        self.catalog = catalog
+    }
+
+    /// Writes the empty template with one example row.
+    public func writeTemplate(to path: String, language: String) throws {
+        let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
+        let writer = try XLSXWriter(path: path, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
+        try writer.beginSheet(layout.sheetLayout)
+        try writer.write(row: layout.headerRow)
+        try writer.write(row: layout.exampleRow.map { OutputCell($0) })
+        try writer.endSheet()
+        try writer.close()
+    }
+
+    /// Writes every client of `store` in the template layout; returns how many.
+    @discardableResult
+    public func export(_ store: SQLiteClientStore, to path: String, language: String) throws -> Int {
+        let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
+        var count = 0
+        if path.lowercased().hasSuffix(".csv") {
+            let writer = try CSVWriter(path: path)
+            try writer.write(row: layout.headerTexts.map(Cell.text))
+            try store.forEachClient { client in
+                try writer.write(row: layout.cells(for: client))
+                count += 1
+            }
+            try writer.close()
+        } else {
+            let writer = try XLSXWriter(path: path, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
+            try writer.beginSheet(layout.sheetLayout)
+            try writer.write(row: layout.headerRow)
+            try store.forEachClient { client in
+                try writer.write(row: layout.cells(for: client).map { OutputCell($0) })
+                count += 1
+            }
+            try writer.endSheet()
+            try writer.close()
+        }
+        return count
+    }
+}

@@ -1,0 +1,47 @@
+/// Header texts compared as a person reads them: trimmed, case-insensitive, with non-breaking
+/// spaces and runs of white space folded to one space.
+func foldedHeader(_ text: String) -> String {
+    text.replacingOccurrences(of: "\u{00A0}", with: " ")
+        .split(whereSeparator: { $0.isWhitespace })
+        .joined(separator: " ")
+        .lowercased()
+}
+
+/// The candidate nearest to `text` by edit distance, when it is near enough to be a typo.
+func closest(to text: String, in candidates: [String]) -> String? {
+    let target = Array(foldedHeader(text))
+    var best: (candidate: String, distance: Int)?
+    for candidate in candidates {
+        let distance = editDistance(target, Array(foldedHeader(candidate)))
+        if distance < (best?.distance ?? .max) { best = (candidate, distance) }
+    }
+    guard let best, best.distance <= max(2, target.count / 3) else { return nil }
+    return best.candidate
+}
+
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = previous
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
+
+/// Spreadsheet column letters for a 0-based column index: 0 → "A", 27 → "AB".
+func columnLetters(_ index: Int) -> String {
+    var letters = ""
+    var n = index + 1
+    while n > 0 {
+        let remainder = (n - 1) % 26
+        letters = String(UnicodeScalar(UInt8(65 + remainder))) + letters
+        n = (n - 1) / 26
+    }
+    return letters
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import ClientBase
+import Foundation
+import Importer
+
+/// `--db`, shared by every command that opens the client base.
+struct BaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The SQLite file of the client base (default: $CLIENTIMPORT_DB, else clients.sqlite).", valueName: "PATH"))
+    var db: String?
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "clients.sqlite"
+    }
+
+    func open() throws -> SQLiteClientStore {
+        let timeout = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"].flatMap(Double.init) ?? 10
+        return try SQLiteClientStore(path: path, busyTimeoutSeconds: timeout)
+    }
+}
+
+/// `--format text|json`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Template languages, as `--lang`.
+struct LanguageOption: ParsableArguments {
+    @Option(name: .customLong("lang"), help: "Template language: fr, en, ru or uk.")
+    var language = "fr"
+}
+
+/// `--rules NAME|PATH`.
+struct RulesOption: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule set name on the search path, or a path to one.", valueName: "NAME|PATH"))
+    var ruleSet = "remonline"
+
+    func load() throws -> RuleEngine {
+        try RuleEngine(ruleSet: ruleSet, searchPath: .standard())
+    }
+}
+
+/// Prints to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

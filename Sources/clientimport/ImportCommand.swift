@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Importer
+import Workbook
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a filled template (XLSX or CSV) into the client base: all rows or none.",
+        discussion: """
+            Empty Client ID creates a client; an existing ID updates it; an unknown ID creates a new client and warns. \
+            Balance is the target balance: the difference is written as one balance correction. Any error rejects \
+            the whole file and changes nothing (exit 1); every error is reported.
+            """)
+
+    @OptionGroup var base: BaseOptions
+    @OptionGroup var rules: RulesOption
+
+    @Argument(help: "The file to import (.xlsx or .csv).")
+    var file: String
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The importing employee (default: Administrator).", valueName: "EMPLOYEE"))
+    var employee: String?
+
+    @Flag(help: "Check everything against the base and report what would change, changing nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Most data rows per file: a number, or 'unlimited' (default: the rule set's, 5000).", valueName: "N|unlimited"))
+    var maxRows: String?
+
+    @Option(help: "When a new client shares a phone or email with another: create (default), skip or update.")
+    var onDuplicate: String = "create"
+
+    @Option(help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
+    var sheet: String?
+
+    @Option(help: ArgumentHelp("Also write the report to this file (.json).", valueName: "FILE.json"))
+    var report: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        if let report, !report.lowercased().hasSuffix(".json") {
+            throw ValidationError("--report takes a .json file")
+        }
+        if ImportOptions.DuplicatePolicy(rawValue: onDuplicate) == nil {
+            throw ValidationError("--on-duplicate must be create, skip or update")
+        }
+        _ = try rowLimit()
+    }
+
+    private func rowLimit() throws -> ImportOptions.RowLimit {
+        guard let maxRows else { return .ruleSet }
+        if maxRows == "unlimited" { return .unlimited }
+        guard let limit = Int(maxRows), limit > 0 else { throw ValidationError("--max-rows takes a positive number or 'unlimited'") }
+        return .rows(limit)
+    }
+
+    func run() throws {
+        try reportingFailures {
+            var options = ImportOptions()
+            options.ruleSet = rules.ruleSet
+            options.employee = employee
+            options.dryRun = dryRun
+            options.rowLimit = try rowLimit()
+            options.onDuplicate = ImportOptions.DuplicatePolicy(rawValue: onDuplicate) ?? .create
+            if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
+            let store = try base.open()
+            let result = try ImportPipeline(store: store, options: options).run(path: file)
+            if let report {
+                try Data((result.json.rendered + "\n").utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+            }
+            switch format {
+            case .json: print(result.json.rendered)
+            case .text: print(summary(result))
+            }
+            if result.status == .rejected { throw ExitCode(Exit.rejected) }
+        }
+    }
+
+    /// A readable summary: counts, then the first errors and warnings with a count of the rest.
+    private func summary(_ report: ImportReport) -> String {
+        let counts = report.counts
+        var lines: [String] = []
+        let tally = "\(counts.rows) rows: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged"
+            + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
+            + ", \(counts.balanceCorrections) balance correction\(counts.balanceCorrections == 1 ? "" : "s")"
+        switch report.status {
+        case .imported:
+            lines.append("Imported \(report.file) into \(base.path) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
+            lines.append(tally + ".")
+        case .checked:
+            lines.append("Checked \(report.file): no errors; nothing was changed (dry run).")
+            lines.append("An import would give \(tally).")
+        case .rejected:
+            let total = report.errors.count + report.omittedErrors
+            lines.append("Rejected \(report.file): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
+        }
+        lines += listing("Errors", report.errors, extra: report.omittedErrors)
+        lines += listing("Warnings", report.warnings, extra: 0)
+        return lines.joined(separator: "\n")
+    }
+
+    private func listing(_ title: String, _ issues: [ImportIssue], extra: Int) -> [String] {
+        guard !issues.isEmpty else { return [] }
+        let shown = 20
+        var lines = ["\(title):"] + issues.prefix(shown).map { "  " + $0.description }
+        let rest = issues.count - min(shown, issues.count) + extra
+        if rest > 0 { lines.append("  … and \(rest) more (see them all with --format json or --report FILE.json)") }
+        return lines
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Workbook
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Print a workbook's or CSV file's cells as the reader sees them.")
+
+    @Argument(help: "The file (.xlsx or .csv).") var file: String
+    @Option(help: ArgumentHelp("Sheet: a name or a 1-based number in workbook order (default: the first visible).", valueName: "NAME|N"))
+    var sheet: String?
+    @Option(help: "tsv (the grid from A1) or json (one object per row).") var format: InspectFormat = .tsv
+
+    enum InspectFormat: String, ExpressibleByArgument, CaseIterable { case tsv, json }
+
+    func run() throws {
+        try reportingFailures {
+            let selector = sheet.map { Int($0).map(SheetSelector.index) ?? .name($0) } ?? .firstVisible
+            let open = { try WorkbookFile.openRows(path: file, sheet: selector) }
+            switch format {
+            case .tsv: try CellDump.tsv(open) { print($0) }
+            case .json: try CellDump.json(try open()) { print($0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+-- Checks one row against a rule set: each column's type, then the column's own `validate`,
+-- then the rule set's `validate_row`. The host calls `engine.checker(rule_set, ctx)` once per
+-- import and the returned function once per row.
+local text = require("lib.text")
+local phones = require("lib.phones")
+local emails = require("lib.emails")
+local money = require("lib.money")
+local yesno = require("lib.yesno")
+
+local engine = {}
+
+local function format_message(rule_set, language, key, vars)
+  local catalog = rule_set.messages[language] or rule_set.messages.en
+  local template = catalog[key] or rule_set.messages.en[key] or key
+  return (template:gsub("{(%w+)}", function(name) return tostring(vars[name] or "") end))
+end
+
+-- Each type turns the cell text into a typed value, or returns nil and a message key.
+local TYPES = {}
+
+function TYPES.id(s)
+  if not s:match("^%d+$") or #s > 18 then return nil, "id_invalid" end
+  return s
+end
+
+function TYPES.text(s, column)
+  if column.max_length and utf8.len(s) and utf8.len(s) > column.max_length then
+    return nil, "text_too_long"
+  end
+  return s
+end
+
+function TYPES.phones(s, _, ctx)
+  local list, problem = phones.parse_list(s, { country_code = ctx.options.phone_country_code })
+  if not list then return nil, problem end
+  return list
+end
+
+function TYPES.email(s) return emails.parse(s) end
+TYPES["yes-no"] = function(s) return yesno.parse(s) end
+
+function TYPES.percent(s)
+  local value, problem = money.parse(s, true)
+  if not value then return nil, "percent_invalid" end
+  if money.compare(value, "0") < 0 or money.compare(value, "100") > 0 then return nil, "percent_range" end
+  return value
+end
+
+function TYPES.money(s)
+  local value, problem = money.parse(s)
+  if not value then return nil, problem == "number_invalid" and "money_invalid" or problem end
+  return value
+end
+
+TYPES["marketing-source"] = function(s, _, ctx)
+  if not ctx.catalog.marketing_sources[s] then return nil, "marketing_source_unknown" end
+  return s
+end
+
+TYPES["price-type"] = function(s, _, ctx)
+  if not ctx.catalog.price_types[s] then return nil, "price_type_unknown" end
+  return s
+end
+
+local CUSTOM = {
+  text = function(s) return s end,
+  number = function(s)
+    local value = money.parse(s)
+    if not value then return nil, "custom_number_invalid" end
+    return value
+  end,
+  date = function(s)
+    local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
+    if not y then
+      d, m, y = s:match("^(%d%d?)[./](%d%d?)[./](%d%d%d%d)$")
+      if not y then return nil, "custom_date_invalid" end
+    end
+    m, d = tonumber(m), tonumber(d)
+    if m < 1 or m > 12 or d < 1 or d > 31 then return nil, "custom_date_invalid" end
+    return string.format("%04d-%02d-%02d", tonumber(y), m, d)
+  end,
+  ["yes-no"] = function(s)
+    local value, problem = yesno.parse(s)
+    if value == nil then return nil, problem end
+    return value and "1" or "" -- "no" is stored as no value, as an empty cell is
+  end,
+}
+
+--- Declared types, for the host's load-time check of declarations.
+engine.types = {}
+for name in pairs(TYPES) do engine.types[name] = true end
+
+--- Returns `check(values, row_number)`, which returns { fields, errors, warnings }.
+--- `values` maps column keys to trimmed cell texts; `values.custom` maps custom field names to
+--- texts. Empty cells are "" (or absent).
+function engine.checker(rule_set, ctx)
+  local language = ctx.language
+  local columns = rule_set.columns
+  local function message(key, vars) return format_message(rule_set, language, key, vars) end
+
+  return function(values, row_number)
+    local fields, errors, warnings = { custom = {} }, {}, {}
+    local function report(list, key, message_key, value, vars)
+      vars = vars or {}
+      vars.value = value
+      vars.column = key
+      list[#list + 1] = { key = key, value = value, message = message(message_key, vars) }
+    end
+    local row_ctx = {
+      row = row_number, language = language, options = ctx.options, catalog = ctx.catalog,
+      error = function(key, message_key, vars) report(errors, key, message_key, values[key], vars) end,
+      warn = function(key, message_key, vars) report(warnings, key, message_key, values[key], vars) end,
+      message = message,
+    }
+
+    for _, column in ipairs(columns) do
+      local key = column.key
+      local raw = text.trim(values[key])
+      if raw == "" then
+        if column.required then report(errors, key, "required", raw) end
+        if column.type == "yes-no" then fields[key] = false end
+        if column.type == "phones" then fields[key] = {} end
+        if column.type == "text" or column.type == "email" or column.type == "marketing-source"
+           or column.type == "price-type" then fields[key] = "" end
+      else
+        local value, problem = TYPES[column.type](raw, column, row_ctx)
+        if value == nil then
+          report(errors, key, problem, raw)
+        else
+          if column.validate then
+            local ok, problem_key, vars = column.validate(value, row_ctx)
+            if ok == false then report(errors, key, problem_key or "invalid", raw, vars) end
+          end
+          fields[key] = value
+        end
+      end
+    end
+
+    for name, raw in pairs(values.custom or {}) do
+      local trimmed = text.trim(raw)
+      if trimmed ~= "" then
+        local field_type = ctx.catalog.custom_fields[name] or "text"
+        local value, problem = CUSTOM[field_type](trimmed)
+        if value == nil then
+          errors[#errors + 1] = { key = name, custom = true, value = trimmed,
+                                  message = message(problem, { value = trimmed, column = name }) }
+        elseif value ~= "" then
+          fields.custom[name] = value
+        end
+      end
+    end
+
+    if rule_set.validate_row and #errors == 0 then rule_set.validate_row(fields, row_ctx) end
+    return { fields = fields, errors = errors, warnings = warnings }
+  end
+end
+
+return engine

@@ -1,0 +1,55 @@
+-- Exact decimal amounts as text: Lua numbers are binary floats, so amounts never become one.
+local text = require("lib.text")
+
+local money = {}
+
+--- Parses "1 234,50", "+12.5", "-0,01", "10%" (with `allow_percent`) into a canonical decimal
+--- string ("1234.5"), or nil and a message key. At most four decimals.
+function money.parse(raw, allow_percent)
+  local s = text.trim(raw):gsub("[%s\194\160']", "")
+  if allow_percent then s = s:gsub("%%$", "") end
+  local sign, whole, fraction = s:match("^([+-]?)(%d*)[.,]?(%d*)$")
+  if not sign or (whole == "" and fraction == "") then
+    -- a float cell's literal may carry an exponent: 1.5E2
+    local m_sign, m_whole, m_fraction, exponent = s:match("^([+-]?)(%d+)%.?(%d*)[eE]([+-]?%d+)$")
+    if not m_sign then return nil, "number_invalid" end
+    local digits, point = m_whole .. m_fraction, #m_whole + tonumber(exponent)
+    if point <= 0 then
+      whole, fraction = "0", string.rep("0", -point) .. digits
+    elseif point >= #digits then
+      whole, fraction = digits .. string.rep("0", point - #digits), ""
+    else
+      whole, fraction = digits:sub(1, point), digits:sub(point + 1)
+    end
+    sign = m_sign
+  end
+  fraction = fraction:gsub("0+$", "")
+  if #fraction > 4 then return nil, "number_decimals" end
+  whole = whole:gsub("^0+", "")
+  if whole == "" then whole = "0" end
+  if #whole > 14 then return nil, "number_too_large" end
+  local value = whole .. (fraction ~= "" and ("." .. fraction) or "")
+  if sign == "-" and value ~= "0" then value = "-" .. value end
+  return value
+end
+
+--- Compares two canonical decimal strings as numbers: -1, 0 or 1.
+function money.compare(a, b)
+  local function split(v)
+    local negative = v:sub(1, 1) == "-"
+    if negative then v = v:sub(2) end
+    local whole, fraction = v:match("^(%d+)%.?(%d*)$")
+    return negative, whole, fraction .. string.rep("0", 4 - #fraction)
+  end
+  local an, aw, af = split(a)
+  local bn, bw, bf = split(b)
+  if an ~= bn then return an and -1 or 1 end
+  local order
+  if #aw ~= #bw then order = #aw < #bw and -1 or 1
+  elseif aw ~= bw then order = aw < bw and -1 or 1
+  elseif af ~= bf then order = af < bf and -1 or 1
+  else order = 0 end
+  return an and -order or order
+end
+
+return money
