@@ -1,0 +1,132 @@
+extension Cell {
+    /// The cell as text, the way `inspect` and the importer see it (no escaping).
+    ///
+    /// Text as is; integral numbers without a decimal point, rebuilt from the stored literal
+    /// (`3.80501234567E11` → `380501234567`); other numbers as Swift's shortest round-trip
+    /// `Double` description (`12.5`, `1e-05`); `TRUE`/`FALSE`; dates `YYYY-MM-DD`, date-times
+    /// `YYYY-MM-DDTHH:MM:SS`, times `HH:MM:SS`; errors as stored (`#N/A`); empty → "".
+    public var displayText: String {
+        switch self {
+        case .empty: return ""
+        case .text(let s): return s
+        case .number(let n): return n.displayText
+        case .bool(let b): return b ? "TRUE" : "FALSE"
+        case .error(let e): return e
+        case .date(let d): return d.isoText
+        }
+    }
+
+    /// Whether the cell holds nothing.
+    public var isEmpty: Bool {
+        if case .empty = self { return true }
+        return false
+    }
+}
+
+extension CellDate {
+    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS` or `HH:MM:SS` by which parts the format shows.
+    public var isoText: String {
+        func pad(_ v: Int, _ width: Int) -> String {
+            let s = String(abs(v))
+            return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        let time = "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        switch (hasDate, hasTime) {
+        case (true, true): return date + "T" + time
+        case (false, true): return time
+        default: return date
+        }
+    }
+}
+
+extension NumberCell {
+    /// The value as an exact `Int64` when the literal is integral and in range, computed from
+    /// the decimal digits and never through `Double`: `"380501234567"`, `"3.80501234567E11"`
+    /// and `"42.0"` all qualify; `"12.5"` and `"1E30"` do not.
+    public var exactInteger: Int64? {
+        var bytes = Array(literal.utf8)[...]
+        while let f = bytes.first, f == 0x20 { bytes.removeFirst() }
+        while let l = bytes.last, l == 0x20 { bytes.removeLast() }
+        var negative = false
+        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") {
+            negative = f == UInt8(ascii: "-")
+            bytes.removeFirst()
+        }
+        var digits: [UInt8] = []
+        var fractionDigits = 0
+        var seenPoint = false
+        var seenDigit = false
+        var exponent = 0
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let b = bytes[index]
+            if b >= 0x30 && b <= 0x39 {
+                seenDigit = true
+                if !(digits.isEmpty && b == 0x30) { digits.append(b - 0x30) }
+                else if seenPoint { digits.append(0) }
+                if seenPoint { fractionDigits += 1 }
+            } else if b == UInt8(ascii: ".") && !seenPoint {
+                seenPoint = true
+            } else if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+                guard seenDigit else { return nil }
+                let rest = bytes[(index + 1)...]
+                guard let e = Int(String(decoding: rest, as: UTF8.self)), abs(e) < 10_000 else { return nil }
+                exponent = e
+                index = bytes.endIndex
+                break
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard seenDigit else { return nil }
+        // Leading zeros after the point were kept as digits; drop leading zeros overall.
+        while let f = digits.first, f == 0 { digits.removeFirst() }
+        var scale = exponent - fractionDigits
+        while scale < 0 {
+            guard let last = digits.last else { scale = 0; break }
+            guard last == 0 else { return nil }
+            digits.removeLast()
+            scale += 1
+        }
+        if digits.isEmpty { return 0 }
+        guard digits.count + scale <= 19 else { return nil }
+        var value: Int64 = 0
+        for d in digits + Array(repeating: 0, count: scale) {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(d)) : m.addingReportingOverflow(Int64(d))
+            guard !o1 && !o2 else { return nil }
+            value = a
+        }
+        return value
+    }
+
+    /// The value as a `Double` (nil when the literal is not a number).
+    public var doubleValue: Double? {
+        Double(literal.trimmingSpaces)
+    }
+
+    /// Whether the literal is an integer that fits `Int64` (see `exactInteger`).
+    public var isInteger: Bool { exactInteger != nil }
+
+    /// Integral numbers without a decimal point, others as the shortest round-trip `Double`.
+    public var displayText: String {
+        if let i = exactInteger { return String(i) }
+        if let d = doubleValue {
+            var s = "\(d)"
+            if s.hasSuffix(".0") { s.removeLast(2) }
+            return s
+        }
+        return literal
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
