@@ -28,11 +28,13 @@ let package = Package(
             dependencies: ["Importer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"]),
-        .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase"]),
-        .testTarget(name: "ImporterTests", dependencies: ["Importer"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["clientimport"]),
+        // Shared by the test targets: temporary folders, running processes (python3, the CLI).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
+        .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
+        .testTarget(name: "ImporterTests", dependencies: ["Importer", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["clientimport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,10 +21,15 @@ public struct ColumnMapping: Sendable, Equatable {
     }
 }
 
+/// Every problem of a header row, each naming its column letter.
+struct HeaderProblems: Error {
+    var issues: [ImportIssue]
+}
+
 /// Matches a header row against a rule set's template, in any of its languages.
 enum HeaderMatcher {
     /// The mapping, or every problem found in the headers (each naming its column letter).
-    static func match(_ header: Row, ruleSet: RuleSet, customFields: [CustomFieldDefinition]) -> Result<ColumnMapping, [ImportIssue]> {
+    static func match(_ header: Row, ruleSet: RuleSet, customFields: [CustomFieldDefinition]) -> Result<ColumnMapping, HeaderProblems> {
         let texts = header.cells.map { $0.displayText.trimmingCharacters(in: .whitespaces) }
         let folded = texts.map(foldedHeader)
         let language = ruleSet.languages.max { a, b in
@@ -73,7 +78,7 @@ enum HeaderMatcher {
                 }
             }
         }
-        guard issues.isEmpty else { return .failure(issues) }
+        guard issues.isEmpty else { return .failure(HeaderProblems(issues: issues)) }
         return .success(ColumnMapping(language: language, fieldColumns: fieldColumns, customColumns: customColumns,
                                       headerTexts: Dictionary(uniqueKeysWithValues: texts.enumerated().map { ($0.offset, $0.element) })))
     }

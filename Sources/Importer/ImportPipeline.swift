@@ -41,8 +41,8 @@ public struct ImportPipeline {
         let mapping: ColumnMapping
         switch HeaderMatcher.match(header, ruleSet: ruleSet, customFields: catalog.customFields) {
         case .success(let matched): mapping = matched
-        case .failure(let issues):
-            report.errors = issues
+        case .failure(let problems):
+            report.errors = problems.issues
             return report
         }
         report.language = mapping.language

@@ -1,0 +1,125 @@
+import ClientBase
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct SQLiteClientStoreTests {
+    let folder: TemporaryDirectory
+    let store: SQLiteClientStore
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try SQLiteClientStore(path: folder.file("base.sqlite"))
+    }
+
+    @Test func aFreshBaseHasAnAdministratorWhoMayAdjustBalances() throws {
+        let catalog = try store.catalog()
+        let admin = try #require(catalog.employee(named: SQLiteClientStore.administratorName))
+        #expect(admin.canAdjustBalance)
+        #expect(try store.clientCount() == 0)
+    }
+
+    @Test func theFileIsCreatedReadableByItsOwnerOnly() throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.file("base.sqlite"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func reopeningKeepsDataAndDoesNotRerunMigrations() throws {
+        try store.addMarketingSources(["Google"])
+        let again = try SQLiteClientStore(path: folder.file("base.sqlite"))
+        #expect(try again.catalog().marketingSources == ["Google"])
+        #expect(try again.catalog().employees.count == 1)
+    }
+
+    @Test func insertsAndReadsBackEveryField() throws {
+        try store.addMarketingSources(["Google"])
+        try store.addPriceTypes(["Retail", "Wholesale"])
+        try store.addCustomField(CustomFieldDefinition(name: "Passport", type: .text))
+        var client = Client(id: 0, name: "Amélie")
+        client.lastName = "Martin"
+        client.phones = ["0612345678", "33145678901"]
+        client.email = "amelie@example.fr"
+        client.juridical = true
+        client.conflicted = true
+        client.marketingSource = "Google"
+        client.discountGoods = ExactDecimal("10.5")
+        client.priceTypeSales = "Retail"
+        client.priceTypeOrders = "Wholesale"
+        client.customFields = ["Passport": "AB 123456"]
+        let id = try store.transaction {
+            let batch = try store.beginBatch(BatchSource(fileName: "f.xlsx", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1))
+            let id = try store.insertClient(client, batch: batch, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: id, amount: ExactDecimal("-250.5")!, comment: "Balance correction by import",
+                                              batch: batch, employeeID: 1, sourceRow: 2)
+            return id
+        }
+        let read = try #require(try store.client(id: id))
+        client.id = id
+        client.balance = ExactDecimal("-250.5")!
+        #expect(read == client)
+        #expect(try store.balanceHistory(clientID: id).map(\.comment) == ["Balance correction by import"])
+    }
+
+    @Test func aFailedTransactionLeavesNothingBehind() throws {
+        #expect(throws: StoreError.self) {
+            try store.transaction {
+                let batch = try store.beginBatch(BatchSource(fileName: "f", fileSHA256: "", ruleSet: "", plugin: "", employeeID: nil))
+                _ = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+                var unknown = Client(id: 0, name: "B")
+                unknown.marketingSource = "Nowhere"
+                _ = try store.insertClient(unknown, batch: batch, sourceRow: 3)
+            }
+        }
+        #expect(try store.clientCount() == 0)
+        #expect(try store.history().isEmpty)
+    }
+
+    @Test func theLedgerIsAppendOnly() throws {
+        let id = try store.transaction {
+            let batch = try store.beginBatch(BatchSource(fileName: "f", fileSHA256: "", ruleSet: "", plugin: "", employeeID: nil))
+            let id = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: id, amount: ExactDecimal(5), comment: "c", batch: batch, employeeID: nil, sourceRow: 2)
+            return id
+        }
+        let raw = try SQLiteRaw(path: folder.file("base.sqlite"))
+        #expect(raw.execute("UPDATE balance_ledger SET amount = 0").contains("append-only"))
+        #expect(raw.execute("DELETE FROM balance_ledger").contains("append-only"))
+        #expect(try store.client(id: id)?.balance == ExactDecimal(5))
+    }
+
+    @Test func undoRestoresUpdatedClientsRemovesCreatedOnesAndReversesBalances() throws {
+        let first = try importBatch { batch in
+            let id = try store.insertClient(Client(id: 0, name: "Kept"), batch: batch, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: id, amount: ExactDecimal(100), comment: "import", batch: batch, employeeID: 1, sourceRow: 2)
+        }
+        let before = try store.client(id: 1)
+        let second = try importBatch { batch in
+            var changed = try #require(try store.client(id: 1))
+            let previous = changed
+            changed.name = "Changed"
+            changed.phones = ["123456"]
+            try store.updateClient(changed, previous: previous, batch: batch, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: 1, amount: ExactDecimal(-30), comment: "import", batch: batch, employeeID: 1, sourceRow: 2)
+            _ = try store.insertClient(Client(id: 0, name: "New"), batch: batch, sourceRow: 3)
+        }
+        #expect(throws: StoreError.self) { try store.undo(batch: first, employeeID: 1, comment: "undo") }
+
+        try store.undo(batch: second, employeeID: 1, comment: "Undo of import batch \(second)")
+        #expect(try store.client(id: 1) == before)
+        #expect(try store.client(id: 2) == nil)
+        #expect(try store.clientCount() == 1)
+        let ledger = try store.balanceHistory(clientID: 1)
+        #expect(ledger.map(\.amount) == [ExactDecimal(100), ExactDecimal(-30), ExactDecimal(30)])
+        #expect(try store.history().map(\.state) == [.imported, .undone, .done])
+        #expect(throws: StoreError.self) { try store.undo(batch: second, employeeID: 1, comment: "again") }
+    }
+
+    private func importBatch(_ body: (Int64) throws -> Void) throws -> Int64 {
+        try store.transaction {
+            let batch = try store.beginBatch(BatchSource(fileName: "f.xlsx", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1))
+            try body(batch)
+            try store.finishBatch(batch, counts: BatchCounts())
+            return batch
+        }
+    }
+}

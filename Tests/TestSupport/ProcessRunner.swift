@@ -1,0 +1,49 @@
+import Foundation
+
+/// What a finished process printed and returned.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
+}
+
+/// Runs a program to completion, with its output captured.
+public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                       currentDirectory: String? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var merged = ProcessInfo.processInfo.environment
+    for (key, value) in environment { merged[key] = value }
+    process.environment = merged
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    // Read both pipes while the process runs so neither fills up and blocks it.
+    nonisolated(unsafe) var errorData = Data()
+    let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
+    errorReader.start()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !errorReader.isFinished { usleep(1000) }
+    return ProcessResult(status: process.terminationStatus,
+                         standardOutput: String(decoding: outputData, as: UTF8.self),
+                         standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+/// Runs `python3 -c script args…`; fails clearly when Python or its packages are missing.
+public func runPython(_ script: String, _ arguments: [String] = []) throws -> ProcessResult {
+    try runProcess("/usr/bin/env", ["python3", "-c", script] + arguments)
+}
+
+/// The built `clientimport` binary, beside the test bundle in the build folder.
+public func clientimportBinary() -> String {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent().appendingPathComponent("clientimport").path,
+        Bundle.main.bundleURL.appendingPathComponent("clientimport").path,
+        "\(repositoryRoot)/.build/debug/clientimport",
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+}
