@@ -1,0 +1,33 @@
+local money = require("lib.money")
+local check = require("lib.tests.check")
+
+return {
+  parses_french_and_english_amounts = function()
+    check.equal(money.parse("1 234,50"), "1234.5")
+    check.equal(money.parse("+12.5"), "12.5")
+    check.equal(money.parse("-0,01"), "-0.01")
+    check.equal(money.parse("0"), "0")
+    check.equal(money.parse("-0"), "0")
+    check.equal(money.parse("1\194\160500"), "1500")
+  end,
+  parses_exponents_from_float_cells = function()
+    check.equal(money.parse("1.5E2"), "150")
+    check.equal(money.parse("1.25E-2"), "0.0125")
+  end,
+  percentages = function()
+    check.equal(money.parse("10%", true), "10")
+    check.equal(money.parse("10,5 %", true), "10.5")
+    check.equal(select(2, money.parse("10%")), "number_invalid")
+  end,
+  rejects_what_is_not_exact = function()
+    check.equal(select(2, money.parse("12.34567")), "number_decimals")
+    check.equal(select(2, money.parse("abc")), "number_invalid")
+    check.equal(select(2, money.parse("1,2,3")), "number_invalid")
+    check.equal(select(2, money.parse("123456789012345")), "number_too_large")
+  end,
+  compares_decimal_strings = function()
+    check.equal(money.compare("100", "100.0001"), -1)
+    check.equal(money.compare("-5", "-10"), 1)
+    check.equal(money.compare("10.5", "10.50"), 0)
+  end,
+}
