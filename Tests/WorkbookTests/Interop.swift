@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the outside programs the writer tests check our files with: python3 + openpyxl, and
+/// LibreOffice headless. A missing program is a test failure with the install hint, never a skip.
+enum Interop {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `program` found on PATH (through `/usr/bin/env`), feeding `input` on stdin.
+    static func run(_ program: String, _ arguments: [String], input: String? = nil,
+                    environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes before waiting so a full pipe cannot block the child.
+        nonisolated(unsafe) var errorData = Data()
+        let errorReader = Thread { errorData = stderr.fileHandleForReading.readDataToEndOfFile() }
+        errorReader.start()
+        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorReader.isFinished { usleep(1000) }
+        let output = Output(status: process.terminationStatus,
+                            stdout: String(decoding: outputData, as: UTF8.self),
+                            stderr: String(decoding: errorData, as: UTF8.self))
+        if output.status == 127 {
+            throw Failure(description: "\(program) was not found on PATH; install it to run this test (\(output.stderr))")
+        }
+        return output
+    }
+
+    /// Runs a Python 3 script with openpyxl available and returns its stdout.
+    static func python(_ script: String, _ arguments: [String] = []) throws -> String {
+        let output = try run("python3", ["-c", script] + arguments)
+        if output.stderr.contains("No module named 'openpyxl'") {
+            throw Failure(description: "python3 has no openpyxl; install it with `pip install openpyxl`")
+        }
+        guard output.status == 0 else {
+            throw Failure(description: "python3 failed (status \(output.status)):\n\(output.stderr)")
+        }
+        return output.stdout
+    }
+
+    /// Converts `file` with LibreOffice headless into `directory`; returns the output path.
+    ///
+    /// A private user profile keeps parallel runs (and other engineers' soffice) from colliding.
+    static func libreOfficeConvert(_ file: String, to filter: String, extension ext: String,
+                                   in directory: String) throws -> String {
+        let profile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lo-profile-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let output = try run("soffice", [
+            "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore",
+            "--convert-to", filter, "--outdir", directory, file,
+        ])
+        let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let converted = "\(directory)/\(base).\(ext)"
+        guard output.status == 0, FileManager.default.fileExists(atPath: converted) else {
+            throw Failure(description: "soffice could not convert \(file) (status \(output.status)):\n\(output.stdout)\n\(output.stderr)")
+        }
+        return converted
+    }
+
+    /// A fresh empty directory for one test's files.
+    static func temporaryDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+}
