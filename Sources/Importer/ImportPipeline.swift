@@ -127,8 +127,9 @@ private struct Run {
         values[.string("custom")] = .table(LuaTable(fields: custom))
 
         let checked = try checker.check(values, rowNumber: row.number)
-        for problem in checked.warnings { report.warnings.append(issue(problem, row: row.number)) }
-        for problem in checked.errors { addError(issue(problem, row: row.number)) }
+        // Lua tables have no order: report a row's problems from left to right.
+        for problem in checked.warnings.sorted(by: leftToRight) { report.warnings.append(issue(problem, row: row.number)) }
+        for problem in checked.errors.sorted(by: leftToRight) { addError(issue(problem, row: row.number)) }
         guard checked.errors.isEmpty else { return }
         try apply(checked.fields, row: row.number)
     }
@@ -236,8 +237,16 @@ private struct Run {
         else { report.omittedErrors += 1 }
     }
 
+    private func columnIndex(of problem: RowProblem) -> Int? {
+        problem.isCustomField ? columnOfCustomField[problem.key] : columnOfKey[problem.key]
+    }
+
+    private func leftToRight(_ a: RowProblem, _ b: RowProblem) -> Bool {
+        (columnIndex(of: a) ?? .max) < (columnIndex(of: b) ?? .max)
+    }
+
     private func issue(_ problem: RowProblem, row: Int) -> ImportIssue {
-        let index = problem.isCustomField ? columnOfCustomField[problem.key] : columnOfKey[problem.key]
+        let index = columnIndex(of: problem)
         return ImportIssue(row: row, cell: index.map { "\(columnLetters($0))\(row)" },
                            column: index.flatMap { mapping.headerTexts[$0] } ?? problem.key,
                            value: problem.value, message: problem.message)

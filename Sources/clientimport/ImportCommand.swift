@@ -83,7 +83,7 @@ struct ImportCommand: ParsableCommand {
     private func summary(_ report: ImportReport) -> String {
         let counts = report.counts
         var lines: [String] = []
-        let tally = "\(counts.rows) rows: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged"
+        let tally = "\(counts.rows) row\(counts.rows == 1 ? "" : "s"): \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged"
             + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
             + ", \(counts.balanceCorrections) balance correction\(counts.balanceCorrections == 1 ? "" : "s")"
         switch report.status {

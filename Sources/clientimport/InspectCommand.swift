@@ -17,8 +17,8 @@ struct InspectCommand: ParsableCommand {
             let selector = sheet.map { Int($0).map(SheetSelector.index) ?? .name($0) } ?? .firstVisible
             let open = { try WorkbookFile.openRows(path: file, sheet: selector) }
             switch format {
-            case .tsv: try CellDump.tsv(opening: open) { print($0) }
-            case .json: try CellDump.json(try open()) { print($0) }
+            case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }
+            case .json: try CellDump.json(try open()) { print($0, terminator: "") }
             }
         }
     }

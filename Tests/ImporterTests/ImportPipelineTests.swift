@@ -1,0 +1,146 @@
+import ClientBase
+import Foundation
+import Importer
+import Testing
+
+@Suite struct ImportPipelineTests {
+    let fixture: ImportFixture
+
+    init() throws {
+        fixture = try ImportFixture()
+    }
+
+    @Test func createsClientsWithTypedFieldsAndOneCorrectionPerBalance() throws {
+        let path = try fixture.workbook(rows: [
+            ImportFixture.row(["name": "Jean", "last_name": "Dupont", "phone": "+33 6 12 34 56 78, 33145678901",
+                               "email": "jean@example.fr", "juridical": "Oui", "discount_goods": "10,5", "balance": "-250,50"]),
+            ImportFixture.row(["name": "Amélie", "balance": "0"]),
+        ])
+        let report = try fixture.run(path)
+        #expect(report.status == .imported)
+        #expect(report.errors.isEmpty)
+        #expect(report.counts == BatchCounts(rows: 2, created: 2, updated: 0, unchanged: 0, balanceCorrections: 1))
+        let jean = try #require(try fixture.store.client(id: 1))
+        #expect(jean.phones == ["33612345678", "33145678901"])
+        #expect(jean.juridical && !jean.supplier)
+        #expect(jean.discountGoods == ExactDecimal("10.5"))
+        #expect(jean.balance == ExactDecimal("-250.5"))
+        let ledger = try fixture.store.balanceHistory(clientID: 1)
+        #expect(ledger.map(\.comment) == ["Correction de solde par importation"])
+        #expect(try fixture.store.balanceHistory(clientID: 2).isEmpty)
+    }
+
+    @Test func exportThenImportTheUnchangedFileChangesNothing() throws {
+        try fixture.store.addMarketingSources(["Google"])
+        try fixture.store.addCustomField(CustomFieldDefinition(name: "Passeport", type: .text))
+        try fixture.store.addCustomField(CustomFieldDefinition(name: "VIP", type: .yesNo))
+        let first = try fixture.workbook(rows: [
+            ImportFixture.row(["name": "Jean", "phone": "0612345678", "marketing_source": "Google", "balance": "12.5",
+                               "discount_services": "5"], custom: ["AB 123", "Oui"]),
+            ImportFixture.row(["name": "Noël", "conflicted": "Oui"], custom: ["", ""]),
+        ], extraHeaders: ["Passeport", "VIP"])
+        #expect(try fixture.run(first).status == .imported)
+
+        let export = try fixture.export()
+        let again = try fixture.run(export)
+        #expect(again.status == .imported)
+        #expect(again.counts == BatchCounts(rows: 2, created: 0, updated: 0, unchanged: 2, balanceCorrections: 0))
+        #expect(again.warnings.isEmpty)
+    }
+
+    @Test func editingAPhoneAndABalanceInAnExportUpdatesExactlyThatClient() throws {
+        _ = try fixture.run(try fixture.workbook(rows: [
+            ImportFixture.row(["name": "Jean", "phone": "33612345678", "balance": "100"]),
+            ImportFixture.row(["name": "Amélie", "phone": "33698765432", "balance": "20"]),
+        ]))
+        var rows = try fixture.cells(of: try fixture.export())
+        let phone = ImportFixture.columnIndex["phone"]!, balance = ImportFixture.columnIndex["balance"]!
+        rows[1][phone] = "33611111111"
+        rows[1][balance] = "75.25"
+        let edited = try fixture.workbook("edited.xlsx", rows: Array(rows.dropFirst()))
+
+        let report = try fixture.run(edited)
+        #expect(report.counts == BatchCounts(rows: 2, created: 0, updated: 1, unchanged: 1, balanceCorrections: 1))
+        let jean = try #require(try fixture.store.client(id: 1))
+        #expect(jean.phones == ["33611111111"])
+        #expect(jean.balance == ExactDecimal("75.25"))
+        let last = try #require(try fixture.store.balanceHistory(clientID: 1).last)
+        #expect(last.amount == ExactDecimal("-24.75"))
+        #expect(last.comment == "Correction de solde par importation")
+        #expect(try fixture.store.client(id: 2)?.balance == ExactDecimal(20))
+    }
+
+    @Test func anUnknownClientIDCreatesANewClientAndWarns() throws {
+        let report = try fixture.run(try fixture.workbook(rows: [ImportFixture.row(["id": "999", "name": "Jean"])]))
+        #expect(report.status == .imported)
+        #expect(report.counts.created == 1)
+        #expect(report.warnings.first?.cell == "A2")
+        #expect(report.warnings.first?.message.contains("no client with ID 999") == true)
+        #expect(try fixture.store.client(id: 999) == nil)
+    }
+
+    @Test func aDryRunReportsWhatWouldChangeAndChangesNothing() throws {
+        let before = try fixture.databaseBytes()
+        let report = try fixture.run(try fixture.workbook(rows: [ImportFixture.row(["name": "Jean", "balance": "5"])])) {
+            $0.dryRun = true
+        }
+        #expect(report.status == .checked)
+        #expect(report.counts.created == 1 && report.counts.balanceCorrections == 1)
+        #expect(report.batch == nil)
+        #expect(try fixture.store.clientCount() == 0)
+        #expect(try fixture.store.history().isEmpty)
+        #expect(try fixture.databaseBytes() == before)
+    }
+
+    @Test(arguments: [DuplicateCase.create, .skip, .update])
+    func duplicatesFollowTheChosenPolicy(_ policy: DuplicateCase) throws {
+        _ = try fixture.run(try fixture.workbook(rows: [ImportFixture.row(["name": "Jean", "email": "jean@example.fr"])]))
+        let report = try fixture.run(try fixture.workbook("again.xlsx", rows: [
+            ImportFixture.row(["name": "Jean D.", "email": "JEAN@example.fr"]),
+        ])) { $0.onDuplicate = policy.option }
+        #expect(report.status == .imported)
+        #expect(report.warnings.count == 1)
+        #expect(report.warnings.first?.message.contains("belongs to client 1") == true)
+        let names = try fixture.allClients().map(\.name)
+        #expect(names == policy.expectedNames)
+    }
+
+    @Test func everyErrorOfTheFileIsReportedInTheTemplateLanguage() throws {
+        let report = try fixture.run(try fixture.workbook(rows: [
+            ImportFixture.row(["email": "a@x.fr, b@y.fr"]),
+            ImportFixture.row(["name": "Ok"]),
+            ImportFixture.row(["name": "Jean", "discount_goods": "101", "juridical": "peut-être"]),
+        ]))
+        #expect(report.status == .rejected)
+        #expect(report.errors.map(\.cell) == ["B2", "E2", "G4", "M4"])
+        #expect(report.errors[0].message == "est obligatoire et vide")
+        #expect(report.errors[0].column == "Nom")
+        #expect(report.errors[1].value == "a@x.fr, b@y.fr")
+        #expect(try fixture.store.clientCount() == 0)
+    }
+
+    @Test func customFieldValuesAreCheckedByTheirType() throws {
+        try fixture.store.addCustomField(CustomFieldDefinition(name: "Date de naissance", type: .date))
+        try fixture.store.addCustomField(CustomFieldDefinition(name: "Points", type: .number))
+        let report = try fixture.run(try fixture.workbook(rows: [
+            ImportFixture.row(["name": "Jean"], custom: ["14.07.1989", "12,5"]),
+            ImportFixture.row(["name": "Amélie"], custom: ["demain", "beaucoup"]),
+        ], extraHeaders: ["Date de naissance", "Points"]))
+        #expect(report.status == .rejected)
+        #expect(report.errors.map(\.cell) == ["S3", "T3"])
+        #expect(report.errors.map(\.column) == ["Date de naissance", "Points"])
+    }
+}
+
+enum DuplicateCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case create, skip, update
+    var option: ImportOptions.DuplicatePolicy { ImportOptions.DuplicatePolicy(rawValue: rawValue)! }
+    var expectedNames: [String] {
+        switch self {
+        case .create: ["Jean", "Jean D."]
+        case .skip: ["Jean"]
+        case .update: ["Jean D."]
+        }
+    }
+    var testDescription: String { rawValue }
+}
