@@ -9,7 +9,7 @@ func csvFixture(_ name: String) throws -> String {
 }
 
 /// Every row of a reader as (number, texts), `.empty` shown as "".
-func readAll(_ reader: CSVReader) throws -> [(Int, [String])] {
+func readAllCSVRows(_ reader: CSVReader) throws -> [(Int, [String])] {
     var rows: [(Int, [String])] = []
     while let row = try reader.nextRow() {
         rows.append((row.number, row.cells.map { cell in
@@ -34,18 +34,18 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
         let reader = try CSVReader(path: try csvFixture(file))
         #expect(reader.delimiter == UInt8(ascii: Unicode.Scalar(expected)!))
         #expect(reader.encoding == .utf8)
-        let rows = try readAll(reader)
+        let rows = try readAllCSVRows(reader)
         #expect(rows.allSatisfy { $0.1.count == 3 }, "\(rows)")
     }
 
     @Test func keepsDelimitersInsideQuotes() throws {
-        let rows = try readAll(CSVReader(path: try csvFixture("semicolon.csv")))
+        let rows = try readAllCSVRows(CSVReader(path: try csvFixture("semicolon.csv")))
         #expect(texts(rows) == [["Nom", "Téléphone", "Notes"], ["Élodie", "0601020304", "a, b, c"], ["Luc", "0611", "d, e"]])
         #expect(try CSVReader(path: try csvFixture("semicolon.csv")).sheetName == "semicolon")
     }
 
     @Test func quotedLineBreaksDoubledQuotesAndRowNumbers() throws {
-        let rows = try readAll(CSVReader(path: try csvFixture("quoted.csv")))
+        let rows = try readAllCSVRows(CSVReader(path: try csvFixture("quoted.csv")))
         #expect(texts(rows) == [
             ["Name", "Notes", "Phone"],
             ["Dupont, Élodie", "line one\nline two", "1"],
@@ -61,7 +61,7 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
     }
 
     @Test func carriageReturnLineEnds() throws {
-        let rows = try readAll(CSVReader(path: try csvFixture("cr.csv")))
+        let rows = try readAllCSVRows(CSVReader(path: try csvFixture("cr.csv")))
         #expect(texts(rows) == [["Name", "Notes"], ["A", "x\ny"], ["B", "z"]])
         #expect(numbers(rows) == [1, 2, 3])
     }
@@ -69,7 +69,7 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
     @Test func utf8ByteOrderMarkIsDropped() throws {
         let reader = try CSVReader(path: try csvFixture("bom-utf8.csv"))
         #expect(reader.encoding == .utf8)
-        #expect(texts(try readAll(reader)) == [["Имя", "Телефон"], ["Іван", "+380501234567"]])
+        #expect(texts(try readAllCSVRows(reader)) == [["Имя", "Телефон"], ["Іван", "+380501234567"]])
     }
 
     @Test(arguments: [("utf16le.csv", TextEncoding.utf16LE, "\t"), ("utf16be.csv", .utf16BE, ",")])
@@ -77,14 +77,14 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
         let reader = try CSVReader(path: try csvFixture(file))
         #expect(reader.encoding == encoding)
         #expect(reader.delimiter == UInt8(ascii: Unicode.Scalar(delimiter)!))
-        #expect(texts(try readAll(reader)) == [["Name", "Phone"], ["Élodie 😀", "1"], ["Иван", "2"]])
+        #expect(texts(try readAllCSVRows(reader)) == [["Name", "Phone"], ["Élodie 😀", "1"], ["Иван", "2"]])
     }
 
     @Test func detectsWindows1251Cyrillic() throws {
         let reader = try CSVReader(path: try csvFixture("windows1251.csv"))
         #expect(reader.encoding == .windows1251)
         #expect(reader.delimiter == UInt8(ascii: ";"))
-        #expect(texts(try readAll(reader)) == [
+        #expect(texts(try readAllCSVRows(reader)) == [
             ["Имя", "Телефон", "Город"], ["Иван Петров", "+380501234567", "Київ"], ["Ольга", "0441234567", "Львів"],
         ])
     }
@@ -92,7 +92,7 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
     @Test func detectsWindows1252French() throws {
         let reader = try CSVReader(path: try csvFixture("windows1252.csv"))
         #expect(reader.encoding == .windows1252)
-        #expect(texts(try readAll(reader)) == [
+        #expect(texts(try readAllCSVRows(reader)) == [
             ["Nom", "Prénom", "Ville"], ["Dupont", "Élodie", "Besançon"], ["Lefèvre", "Zoë", "Orléans"],
         ])
     }
@@ -110,7 +110,7 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
     @Test func excelSepLineSetsTheDelimiterAndCountsAsRowOne() throws {
         let reader = try CSVReader(path: try csvFixture("sep.csv"))
         #expect(reader.delimiter == UInt8(ascii: ";"))
-        let rows = try readAll(reader)
+        let rows = try readAllCSVRows(reader)
         #expect(texts(rows) == [["Name", "Notes"], ["Ivan", "a,b"]])
         #expect(numbers(rows) == [2, 3])
     }

@@ -51,7 +51,7 @@ import Testing
         let reader = try CSVReader(path: path)
         #expect(reader.delimiter == delimiter)
         #expect(reader.encoding == .utf8)
-        let back = try readAll(reader)
+        let back = try readAllCSVRows(reader)
         #expect(back.map(\.1) == rows)
         #expect(back.map(\.0) == [1, 2, 3, 4])
     }
