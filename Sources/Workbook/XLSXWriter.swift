@@ -170,6 +170,10 @@ public final class XLSXWriter {
             throw WorkbookError(.tooLarge, file: path, part: sheet.layout.name, row: sheet.rowNumber + 1,
                                 "a row holds at most 16,384 cells, this one has \(row.count)")
         }
+        if let column = row.firstIndex(where: { Self.exceedsCellLimit($0.value) }) {
+            throw WorkbookError(.tooLarge, file: path, part: sheet.layout.name, row: sheet.rowNumber + 1,
+                                "the text for column \(column + 1) is longer than the 32,767 characters an Excel cell holds; shorten it")
+        }
         sheet.rowNumber += 1
         let rowNumber = sheet.rowNumber
         ensureColumnNames(row.count)
@@ -396,6 +400,12 @@ public final class XLSXWriter {
     }
 
     // MARK: - Values
+
+    /// Excel refuses (with a repair prompt) cells longer than 32,767 UTF-16 code units.
+    private static func exceedsCellLimit(_ value: Cell) -> Bool {
+        guard case .text(let text) = value, text.utf8.count > 32_767 else { return false }
+        return text.utf16.count > 32_767
+    }
 
     /// Whether a literal is an `xsd:double` Excel reads as written (`12.50`, `-0.01`, `3.8E11`).
     static func isXMLNumber(_ literal: String) -> Bool {

@@ -296,6 +296,12 @@ private func number(_ literal: String) -> Cell { .number(NumberCell(literal: lit
         #expect(throws: WorkbookError.self) { try writer.write(row: [OutputCell(.text("x"))]) }
         #expect(throws: WorkbookError.self) { try writer.beginSheet(SheetLayout(name: "bad/name")) }
         try writer.beginSheet(SheetLayout(name: "Clients"))
+        let tooLong = #expect(throws: WorkbookError.self) {
+            try writer.write(row: [OutputCell(.empty), OutputCell(.text(String(repeating: "é", count: 32_768)))])
+        }
+        #expect(tooLong?.kind == .tooLarge)
+        #expect(tooLong?.row == 1)
+        #expect(tooLong?.message.contains("column 2") == true)
         try writer.endSheet()
         #expect(throws: WorkbookError.self) { try writer.beginSheet(SheetLayout(name: "clients")) }
         try writer.close()
