@@ -15,12 +15,6 @@ extension Cell {
         case .date(let d): return d.isoText
         }
     }
-
-    /// Whether the cell holds nothing.
-    public var isEmpty: Bool {
-        if case .empty = self { return true }
-        return false
-    }
 }
 
 extension CellDate {

@@ -14,7 +14,9 @@ protocol SAXHandler: AnyObject {
 /// Safe by construction: no network, no DTD loading, no entity substitution, and any DOCTYPE
 /// is refused (an OOXML part never has one; entity bombs and XXE need one).
 final class XMLPushParser {
-    unowned let handler: any SAXHandler
+    // unowned(unsafe): every owner keeps its handler alive longer than the parser, and a checked
+    // unowned reference costs an atomic retain per SAX event.
+    unowned(unsafe) let handler: any SAXHandler
     let file: String
     let part: String
     private var context: xmlParserCtxtPtr?
