@@ -1,0 +1,140 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the real `clientimport` binary against real files and a real SQLite base.
+@Suite struct CommandLineTests {
+    let folder: TemporaryDirectory
+    var database: String { folder.file("clients.sqlite") }
+
+    init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    @discardableResult
+    func clientimport(_ arguments: String...) throws -> ProcessResult {
+        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
+    }
+
+    func clientsJSON() throws -> [[String: Any]] {
+        let result = try clientimport("clients", "list", "--format", "json")
+        #expect(result.status == 0, "\(result.standardError)")
+        return try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]] ?? []
+    }
+
+    @Test func templateImportExportAndImportAgainChangesNothing() throws {
+        let template = folder.file("t.xlsx")
+        #expect(try clientimport("template", "--lang", "fr", "-o", template).status == 0)
+
+        let imported = try clientimport("import", template)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(imported.standardOutput.contains("1 row: 1 created, 0 updated, 0 unchanged"))
+
+        let example = try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx", "--format", "json")
+        #expect(example.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(example.standardOutput.utf8)) as? [String: Any]
+        #expect(report?["status"] as? String == "imported")
+        #expect(report?["created"] as? Int == 5)
+        #expect(report?["balance_corrections"] as? Int == 3)
+
+        let exported = folder.file("export.xlsx")
+        #expect(try clientimport("export", "-o", exported).status == 0)
+        let before = try clientsJSON()
+
+        let again = try clientimport("import", exported, "--format", "json")
+        #expect(again.status == 0)
+        let second = try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any]
+        #expect(second?["created"] as? Int == 0)
+        #expect(second?["updated"] as? Int == 0)
+        #expect(second?["unchanged"] as? Int == 6)
+        #expect(second?["balance_corrections"] as? Int == 0)
+        #expect(NSArray(array: try clientsJSON()).isEqual(to: before))
+    }
+
+    @Test func clientsListUsesTheAPIsFieldNamesAndExactMoney() throws {
+        #expect(try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx").status == 0)
+        let list = try clientimport("clients", "list", "--format", "json")
+        #expect(list.standardOutput.contains("\"balance\":-250.5"))
+        #expect(list.standardOutput.contains("\"balance\":1500.75"))
+        let clients = try clientsJSON()
+        let keys = Set(clients.first?.keys.map { $0 } ?? [])
+        #expect(keys == ["id", "name", "last_name", "phone", "email", "address", "juridical", "supplier", "conflicted",
+                         "notes", "ad_campaign", "discount_code", "discount_goods", "discount_services",
+                         "discount_materials", "price_sales", "price_orders", "balance", "custom_fields"])
+        #expect(clients.first?["phone"] as? [String] == ["33612345678"])
+    }
+
+    @Test func aRowWithoutANameRejectsTheFileWithExitCode1AndChangesNothing() throws {
+        #expect(try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx").status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let csv = try folder.write("bad.csv", """
+            ID client;Nom;Numéro de téléphone;Adresse;Email;Prénom;Entreprise;Fournisseur;Déçu;Notes;Source marketing;Carte de réduction;Réduction sur les produits dans les ventes;Réduction sur les services dans les commandes et factures;Remise sur les produits/matériaux dans la commande et la facture;Réduction sur les services en ventes (type de prix);Réduction sur les services dans les commandes et factures (type de prix);Solde
+            ;Paul;33600000001;;;;;;;;;;;;;;;
+            ;;33600000002;;;;;;;;;;;;;;;
+            """)
+        let result = try clientimport("import", csv)
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("Rejected bad.csv: 1 error; nothing was changed."))
+        #expect(result.standardOutput.contains("row 3, column \"Nom\" (B3): est obligatoire et vide"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        #expect(try clientsJSON().count == 5)
+    }
+
+    @Test func exitCodesNameTheKindOfFailure() throws {
+        #expect(try clientimport("import").status == 64)
+        #expect(try clientimport("import", "x.xlsx", "--on-duplicate", "maybe").status == 64)
+        let notAWorkbook = try folder.write("fake.xlsx", "this is not a zip")
+        let unreadable = try clientimport("import", notAWorkbook)
+        #expect(unreadable.status == 65)
+        #expect(unreadable.standardError.contains("fake.xlsx"))
+        let brokenRules = try folder.write("broken/ruleset.lua", "return { name = 'broken', columns = }")
+        let invalid = try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx", "--rules", brokenRules)
+        #expect(invalid.status == 78)
+        #expect(invalid.standardError.contains("broken/ruleset.lua:1"))
+        #expect(try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx", "--as", "Nobody").status == 64)
+    }
+
+    @Test func everyCommandInTheHelpWorks() throws {
+        let help = try clientimport("--help")
+        #expect(help.status == 0)
+        for command in ["template", "import", "export", "clients", "settings", "roles", "employees", "history", "undo", "rules", "inspect"] {
+            #expect(help.standardOutput.contains("  \(command)"), "\(command) missing from --help")
+            #expect(try clientimport(command, "--help").status == 0)
+        }
+        #expect(!help.standardOutput.contains("  plugins"))
+        #expect(!help.standardOutput.contains("  convert"))
+    }
+
+    @Test func settingsRolesEmployeesHistoryAndUndo() throws {
+        #expect(try clientimport("settings", "add-marketing-source", "Google", "Bouche à oreille").status == 0)
+        #expect(try clientimport("settings", "add-custom-field", "Passeport", "--type", "text").status == 0)
+        #expect(try clientimport("roles", "add", "Accueil").status == 0)
+        #expect(try clientimport("employees", "add", "Léa", "--role", "Accueil").status == 0)
+        #expect(try clientimport("employees", "add", "Zoé", "--role", "Inconnu").status == 1)
+        let settings = try clientimport("settings", "list", "--format", "json")
+        #expect(settings.standardOutput.contains("\"marketing_sources\":[\"Google\",\"Bouche à oreille\"]"))
+
+        let noRight = try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx", "--as", "Léa")
+        #expect(noRight.status == 1)
+        #expect(noRight.standardOutput.contains("can adjust client balances"))
+
+        let exportBefore = folder.file("before.xlsx")
+        #expect(try clientimport("export", "-o", exportBefore).status == 0)
+        #expect(try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx").status == 0)
+        let history = try clientimport("history", "--format", "json")
+        #expect(history.standardOutput.contains("\"file\":\"clients.fr.xlsx\""))
+        let undo = try clientimport("undo", "1")
+        #expect(undo.status == 0, "\(undo.standardError)")
+        #expect(try clientsJSON().isEmpty)
+        #expect(try clientimport("undo", "1").status == 1)
+    }
+
+    @Test func inspectPrintsTheCellsAsTheReaderSeesThem() throws {
+        let result = try clientimport("inspect", "\(repositoryRoot)/examples/clients.fr.xlsx")
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("ID client\tNom\tNuméro de téléphone") == true)
+        #expect(lines[2].hasPrefix("\tRéparations Lefèvre SARL\t33145678901, 33612340000"))
+        #expect(lines[4].contains("\t33698765432\t"))
+    }
+}
