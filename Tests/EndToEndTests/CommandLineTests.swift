@@ -138,3 +138,28 @@ import Testing
         #expect(lines[4].contains("\t33698765432\t"))
     }
 }
+
+/// The template is a real XLSX that independent readers open.
+@Suite struct TemplateInteropTests {
+    @Test func openpyxlAndLibreOfficeOpenTheTemplate() throws {
+        let folder = try TemporaryDirectory()
+        let template = folder.file("modele.xlsx")
+        let result = try runProcess(clientimportBinary(), ["template", "--lang", "fr", "-o", template, "--db", folder.file("b.sqlite")])
+        #expect(result.status == 0, "\(result.standardError)")
+
+        let read = try Interop.python("""
+            import sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1]).active
+            print(sheet.max_column, sheet.freeze_panes, sheet["B1"].font.bold, sheet["B2"].value, sheet["B1"].comment.text)
+            print("|".join(str(c.value) for c in sheet[1]))
+            """, [template])
+        let lines = read.split(separator: "\n").map(String.init)
+        #expect(lines.first == "18 A2 True Jean Obligatoire.")
+        #expect(lines.last?.hasPrefix("ID client|Nom|Numéro de téléphone|Adresse|Email|Prénom|Entreprise") == true)
+
+        let csv = try Interop.libreOfficeConvert(template, to: "csv:Text - txt - csv (StarCalc):44,34,76", extension: "csv", in: folder.path)
+        let text = try String(contentsOfFile: csv, encoding: .utf8)
+        #expect(text.hasPrefix("ID client,Nom,Numéro de téléphone"))
+        #expect(text.contains(",Jean,\"33612345678, 33141234567\","))
+    }
+}

@@ -9,7 +9,7 @@ public struct ProcessResult: Sendable {
 
 /// Runs a program to completion, with its output captured.
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                       currentDirectory: String? = nil) throws -> ProcessResult {
+                       currentDirectory: String? = nil, input: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -17,10 +17,13 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     for (key, value) in environment { merged[key] = value }
     process.environment = merged
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let output = Pipe(), error = Pipe()
+    let output = Pipe(), error = Pipe(), standardInput = Pipe()
     process.standardOutput = output
     process.standardError = error
+    process.standardInput = standardInput
     try process.run()
+    if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
+    try standardInput.fileHandleForWriting.close()
     // Read both pipes while the process runs so neither fills up and blocks it.
     nonisolated(unsafe) var errorData = Data()
     let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
@@ -31,11 +34,6 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     return ProcessResult(status: process.terminationStatus,
                          standardOutput: String(decoding: outputData, as: UTF8.self),
                          standardError: String(decoding: errorData, as: UTF8.self))
-}
-
-/// Runs `python3 -c script args…`; fails clearly when Python or its packages are missing.
-public func runPython(_ script: String, _ arguments: [String] = []) throws -> ProcessResult {
-    try runProcess("/usr/bin/env", ["python3", "-c", script] + arguments)
 }
 
 /// The built `clientimport` binary, beside the test bundle in the build folder.

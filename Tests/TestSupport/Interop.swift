@@ -1,45 +1,23 @@
 import Foundation
-import Testing
 
 /// Runs the outside programs the writer tests check our files with: python3 + openpyxl, and
 /// LibreOffice headless. A missing program is a test failure with the install hint, never a skip.
-enum Interop {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum Interop {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Output {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// Runs `program` found on PATH (through `/usr/bin/env`), feeding `input` on stdin.
-    static func run(_ program: String, _ arguments: [String], input: String? = nil,
-                    environment: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        // Read both pipes before waiting so a full pipe cannot block the child.
-        nonisolated(unsafe) var errorData = Data()
-        let errorReader = Thread { errorData = stderr.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
-        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorReader.isFinished { usleep(1000) }
-        let output = Output(status: process.terminationStatus,
-                            stdout: String(decoding: outputData, as: UTF8.self),
-                            stderr: String(decoding: errorData, as: UTF8.self))
+    public static func run(_ program: String, _ arguments: [String], input: String? = nil,
+                           environment: [String: String] = [:]) throws -> Output {
+        let result = try runProcess("/usr/bin/env", [program] + arguments, environment: environment, input: input)
+        let output = Output(status: result.status, stdout: result.standardOutput, stderr: result.standardError)
         if output.status == 127 {
             throw Failure(description: "\(program) was not found on PATH; install it to run this test (\(output.stderr))")
         }
@@ -47,7 +25,7 @@ enum Interop {
     }
 
     /// Runs a Python 3 script with openpyxl available and returns its stdout.
-    static func python(_ script: String, _ arguments: [String] = []) throws -> String {
+    public static func python(_ script: String, _ arguments: [String] = []) throws -> String {
         let output = try run("python3", ["-c", script] + arguments)
         if output.stderr.contains("No module named 'openpyxl'") {
             throw Failure(description: "python3 has no openpyxl; install it with `pip install openpyxl`")
@@ -61,7 +39,7 @@ enum Interop {
     /// Converts `file` with LibreOffice headless into `directory`; returns the output path.
     ///
     /// A private user profile keeps parallel runs (and other engineers' soffice) from colliding.
-    static func libreOfficeConvert(_ file: String, to filter: String, extension ext: String,
+    public static func libreOfficeConvert(_ file: String, to filter: String, extension ext: String,
                                    in directory: String) throws -> String {
         let profile = FileManager.default.temporaryDirectory
             .appendingPathComponent("lo-profile-\(UUID().uuidString)")
@@ -79,7 +57,7 @@ enum Interop {
     }
 
     /// A fresh empty directory for one test's files.
-    static func temporaryDirectory() throws -> String {
+    public static func temporaryDirectory() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
