@@ -83,6 +83,13 @@ enum HeaderMatcher {
                                       headerTexts: Dictionary(uniqueKeysWithValues: texts.enumerated().map { ($0.offset, $0.element) })))
     }
 
+    /// The share of the template's columns whose header the row holds somewhere (0…1).
+    static func templateLikeness(_ headers: [String], ruleSet: RuleSet) -> Double {
+        let present = Set(headers.map(foldedHeader))
+        let found = ruleSet.columns.filter { !accepted($0).isDisjoint(with: present) }.count
+        return Double(found) / Double(max(ruleSet.columns.count, 1))
+    }
+
     private static func accepted(_ column: ColumnDeclaration) -> Set<String> {
         Set((Array(column.headers.values) + column.aliases).map(foldedHeader))
     }

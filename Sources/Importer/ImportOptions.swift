@@ -20,6 +20,23 @@ public struct ImportOptions: Sendable {
         case unlimited
     }
 
+    /// How the file's layout is recognised.
+    public enum PluginChoice: Sendable, Equatable {
+        /// The template when the headers are the template's, else the most confident plugin.
+        case auto
+        /// The template only: other headers are errors.
+        case templateOnly
+        /// This plugin (a name on the search path, or a path).
+        case named(String)
+    }
+
+    /// Plugins below this confidence are not picked by `auto`.
+    public static let pluginConfidenceThreshold = 0.5
+
+    public var plugin: PluginChoice = .auto
+    /// The language of messages and of the balance comment when a plugin maps the file (the
+    /// template's headers decide it otherwise); `nil` is the rule set's first language.
+    public var language: String?
     /// A rule set name on the search path, or a path to one.
     public var ruleSet = "remonline"
     /// The importing employee; `nil` is the base's administrator.

@@ -33,29 +33,42 @@ public struct ImportPipeline {
         let fileName = (path as NSString).lastPathComponent
         var report = ImportReport(status: .rejected, file: fileName, ruleSet: ruleSet.name)
 
-        let rows = try WorkbookFile.openRows(path: path, sheet: options.sheet, csv: options.csv)
+        var readingPlugin = try pluginReading(path, engine: engine)
+        let rows = try readingPlugin.map { try $0.readRows(path: path, in: engine.lua) }
+            ?? WorkbookFile.openRows(path: path, sheet: options.sheet, csv: options.csv)
         guard let header = try rows.nextRow() else {
-            report.errors.append(ImportIssue(row: 1, message: "the file is empty: the first row must hold the template's headers"))
+            report.errors.append(ImportIssue(row: 1, message: "the file is empty: the first row must hold the headers"))
             return report
         }
-        let mapping: ColumnMapping
-        switch HeaderMatcher.match(header, ruleSet: ruleSet, customFields: catalog.customFields) {
-        case .success(let matched): mapping = matched
-        case .failure(let problems):
-            report.errors = problems.issues
+        let layout: Layout
+        switch try recognise(header, engine: engine, catalog: catalog, plugin: readingPlugin) {
+        case .template(let mapping):
+            layout = .template(try engine.checker(language: mapping.language, catalog: catalog), mapping)
+            report.language = mapping.language
+        case .plugin(let plugin, let why):
+            readingPlugin = plugin
+            let language = options.language ?? ruleSet.languages.first ?? "en"
+            let headers = header.cells.map(\.displayText)
+            let checker = try engine.checker(language: language, catalog: catalog)
+            layout = .plugin(try engine.mapper(plugin, checker: checker, headers: headers),
+                             ColumnMapping(language: language, fieldColumns: [], customColumns: [], headerTexts: [:]))
+            report.language = language
+            report.plugin = plugin.name
+            report.pluginChoice = why
+        case .unrecognised(let issues):
+            report.errors = issues
             return report
         }
-        report.language = mapping.language
-        let checker = try engine.checker(language: mapping.language, catalog: catalog)
         let digest = try SHA256.hexDigest(ofFile: path)
 
-        var run = Run(store: store, ruleSet: ruleSet, mapping: mapping, employee: employee, options: options, report: report)
+        var run = Run(store: store, ruleSet: ruleSet, layout: layout, employee: employee, options: options, report: report)
         do {
             report = try store.transaction(commit: !options.dryRun) {
                 run.batch = try store.beginBatch(BatchSource(
-                    fileName: fileName, fileSHA256: digest, ruleSet: ruleSet.name, plugin: "", employeeID: employee.id))
+                    fileName: fileName, fileSHA256: digest, ruleSet: ruleSet.name, plugin: readingPlugin?.name ?? "",
+                    employeeID: employee.id))
                 while let row = try rows.nextRow() {
-                    try run.process(row, checker: checker)
+                    try run.process(row)
                 }
                 try run.finish()
                 if !run.report.errors.isEmpty || run.report.omittedErrors > 0 { throw Rollback(report: run.report) }
@@ -71,14 +84,77 @@ public struct ImportPipeline {
         return report
     }
 
+    /// A plugin that reads the file itself: the one named, when it has `read`, or under `auto`
+    /// one that declares the file's extension.
+    private func pluginReading(_ path: String, engine: RuleEngine) throws -> Plugin? {
+        let fileExtension = (path as NSString).pathExtension.lowercased()
+        switch options.plugin {
+        case .named(let name):
+            let plugin = try engine.plugin(name)
+            return plugin.read != nil ? plugin : nil
+        case .auto:
+            guard !["xlsx", "xlsm", "csv", "txt", "tsv"].contains(fileExtension) else { return nil }
+            return try engine.allPlugins().first { $0.read != nil && $0.extensions.contains(fileExtension) }
+        case .templateOnly:
+            return nil
+        }
+    }
+
+    private enum Recognition {
+        case template(ColumnMapping)
+        case plugin(Plugin, why: String)
+        case unrecognised([ImportIssue])
+    }
+
+    /// The template when the headers match it; otherwise the chosen or the most confident plugin.
+    private func recognise(_ header: Row, engine: RuleEngine, catalog: Catalog, plugin: Plugin?) throws -> Recognition {
+        if let plugin { return .plugin(plugin, why: "it reads .\(plugin.extensions.joined(separator: ", .")) files") }
+        if case .named(let name) = options.plugin {
+            return .plugin(try engine.plugin(name), why: "chosen with --plugin")
+        }
+        let problems: HeaderProblems
+        switch HeaderMatcher.match(header, ruleSet: engine.ruleSet, customFields: catalog.customFields) {
+        case .success(let mapping): return .template(mapping)
+        case .failure(let found): problems = found
+        }
+        let headers = header.cells.map(\.displayText)
+        // A template with a wrong column is still a template: its user wants the header errors.
+        guard options.plugin == .auto, HeaderMatcher.templateLikeness(headers, ruleSet: engine.ruleSet) < 0.5 else {
+            return .unrecognised(problems.issues)
+        }
+        let ranked = try engine.rankPlugins(for: headers)
+        if let best = ranked.first, best.score >= ImportOptions.pluginConfidenceThreshold {
+            let reason = best.reason.isEmpty ? "" : ": \(best.reason)"
+            return .plugin(best.plugin, why: "the headers are not the template's; plugin \(best.plugin.name) recognised them with confidence \(Self.percent(best.score))\(reason)")
+        }
+        let candidates = ranked.prefix(3).map { "\($0.plugin.name) \(Self.percent($0.score))" }.joined(separator: ", ")
+        let advice = ImportIssue(row: header.number, message: "the headers are neither the \(engine.ruleSet.name) template's nor an export a plugin recognises (best: \(candidates.isEmpty ? "no plugins" : candidates); \(Self.percent(ImportOptions.pluginConfidenceThreshold)) needed); fix the headers below, choose a plugin with --plugin NAME, or write one (see docs/writing-a-plugin.md)")
+        return .unrecognised([advice] + problems.issues)
+    }
+
+    private static func percent(_ score: Double) -> String { "\(Int((score * 100).rounded()))%" }
+
     /// Thrown inside the transaction to undo everything when the file has errors.
     private struct Rollback: Error { var report: ImportReport }
+}
+
+/// How rows become clients: the template's columns checked by the rule set, or a plugin's map.
+private enum Layout {
+    case template(RowChecker, ColumnMapping)
+    case plugin(PluginMapper, ColumnMapping)
+
+    var mapping: ColumnMapping {
+        switch self {
+        case .template(_, let mapping), .plugin(_, let mapping): mapping
+        }
+    }
 }
 
 /// The state of one import while its rows stream through.
 private struct Run {
     let store: SQLiteClientStore
     let ruleSet: RuleSet
+    let layout: Layout
     let mapping: ColumnMapping
     let employee: Employee
     let options: ImportOptions
@@ -89,9 +165,11 @@ private struct Run {
     private let columnOfKey: [String: Int]
     private let columnOfCustomField: [String: Int]
 
-    init(store: SQLiteClientStore, ruleSet: RuleSet, mapping: ColumnMapping, employee: Employee,
+    init(store: SQLiteClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport) {
-        self.store = store; self.ruleSet = ruleSet; self.mapping = mapping
+        self.store = store; self.ruleSet = ruleSet; self.layout = layout
+        let mapping = layout.mapping
+        self.mapping = mapping
         self.employee = employee; self.options = options; self.report = report
         fieldKeys = mapping.fieldColumns.map(\.key)
         columnOfKey = Dictionary(mapping.fieldColumns.map { ($0.key, $0.index) }, uniquingKeysWith: { a, _ in a })
@@ -110,12 +188,19 @@ private struct Run {
     /// but every row is still checked so the user sees every error at once.
     private var writing: Bool { report.errors.isEmpty && report.omittedErrors == 0 }
 
-    mutating func process(_ row: Row, checker: RowChecker) throws {
+    mutating func process(_ row: Row) throws {
         report.counts.rows += 1
         if let limit = rowLimit, report.counts.rows > limit {
             if rowLimitExceededAt == nil { rowLimitExceededAt = row.number }
             return
         }
+        switch layout {
+        case .template(let checker, _): try processTemplateRow(row, checker: checker)
+        case .plugin(let mapper, _): try processPluginRow(row, mapper: mapper)
+        }
+    }
+
+    private mutating func processTemplateRow(_ row: Row, checker: RowChecker) throws {
         var values: [LuaKey: LuaValue] = [:]
         for (index, key) in mapping.fieldColumns {
             values[.string(key)] = .string(index < row.cells.count ? row.cells[index].displayText : "")
@@ -127,11 +212,38 @@ private struct Run {
         values[.string("custom")] = .table(LuaTable(fields: custom))
 
         let checked = try checker.check(values, rowNumber: row.number)
-        // Lua tables have no order: report a row's problems from left to right.
-        for problem in checked.warnings.sorted(by: leftToRight) { report.warnings.append(issue(problem, row: row.number)) }
-        for problem in checked.errors.sorted(by: leftToRight) { addError(issue(problem, row: row.number)) }
-        guard checked.errors.isEmpty else { return }
-        try apply(checked.fields, row: row.number)
+        if record(checked, row: row.number) {
+            try apply(checked.fields, keys: fieldKeys, customFieldNames: mapping.customColumns.map(\.name), row: row.number)
+        }
+    }
+
+    private mutating func processPluginRow(_ row: Row, mapper: PluginMapper) throws {
+        let mapped = try mapper.map(row.cells.map(\.displayText), rowNumber: row.number)
+        for note in mapped.notes { report.warnings.append(ImportIssue(row: row.number, message: note)) }
+        if let reason = mapped.skipReason {
+            report.skipped += 1
+            report.warnings.append(ImportIssue(row: row.number, message: "skipped by plugin \(mapper.plugin.name): \(reason)"))
+            return
+        }
+        if let reason = mapped.rejectReason {
+            addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
+            return
+        }
+        for (checked, keys) in mapped.clients where record(checked, row: row.number) {
+            let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
+                if case .string(let name) = key { return name }
+                return nil
+            } ?? []
+            try apply(checked.fields, keys: keys, customFieldNames: custom.sorted(), row: row.number)
+        }
+    }
+
+    /// Reports a checked row's problems (from left to right: Lua tables have no order);
+    /// `true` when the row has no errors and may be applied.
+    private mutating func record(_ checked: CheckedRow, row: Int) -> Bool {
+        for problem in checked.warnings.sorted(by: leftToRight) { report.warnings.append(issue(problem, row: row)) }
+        for problem in checked.errors.sorted(by: leftToRight) { addError(issue(problem, row: row)) }
+        return checked.errors.isEmpty
     }
 
     mutating func finish() throws {
@@ -141,7 +253,7 @@ private struct Run {
         try store.finishBatch(batch, counts: report.counts)
     }
 
-    private mutating func apply(_ fields: LuaTable, row: Int) throws {
+    private mutating func apply(_ fields: LuaTable, keys: [String], customFieldNames: [String], row: Int) throws {
         var existing: Client?
         if let idText = fields["id"].stringValue, let id = Int64(idText) {
             existing = try store.client(id: id)
@@ -151,7 +263,7 @@ private struct Run {
             }
         }
         var client = existing ?? Client(id: 0, name: "")
-        client.assign(fields, keys: fieldKeys, customFieldNames: mapping.customColumns.map(\.name))
+        client.assign(fields, keys: keys, customFieldNames: customFieldNames)
 
         if existing == nil {
             let duplicates = try duplicatesOf(client, row: row)
@@ -164,7 +276,7 @@ private struct Run {
                 case .update:
                     existing = try store.client(id: first)
                     if var target = existing {
-                        target.assign(fields, keys: fieldKeys, customFieldNames: mapping.customColumns.map(\.name))
+                        target.assign(fields, keys: keys, customFieldNames: customFieldNames)
                         client = target
                     }
                 }
@@ -247,8 +359,9 @@ private struct Run {
 
     private func issue(_ problem: RowProblem, row: Int) -> ImportIssue {
         let index = columnIndex(of: problem)
+        let header = problem.isCustomField ? problem.key : ruleSet.column(problem.key)?.header(mapping.language) ?? problem.key
         return ImportIssue(row: row, cell: index.map { "\(columnLetters($0))\(row)" },
-                           column: index.flatMap { mapping.headerTexts[$0] } ?? problem.key,
+                           column: index.flatMap { mapping.headerTexts[$0] } ?? header,
                            value: problem.value, message: problem.message)
     }
 

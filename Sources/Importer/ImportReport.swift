@@ -41,6 +41,8 @@ public struct ImportReport: Sendable, Equatable {
     public var file: String
     public var ruleSet: String
     public var plugin: String?
+    /// Why that plugin was used (chosen, or recognised with its confidence).
+    public var pluginChoice: String?
     public var language: String?
     public var counts = BatchCounts()
     /// Rows left out by `--on-duplicate skip`.

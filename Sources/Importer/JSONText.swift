@@ -105,7 +105,7 @@ extension ImportReport {
         .object([
             ("status", .string(status.rawValue)), ("batch", batch.map(JSONText.integer) ?? .null),
             ("file", .string(file)), ("rule_set", .string(ruleSet)), ("plugin", plugin.map(JSONText.string) ?? .null),
-            ("language", language.map(JSONText.string) ?? .null),
+            ("plugin_choice", pluginChoice.map(JSONText.string) ?? .null), ("language", language.map(JSONText.string) ?? .null),
             ("rows", .integer(counts.rows)), ("created", .integer(counts.created)), ("updated", .integer(counts.updated)),
             ("unchanged", .integer(counts.unchanged)), ("skipped", .integer(skipped)),
             ("balance_corrections", .integer(counts.balanceCorrections)),

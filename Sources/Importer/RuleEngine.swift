@@ -9,11 +9,13 @@ public final class RuleEngine {
 
     public let ruleSet: RuleSet
     let lua: LuaState
+    let searchPath: SearchPath
     private let engine: LuaTable
 
     /// Loads the rule set `nameOrPath` from `searchPath`.
     public init(ruleSet nameOrPath: String, searchPath: SearchPath, limits: LuaLimits = .init()) throws {
         let file = try searchPath.ruleSetFile(nameOrPath)
+        self.searchPath = searchPath
         do {
             lua = try LuaState(limits: limits, modulePaths: searchPath.moduleFolders)
         } catch let error as LuaError {
@@ -21,6 +23,7 @@ public final class RuleEngine {
         }
         lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
         do {
+            _ = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude")
             guard let engine = try lua.run(string: "return require('lib.engine')", chunkName: "=engine").first?.tableValue else {
                 throw RuleError(file: "rules/lib/engine.lua", "the engine module must return a table")
             }
@@ -33,6 +36,43 @@ public final class RuleEngine {
             return nil
         } ?? [])
         ruleSet = try RuleSet.load(file: file, in: lua, knownTypes: types)
+    }
+
+    /// Loads a plugin (a name on the search path, or a path) into this engine's Lua state.
+    public func plugin(_ nameOrPath: String) throws -> Plugin {
+        try Plugin.load(file: try searchPath.pluginFile(nameOrPath), in: lua)
+    }
+
+    /// Every plugin on the search path.
+    public func allPlugins() throws -> [Plugin] {
+        try searchPath.pluginNames().map(plugin)
+    }
+
+    /// Each plugin's confidence that `headers` are its export's, best first.
+    func rankPlugins(for headers: [String]) throws -> [(plugin: Plugin, score: Double, reason: String)] {
+        try allPlugins().map { plugin in
+            let (score, reason) = try plugin.confidence(for: headers, in: lua)
+            return (plugin, score, reason)
+        }.sorted { $0.score > $1.score }
+    }
+
+    /// The plugin path's row handler: `map` then the rule set's checks, in one Lua call a row.
+    func mapper(_ plugin: Plugin, checker: RowChecker, headers: [String]) throws -> PluginMapper {
+        guard let makeMapper = engine["mapper"].functionValue else {
+            throw RuleError(file: "rules/lib/engine.lua", "the engine has no `mapper` function")
+        }
+        let context = LuaValue.table(LuaTable(fields: [
+            .string("headers"): .table(LuaTable(array: headers.map(LuaValue.string))),
+            .string("options"): .table(LuaTable()),
+        ]))
+        do {
+            guard let map = try lua.call(makeMapper, [.table(plugin.table), .function(checker.check), context]).first?.functionValue else {
+                throw RuleError(file: plugin.file, "engine.mapper must return a function")
+            }
+            return PluginMapper(checker: checker, map: map, plugin: plugin)
+        } catch let error as LuaError {
+            throw RuleError(error, during: "plugin \(plugin.name)")
+        }
     }
 
     /// A row checker for one import: the template language and the base's catalog are fixed.
@@ -96,6 +136,10 @@ struct RowChecker {
         } catch let error as LuaError {
             throw RuleError(error, during: "checking row \(rowNumber)")
         }
+        return try checkedRow(result)
+    }
+
+    func checkedRow(_ result: LuaValue) throws -> CheckedRow {
         guard let fields = result["fields"].tableValue else {
             throw RuleError(file: file, "the row check must return { fields = {…}, errors = {…}, warnings = {…} }, got \(typeName(result))")
         }
@@ -111,5 +155,35 @@ struct RowChecker {
             return RowProblem(key: item["key"].stringValue ?? "", isCustomField: item["custom"].boolValue ?? false,
                               value: item["value"].stringValue ?? "", message: message)
         }
+    }
+}
+
+/// What a plugin made of one source row.
+struct MappedRow {
+    /// Each client the row became, checked, with the field keys the plugin filled.
+    var clients: [(checked: CheckedRow, keys: [String])]
+    var skipReason: String?
+    var rejectReason: String?
+    var notes: [String]
+}
+
+/// Maps and checks source rows through a plugin.
+struct PluginMapper {
+    let checker: RowChecker
+    let map: LuaFunction
+    let plugin: Plugin
+
+    func map(_ cells: [String], rowNumber: Int) throws -> MappedRow {
+        let outcome: LuaValue
+        do {
+            outcome = try checker.lua.call(map, [.table(LuaTable(array: cells.map(LuaValue.string))), .integer(Int64(rowNumber))]).first ?? .nil
+        } catch let error as LuaError {
+            throw RuleError(error, during: "plugin \(plugin.name) on row \(rowNumber)")
+        }
+        let clients = try (outcome["results"].tableValue?.array ?? []).map { result in
+            (checked: try checker.checkedRow(result), keys: result["present"].tableValue?.array.compactMap(\.stringValue) ?? [])
+        }
+        return MappedRow(clients: clients, skipReason: outcome["skip"].stringValue, rejectReason: outcome["reject"].stringValue,
+                         notes: outcome["warnings"].tableValue?.array.compactMap(\.stringValue) ?? [])
     }
 }

@@ -66,4 +66,33 @@ public struct SearchPath: Sendable, Equatable {
         }
         return names
     }
+
+    /// The plugin file for a name (`google-contacts`) or a path to a `.lua` file.
+    public func pluginFile(_ nameOrPath: String) throws -> String {
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".lua") {
+            guard FileManager.default.fileExists(atPath: nameOrPath) else {
+                throw RuleError(file: nameOrPath, "no such plugin file")
+            }
+            return nameOrPath
+        }
+        for root in roots {
+            let candidate = "\(root)/plugins/\(nameOrPath).lua"
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        let known = pluginNames().joined(separator: ", ")
+        throw RuleError(file: nameOrPath, "no plugin named \"\(nameOrPath)\" (known: \(known)); searched \(roots.map { $0 + "/plugins" }.joined(separator: ", "))")
+    }
+
+    /// Names of every plugin on the path (each once: a user's plugin hides a built-in one).
+    public func pluginNames() -> [String] {
+        var names: [String] = []
+        for root in roots {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/plugins")) ?? []
+            for entry in entries.sorted() where entry.hasSuffix(".lua") {
+                let name = String(entry.dropLast(4))
+                if !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
+    }
 }

@@ -19,6 +19,12 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The file to import (.xlsx or .csv).")
     var file: String
 
+    @Option(help: ArgumentHelp("How the layout is read: auto (the template, else the most confident plugin), template, or a plugin name or path.", valueName: "auto|template|NAME|PATH"))
+    var plugin: String = "auto"
+
+    @Option(name: .customLong("lang"), help: "Language of messages and of the balance comment when a plugin maps the file (default: the rule set's first).")
+    var language: String?
+
     @Option(name: .customLong("as"), help: ArgumentHelp("The importing employee (default: Administrator).", valueName: "EMPLOYEE"))
     var employee: String?
 
@@ -65,6 +71,12 @@ struct ImportCommand: ParsableCommand {
             options.dryRun = dryRun
             options.rowLimit = try rowLimit()
             options.onDuplicate = ImportOptions.DuplicatePolicy(rawValue: onDuplicate) ?? .create
+            options.plugin = switch plugin {
+            case "auto": .auto
+            case "template": .templateOnly
+            default: .named(plugin)
+            }
+            options.language = language
             if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
             let store = try base.open()
             let result = try ImportPipeline(store: store, options: options).run(path: file)
@@ -86,6 +98,9 @@ struct ImportCommand: ParsableCommand {
         let tally = "\(counts.rows) row\(counts.rows == 1 ? "" : "s"): \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged"
             + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
             + ", \(counts.balanceCorrections) balance correction\(counts.balanceCorrections == 1 ? "" : "s")"
+        if let plugin = report.plugin {
+            lines.append("Read with plugin \(plugin): \(report.pluginChoice ?? "").")
+        }
         switch report.status {
         case .imported:
             lines.append("Imported \(report.file) into \(base.path) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")

@@ -9,6 +9,21 @@ local yesno = require("lib.yesno")
 
 local engine = {}
 
+-- Plugins may hand over numbers, booleans and lists; the checks read text, as from a cell.
+local function as_text(value)
+  local kind = type(value)
+  if kind == "string" then return value end
+  if kind == "nil" then return "" end
+  if kind == "boolean" then return value and "1" or "" end
+  if kind == "table" then
+    local parts = {}
+    for i, item in ipairs(value) do parts[i] = tostring(item) end
+    return table.concat(parts, ", ")
+  end
+  if math.type(value) == "integer" then return string.format("%d", value) end
+  return tostring(value)
+end
+
 local function format_message(rule_set, language, key, vars)
   local catalog = rule_set.messages[language] or rule_set.messages.en
   local template = catalog[key] or rule_set.messages.en[key] or key
@@ -115,7 +130,7 @@ function engine.checker(rule_set, ctx)
 
     for _, column in ipairs(columns) do
       local key = column.key
-      local raw = text.trim(values[key])
+      local raw = text.trim(as_text(values[key]))
       if raw == "" then
         if column.required then report(errors, key, "required", raw) end
         if column.type == "yes-no" then fields[key] = false end
@@ -137,9 +152,12 @@ function engine.checker(rule_set, ctx)
     end
 
     for name, raw in pairs(values.custom or {}) do
-      local trimmed = text.trim(raw)
-      if trimmed ~= "" then
-        local field_type = ctx.catalog.custom_fields[name] or "text"
+      local trimmed = text.trim(as_text(raw))
+      local field_type = ctx.catalog.custom_fields[name]
+      if not field_type then
+        errors[#errors + 1] = { key = name, custom = true, value = trimmed,
+                                message = message("custom_field_unknown", { value = trimmed, column = name }) }
+      elseif trimmed ~= "" then
         local value, problem = CUSTOM[field_type](trimmed)
         if value == nil then
           errors[#errors + 1] = { key = name, custom = true, value = trimmed,
@@ -152,6 +170,44 @@ function engine.checker(rule_set, ctx)
 
     if rule_set.validate_row and #errors == 0 then rule_set.validate_row(fields, row_ctx) end
     return { fields = fields, errors = errors, warnings = warnings }
+  end
+end
+
+--- Returns `map_and_check(row, row_number)` for imports through a plugin: the plugin's `map`
+--- turns a source row (values by header) into one or more clients by field key, each checked
+--- like a template row. The result is { results = { {fields, errors, warnings, present} … },
+--- skip = reason?, reject = reason?, warnings = {…} }.
+function engine.mapper(plugin, check, ctx)
+  local headers = ctx.headers
+  return function(cells, row_number)
+    local row = {}
+    for i, header in ipairs(headers) do row[header] = cells[i] or "" end
+    local notes = {}
+    local row_ctx = {
+      row = row_number, headers = headers, options = ctx.options, cells = cells,
+      warn = function(message) notes[#notes + 1] = tostring(message) end,
+    }
+    local mapped = plugin.map(row, row_ctx)
+    local outcome = { results = {}, warnings = notes }
+    if type(mapped) ~= "table" then
+      outcome.reject = "the plugin's map returned " .. type(mapped) ..
+        "; it must return a client table, a list of them, clientimport.skip(reason) or clientimport.reject(reason)"
+      return outcome
+    end
+    if mapped.__verb == "skip" then outcome.skip = mapped.reason or "skipped by the plugin"; return outcome end
+    if mapped.__verb == "reject" then outcome.reject = mapped.reason or "rejected by the plugin"; return outcome end
+    local clients = (mapped[1] ~= nil and type(mapped[1]) == "table") and mapped or { mapped }
+    for _, client in ipairs(clients) do
+      local checked = check(client, row_number)
+      local present = {}
+      for key in pairs(client) do
+        if key ~= "custom" then present[#present + 1] = key end
+      end
+      table.sort(present)
+      checked.present = present
+      outcome.results[#outcome.results + 1] = checked
+    end
+    return outcome
   end
 end
 

@@ -2,6 +2,7 @@
 -- `{value}` is the cell's text, `{column}` the column key; other names come from the caller.
 return {
   en = {
+    custom_field_unknown = "\"{column}\" is not a custom field of this base; add it with `clientimport settings add-custom-field` first",
     required = "is mandatory and empty",
     id_invalid = "\"{value}\" is not a client ID: IDs are whole numbers given by an export; leave the cell empty for a new client",
     text_too_long = "\"{value}\" is too long",
@@ -23,6 +24,7 @@ return {
     invalid = "\"{value}\" is not valid here",
   },
   fr = {
+    custom_field_unknown = "« {column} » n'est pas un champ personnalisé de cette base ; ajoutez-le d'abord avec `clientimport settings add-custom-field`",
     required = "est obligatoire et vide",
     id_invalid = "« {value} » n'est pas un ID client : les ID sont des nombres entiers donnés par un export ; laissez la cellule vide pour un nouveau client",
     text_too_long = "« {value} » est trop long",
@@ -44,6 +46,7 @@ return {
     invalid = "« {value} » n'est pas valide ici",
   },
   ru = {
+    custom_field_unknown = "«{column}» — нет такого дополнительного поля в базе; сначала добавьте его (`clientimport settings add-custom-field`)",
     required = "обязательно и не заполнено",
     id_invalid = "«{value}» — не ID клиента: ID — целые числа из экспорта; для нового клиента оставьте ячейку пустой",
     text_too_long = "«{value}» слишком длинное",
@@ -65,6 +68,7 @@ return {
     invalid = "«{value}» здесь недопустимо",
   },
   uk = {
+    custom_field_unknown = "«{column}» — немає такого додаткового поля в базі; спершу додайте його (`clientimport settings add-custom-field`)",
     required = "обов'язкове і не заповнене",
     id_invalid = "«{value}» — не ID клієнта: ID — цілі числа з експорту; для нового клієнта залиште клітинку порожньою",
     text_too_long = "«{value}» задовге",
