@@ -54,9 +54,13 @@ public final class SQLiteClientStore {
         }
     }
 
+    /// The current time as `2026-12-01T03:40:00Z`, for the journal and the ledger. Built with
+    /// `gmtime_r`: Foundation's `ISO8601DateFormatter` crashed when tests ran in parallel.
     static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date())
+        var seconds = time(nil)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 }

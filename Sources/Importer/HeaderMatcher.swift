@@ -39,7 +39,7 @@ enum HeaderMatcher {
         var issues: [ImportIssue] = []
         var fieldColumns: [(Int, String)] = []
         for (index, column) in ruleSet.columns.enumerated() {
-            let letter = columnLetters(index)
+            let letter = ColumnLetters.letters(ofIndex: index)
             let expected = column.header(language)
             guard index < texts.count, !texts[index].isEmpty else {
                 issues.append(ImportIssue(row: header.number, cell: "\(letter)\(header.number)", column: expected, value: "",
@@ -52,7 +52,7 @@ enum HeaderMatcher {
                 let known = ruleSet.columns.flatMap { Array($0.headers.values) + $0.aliases }
                 let hint: String
                 if let other = ruleSet.columns.firstIndex(where: { accepted($0).contains(folded[index]) }) {
-                    hint = "; \"\(texts[index])\" belongs in column \(columnLetters(other)): the template's columns cannot be reordered"
+                    hint = "; \"\(texts[index])\" belongs in column \(ColumnLetters.letters(ofIndex: other)): the template's columns cannot be reordered"
                 } else if let near = closest(to: texts[index], in: known) {
                     hint = "; the closest known name is \"\(near)\""
                 } else {
@@ -67,7 +67,7 @@ enum HeaderMatcher {
         let byName = Dictionary(customFields.map { (foldedHeader($0.name), $0.name) }, uniquingKeysWith: { a, _ in a })
         if texts.count > ruleSet.columns.count {
             for index in ruleSet.columns.count..<texts.count where !texts[index].isEmpty {
-                let letter = columnLetters(index)
+                let letter = ColumnLetters.letters(ofIndex: index)
                 if let name = byName[folded[index]] {
                     customColumns.append((index, name))
                 } else {

@@ -47,5 +47,18 @@ public struct ImportOptions: Sendable {
     public var sheet: SheetSelector = .firstVisible
     public var csv = CSVOptions()
 
+    /// Called every few thousand rows while an import runs (for a progress display).
+    public var progress: (@Sendable (ImportProgress) -> Void)?
+
     public init() {}
+}
+
+/// How far an import has got.
+public struct ImportProgress: Sendable, Equatable {
+    /// Data rows read from the file.
+    public var rowsRead: Int
+    /// Rows checked by the rules (all of them, unless the file is over its row limit).
+    public var rowsChecked: Int
+    /// Clients created or updated so far (nothing is written once a row has an error).
+    public var rowsWritten: Int
 }

@@ -8,6 +8,7 @@ import Workbook
 public struct ImportPipeline {
     /// Errors kept in a report; more are counted in `omittedErrors`.
     public static let maximumIssues = 10_000
+    static let progressInterval = 2_000
 
     public let store: SQLiteClientStore
     public let searchPath: SearchPath
@@ -69,7 +70,9 @@ public struct ImportPipeline {
                     employeeID: employee.id))
                 while let row = try rows.nextRow() {
                     try run.process(row)
+                    if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
                 }
+                run.reportProgress()
                 try run.finish()
                 if !run.report.errors.isEmpty || run.report.omittedErrors > 0 { throw Rollback(report: run.report) }
                 run.report.status = options.dryRun ? .checked : .imported
@@ -246,6 +249,13 @@ private struct Run {
         return checked.errors.isEmpty
     }
 
+    func reportProgress() {
+        let counts = report.counts
+        let checked = rowLimit.map { min($0, counts.rows) } ?? counts.rows
+        options.progress?(ImportProgress(rowsRead: counts.rows, rowsChecked: checked,
+                                         rowsWritten: writing ? counts.created + counts.updated : 0))
+    }
+
     mutating func finish() throws {
         if let first = rowLimitExceededAt, let limit = rowLimit {
             addError(ImportIssue(row: first, message: "the file has \(report.counts.rows) data rows and at most \(limit) are allowed in one file; split it with `clientimport convert FILE --rows-per-file \(limit) -o part.xlsx` and import the parts one by one"))
@@ -360,7 +370,7 @@ private struct Run {
     private func issue(_ problem: RowProblem, row: Int) -> ImportIssue {
         let index = columnIndex(of: problem)
         let header = problem.isCustomField ? problem.key : ruleSet.column(problem.key)?.header(mapping.language) ?? problem.key
-        return ImportIssue(row: row, cell: index.map { "\(columnLetters($0))\(row)" },
+        return ImportIssue(row: row, cell: index.map { "\(ColumnLetters.letters(ofIndex: $0))\(row)" },
                            column: index.flatMap { mapping.headerTexts[$0] } ?? header,
                            value: problem.value, message: problem.message)
     }

@@ -38,15 +38,3 @@ func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     }
     return table[a.count][b.count]
 }
-
-/// Spreadsheet column letters for a 0-based column index: 0 → "A", 27 → "AB".
-func columnLetters(_ index: Int) -> String {
-    var letters = ""
-    var n = index + 1
-    while n > 0 {
-        let remainder = (n - 1) % 26
-        letters = String(UnicodeScalar(UInt8(65 + remainder))) + letters
-        n = (n - 1) / 26
-    }
-    return letters
-}

@@ -332,14 +332,7 @@ public final class XLSXWriter {
 
     private func ensureColumnNames(_ count: Int) {
         while columnNames.count < count {
-            var n = columnNames.count + 1
-            var letters: [UInt8] = []
-            while n > 0 {
-                n -= 1
-                letters.insert(UInt8(ascii: "A") + UInt8(n % 26), at: 0)
-                n /= 26
-            }
-            columnNames.append(letters)
+            columnNames.append(Array(ColumnLetters.letters(ofIndex: columnNames.count).utf8))
         }
     }
 
@@ -682,9 +675,7 @@ public final class XLSXWriter {
     }
 
     private func coreXML() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let now = formatter.string(from: Date())
+        let now = utcTimestamp()
         var xml = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
@@ -781,4 +772,14 @@ final class Spool {
             }
         }
     }
+}
+
+/// The current time as `2026-12-01T03:40:00Z`. Built with `gmtime_r`: Foundation's
+/// `ISO8601DateFormatter` crashed here when several writers ran at once.
+func utcTimestamp() -> String {
+    var seconds = time(nil)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                  Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
 }

@@ -40,15 +40,18 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
 
-    @Option(help: ArgumentHelp("Also write the report to this file (.json).", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("Also write the report: .json (the JSON report), .xlsx (your rows with the bad cells highlighted and an Errors column) or .csv (the bad rows with their reasons).", valueName: "FILE.json|FILE.xlsx|FILE.csv"))
     var report: String?
+
+    @Flag(help: "No progress display on a terminal.")
+    var quiet = false
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
     func validate() throws {
-        if let report, !report.lowercased().hasSuffix(".json") {
-            throw ValidationError("--report takes a .json file")
+        if let report, !["json", "xlsx", "csv"].contains((report as NSString).pathExtension.lowercased()) {
+            throw ValidationError("--report takes a .json, .xlsx or .csv file")
         }
         if ImportOptions.DuplicatePolicy(rawValue: onDuplicate) == nil {
             throw ValidationError("--on-duplicate must be create, skip or update")
@@ -78,10 +81,13 @@ struct ImportCommand: ParsableCommand {
             }
             options.language = language
             if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
+            let progress = ProgressDisplay(enabled: !quiet)
+            options.progress = { progress.show($0) }
             let store = try base.open()
             let result = try ImportPipeline(store: store, options: options).run(path: file)
+            progress.finish()
             if let report {
-                try Data((result.json.rendered + "\n").utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+                try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
             }
             switch format {
             case .json: print(result.json.rendered)
