@@ -204,8 +204,9 @@ public final class LuaState {
     public func set(_ name: String, in namespace: String, to value: LuaValue) {
         pushNamespace(namespace)
         lua_pushlstring(L, name, name.utf8.count)
+        let top = lua_gettop(L)
         if (try? push(value, in: L)) == nil {
-            lua_settop(L, -2)
+            lua_settop(L, top)
             lua_pushnil(L)
         }
         lua_rawset(L, -3)

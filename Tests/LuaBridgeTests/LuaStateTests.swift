@@ -55,6 +55,27 @@ import Testing
         #expect(error.message.contains("inner failure"))
     }
 
+    @Test func closuresWorkInsideCoroutinesAndAsGlobals() throws {
+        let lua = try LuaState()
+        lua.register("double", in: "") { arguments in [.integer((arguments.first?.intValue ?? 0) * 2)] }
+        let results = try lua.run(string: """
+            local co = coroutine.wrap(function(x) local y = double(x) coroutine.yield(y) return double(y) end)
+            return co(5), co()
+            """, chunkName: "co.lua")
+        #expect(results == [.integer(10), .integer(20)])
+    }
+
+    @Test func setAddsNamespaceValuesAndRefusesForeignFunctions() throws {
+        let lua = try LuaState()
+        let other = try LuaState()
+        let foreign = try #require(try other.run(string: "return function() end", chunkName: "f").first?.functionValue)
+        lua.set("api_version", in: "clientimport", to: .integer(1))
+        lua.set("handler", in: "clientimport", to: .function(foreign))
+        lua.set("limits", in: "clientimport", to: .table(LuaTable(fields: [.string("rows"): .integer(5000)])))
+        #expect(try lua.run(string: "return clientimport.api_version, clientimport.handler, clientimport.limits.rows", chunkName: "s")
+            == [.integer(1), .nil, .integer(5000)])
+    }
+
     @Test func syntaxErrorNamesTheLine() throws {
         let lua = try LuaState()
         let error = try #require(throws: LuaError.self) {
