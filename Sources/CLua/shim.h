@@ -19,12 +19,12 @@ typedef struct ci_lua_limits {
     /// Nonzero while Lua code runs under a call from the host; zero while host code runs (host
     /// code is trusted, and a refused allocation there would longjmp through Swift).
     int enforcing;
-    /// Set when an allocation was refused twice (before and after Lua's emergency collection);
-    /// from then on every enforced growing allocation is refused until the host resets it.
+    /// Set when an enforced allocation was refused; from then on every enforced growing
+    /// allocation is refused until the host resets it, so Lua code cannot catch its way on.
     int memory_exceeded;
-    int refusal_pending;
-    void *refused_ptr;
-    size_t refused_size;
+    /// The count hook runs a full collection when `used_bytes` passes this mark, so that
+    /// uncollected garbage rarely makes a script hit the ceiling.
+    size_t collect_threshold;
     /// Hook ticks (of `CI_LUA_HOOK_INTERVAL` instructions) left in the current host call.
     long long budget_ticks;
     /// Set once the budget ran out; every later hook raises again until the host resets it.
@@ -49,21 +49,16 @@ static inline void *ci_lua_allocate(void *ud, void *ptr, size_t osize, size_t ns
     }
     if (nsize > old && limits->enforcing) {
         if (limits->memory_exceeded || limits->used_bytes + (nsize - old) > limits->limit_bytes) {
-            // Lua retries a failed allocation once after an emergency full collection with the
-            // same arguments; only a refusal that survives the collection is a real overrun.
-            if (limits->refusal_pending && limits->refused_ptr == ptr && limits->refused_size == nsize) {
-                limits->memory_exceeded = 1;
-            }
-            limits->refusal_pending = 1;
-            limits->refused_ptr = ptr;
-            limits->refused_size = nsize;
+            // Lua's buffers (string.rep, table.concat) raise "not enough memory" as an ordinary
+            // error after one refusal, without Lua's emergency collection: treat any refusal as
+            // the overrun (the count hook collects garbage before the ceiling is reached).
+            limits->memory_exceeded = 1;
             return NULL;
         }
     }
     void *block = realloc(ptr, nsize);
     if (block == NULL) return NULL;
     limits->used_bytes = limits->used_bytes - old + nsize;
-    if (nsize > old) limits->refusal_pending = 0;
     return block;
 }
 
@@ -76,13 +71,31 @@ static inline lua_State *ci_lua_newstate(ci_lua_limits *limits) {
 
 // MARK: - Instruction budget
 
+/// Collect again at three quarters of the ceiling, or once an eighth of it was allocated since.
+static inline void ci_lua_update_collect_threshold(ci_lua_limits *limits) {
+    size_t floor = limits->limit_bytes / 4 * 3;
+    size_t next = limits->used_bytes + limits->limit_bytes / 8;
+    limits->collect_threshold = next > floor ? next : floor;
+}
+
 static inline void ci_lua_count_hook(lua_State *L, lua_Debug *ar) {
     ci_lua_limits *limits = ci_lua_limits_of(L);
     if (!limits->enforcing) return;
+    if (limits->used_bytes > limits->collect_threshold) {
+        lua_gc(L, LUA_GCCOLLECT);
+        ci_lua_update_collect_threshold(limits);
+    }
     if (!limits->budget_exhausted && --limits->budget_ticks > 0) return;
     lua_getinfo(L, "Sl", ar);
     if (!limits->budget_exhausted) {
         limits->budget_exhausted = 1;
+        // From now on hook every instruction, on this thread and the main one, so that code
+        // after a `pcall` that caught the error is stopped too (not only the loop inside it).
+        lua_sethook(L, ci_lua_count_hook, LUA_MASKCOUNT, 1);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+        lua_State *main_thread = lua_tothread(L, -1);
+        lua_settop(L, -2);
+        if (main_thread != NULL) lua_sethook(main_thread, ci_lua_count_hook, LUA_MASKCOUNT, 1);
         limits->budget_line = ar->currentline;
         memcpy(limits->budget_source, ar->short_src, LUA_IDSIZE);
         limits->budget_source[LUA_IDSIZE - 1] = '\0';
@@ -253,6 +266,28 @@ static inline int ci_lua_guarded_rawset(lua_State *L) {
     return 1;
 }
 
+/// `string.rep` that counts a result larger than the memory left as a memory overrun, instead of
+/// Lua's own "resulting string too large" (which only starts at 2 GiB). Upvalue 1: the original.
+static inline int ci_lua_guarded_rep(lua_State *L) {
+    size_t length = 0, separator = 0;
+    luaL_checklstring(L, 1, &length);
+    lua_Integer count = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &separator);
+    ci_lua_limits *limits = ci_lua_limits_of(L);
+    if (count > 0 && limits->enforcing) {
+        double total = (double)length * (double)count + (double)separator * (double)(count - 1);
+        double left = (double)limits->limit_bytes - (double)limits->used_bytes;
+        if (total > left) {
+            limits->memory_exceeded = 1;
+            return luaL_error(L, "not enough memory: string.rep would make a string of %f bytes", total);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_callk(L, lua_gettop(L) - 1, 1, 0, NULL);
+    return 1;
+}
+
 #define CI_LUA_MODULES_KEY "clientimport.LuaBridge.modules"
 
 /// `require(name)` confined to the module paths in upvalue 1 (a sequence of directories):
@@ -376,6 +411,9 @@ static inline void ci_lua_open_sandbox(lua_State *L, int directories) {
     lua_getfield(L, globals, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    lua_getfield(L, -1, "rep");
+    lua_pushcclosure(L, ci_lua_guarded_rep, 1);
+    lua_setfield(L, -2, "rep");
     lua_settop(L, globals);
 
     // The string metatable is shared by every string of the state: hide it from scripts.

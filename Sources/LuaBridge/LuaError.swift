@@ -14,6 +14,7 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         case notFound
     }
 
+    /// What went wrong.
     public var kind: Kind
     /// The chunk name, usually the script's path (`rules/remonline/template.lua`).
     public var chunk: String?
@@ -24,6 +25,7 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
     /// Lua's `stack traceback:` text, when the error went through the message handler.
     public var traceback: String?
 
+    /// Builds an error; `LuaState` makes these, tests and callers may too.
     public init(kind: Kind, chunk: String? = nil, line: Int? = nil, message: String, traceback: String? = nil) {
         self.kind = kind
         self.chunk = chunk

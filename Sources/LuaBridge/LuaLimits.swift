@@ -9,6 +9,7 @@ public struct LuaLimits: Sendable {
     /// Bytes the state may hold while Lua code runs (host code is never refused).
     public var memoryLimitBytes: Int
 
+    /// Defaults: 200 million instructions per call (a few seconds), 256 MiB per state.
     public init(instructionBudget: Int = 200_000_000, memoryLimitBytes: Int = 256 << 20) {
         self.instructionBudget = instructionBudget
         self.memoryLimitBytes = memoryLimitBytes

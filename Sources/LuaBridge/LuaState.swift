@@ -51,6 +51,7 @@ public final class LuaState {
 
     /// Loads a file as Lua text (binary chunks are refused) and runs it; returns its results.
     public func run(file path: String) throws -> [LuaValue] {
+        if callDepth == 0 { resetLimits() }
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         ci_lua_push_message_handler(L)
@@ -67,6 +68,7 @@ public final class LuaState {
 
     /// Loads `source` as Lua text named `chunkName` (used in messages) and runs it.
     public func run(string source: String, chunkName: String) throws -> [LuaValue] {
+        if callDepth == 0 { resetLimits() }
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         ci_lua_push_message_handler(L)
@@ -85,6 +87,7 @@ public final class LuaState {
         guard function.stateID == ObjectIdentifier(self) else {
             throw LuaError(kind: .runtime, message: "the function belongs to another Lua state")
         }
+        if callDepth == 0 { resetLimits() }
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         _ = lua_checkstack(L, Int32(arguments.count) + 8)
@@ -104,10 +107,9 @@ public final class LuaState {
     }
 
     /// The one protected call: the function and its arguments are on the stack above the message
-    /// handler at `handler`. Resets the limits for an outermost call and maps every failure,
+    /// handler at `handler` (the caller reset the limits if outermost). Maps every failure,
     /// including a limit overrun that Lua code caught, to `LuaError`.
     private func protectedCall(argumentCount: Int32, handler: Int32, chunk: String?) throws -> [LuaValue] {
-        if callDepth == 0 { resetLimits() }
         callDepth += 1
         let status = ci_lua_pcall(L, argumentCount, handler)
         callDepth -= 1
@@ -147,7 +149,10 @@ public final class LuaState {
             ci_lua_full_collect(L)
         }
         counters.pointee.memory_exceeded = 0
-        counters.pointee.refusal_pending = 0
+        ci_lua_update_collect_threshold(counters)
+        if counters.pointee.budget_exhausted != 0 {
+            ci_lua_install_count_hook(L)
+        }
         counters.pointee.budget_exhausted = 0
         counters.pointee.budget_line = 0
         counters.pointee.budget_source.0 = 0
@@ -199,8 +204,9 @@ public final class LuaState {
     public func set(_ name: String, in namespace: String, to value: LuaValue) {
         pushNamespace(namespace)
         lua_pushlstring(L, name, name.utf8.count)
+        let top = lua_gettop(L)
         if (try? push(value, in: L)) == nil {
-            lua_settop(L, -2)
+            lua_settop(L, top)
             lua_pushnil(L)
         }
         lua_rawset(L, -3)

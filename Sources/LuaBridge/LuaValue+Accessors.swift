@@ -26,21 +26,25 @@ extension LuaValue {
         }
     }
 
+    /// The boolean, or `nil` for any other type (no Lua truthiness; see `isTruthy`).
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
+    /// The table, or `nil` for any other type.
     public var tableValue: LuaTable? {
         if case .table(let value) = self { return value }
         return nil
     }
 
+    /// The function reference, or `nil` for any other type.
     public var functionValue: LuaFunction? {
         if case .function(let value) = self { return value }
         return nil
     }
 
+    /// Whether the value is Lua's `nil`.
     public var isNil: Bool {
         if case .nil = self { return true }
         return false
