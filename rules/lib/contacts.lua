@@ -13,8 +13,11 @@ end
 
 --- Joins the non-empty trimmed parts with `separator` (", " by default).
 function contacts.join(parts, separator)
-  local kept = {}
-  for i = 1, (parts.n or #parts) do
+  local kept, count = {}, 0
+  for index in pairs(parts) do -- parts may hold nils: `#` would stop at any of them
+    if math.type(index) == "integer" and index > count then count = index end
+  end
+  for i = 1, count do
     local s = contacts.present(parts[i])
     if s then kept[#kept + 1] = s end
   end
@@ -47,15 +50,15 @@ end
 
 --- Name fields from a person's and an organisation's names:
 --- { first, middle, last, organization, full } → name, last_name, juridical, note.
---- A person's name wins; an organisation alone is a company (juridical); an organisation beside a
+--- A person's name wins (the full name when only it is given and it is not the organisation's);
+--- an organisation alone is a company (juridical); an organisation beside a
 --- person is returned as a note ("Company: …"), since RemOnline's client card has no place for it.
 function contacts.names(parts)
   local first = contacts.join({ parts.first, parts.middle }, " ")
   local last = contacts.present(parts.last) or ""
   local organization = contacts.present(parts.organization)
-  if first == "" and last == "" and contacts.present(parts.full) then
-    first = contacts.present(parts.full)
-  end
+  local full = contacts.present(parts.full)
+  if first == "" and last == "" and full and full ~= organization then first = full end
   if first == "" and last ~= "" then
     first, last = last, ""
   end
@@ -181,6 +184,49 @@ function contacts.finish(client, raw, used, ctx)
   end
   client.custom = contacts.unmapped(raw, used, ctx)
   return client
+end
+
+--- The first non-empty value among `headers` (a row may name a column in several ways).
+function contacts.value(row, headers)
+  for _, header in ipairs(headers) do
+    local value = contacts.present(row[header])
+    if value then return value end
+  end
+  return nil
+end
+
+--- How sure a plugin is that `headers` are its export's. `spec` = { system =, layouts = {
+--- { name =, headers = { … } }, … }, markers = { "exact header" or "^lua pattern$", … } }.
+--- Without a marker the score stays below 0.4 (a shared "First Name" proves nothing); with one
+--- it is 0.3 + 0.7 × the share of the best layout's headers present.
+function contacts.recognise(headers, spec)
+  local present = {}
+  for _, header in ipairs(headers) do present[text.fold(header)] = true end
+  local marker
+  for _, wanted in ipairs(spec.markers) do
+    for _, header in ipairs(headers) do
+      local trimmed = text.trim(header)
+      if (wanted:sub(1, 1) == "^" and trimmed:match(wanted)) or text.fold(wanted) == text.fold(trimmed) then
+        marker = trimmed
+        break
+      end
+    end
+    if marker then break end
+  end
+  local best, best_hits, best_layout = 0, 0, spec.layouts[1]
+  for _, layout in ipairs(spec.layouts) do
+    local hits = 0
+    for _, header in ipairs(layout.headers) do
+      if present[text.fold(header)] then hits = hits + 1 end
+    end
+    if hits / #layout.headers > best then
+      best, best_hits, best_layout = hits / #layout.headers, hits, layout
+    end
+  end
+  local what = string.format("%d of %d %s%s headers", best_hits, #best_layout.headers, spec.system,
+    best_layout.name and (" (" .. best_layout.name .. ")") or "")
+  if not marker then return 0.4 * best * 0.99, what .. ", none of its distinctive ones" end
+  return 0.3 + 0.7 * best, what .. ", with \"" .. marker .. "\""
 end
 
 return contacts

@@ -21,6 +21,12 @@ return {
     check.equal(name, "Петров")
     check.equal(last, "")
     check.equal((contacts.names({ full = "Jean Dupont" })), "Jean Dupont")
+    local name, _, juridical = contacts.names({ full = "Électricité Nord", organization = "Électricité Nord" })
+    check.equal(name, "Électricité Nord")
+    check.equal(juridical, true)
+  end,
+  join_skips_nils_and_blanks = function()
+    check.equal(contacts.join({ nil, " a ", nil, "", "b" }), "a, b")
   end,
   addresses_are_composed_from_parts = function()
     check.equal(contacts.address({ street = "12 rue de la Paix", city = "Paris", postal_code = "75002", country = "France" }),
