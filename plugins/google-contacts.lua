@@ -70,12 +70,14 @@ local function addresses(row, headers)
   return list
 end
 
--- Labels other than Google's own system groups ("* myContacts", "* starred").
+-- Labels other than Google's own system groups ("* myContacts", legacy "* My Contacts", "* starred").
 local function user_labels(cell)
   local kept = {}
   for _, label in ipairs(contacts.split_multi(cell)) do
     local name = label:gsub("^%*%s*", "")
-    if name ~= "myContacts" and name ~= "starred" and name ~= "" then kept[#kept + 1] = name end
+    if name ~= "myContacts" and name ~= "My Contacts" and name ~= "starred" and name ~= "" then
+      kept[#kept + 1] = name
+    end
   end
   return #kept > 0 and ("Labels: " .. table.concat(kept, ", ")) or nil
 end
