@@ -4,6 +4,7 @@
 -- Postal Code, Country/Region, Contact owner, Lifecycle Stage, …); HubSpot documents the
 -- default contact properties in its knowledge base ("HubSpot's default contact properties").
 -- Older exports name the first column "Contact ID".
+local text = require("lib.text")
 local contacts = require("lib.contacts")
 
 local RECOGNITION = {
@@ -33,9 +34,11 @@ return {
       { value = row["Phone Number"], label = "Phone" }, { value = row["Mobile Phone Number"], label = "Mobile" },
       { value = row["Fax Number"], label = "Fax" },
     })
-    local email, email_note = contacts.primary_email({
-      { value = row.Email }, { value = contacts.split_multi((row["Additional email addresses"] or ""):gsub(";", "\n"))[1] },
-    })
+    local emails = { { value = row.Email } }
+    for _, other in ipairs(text.split(row["Additional email addresses"] or "", ";,")) do
+      emails[#emails + 1] = { value = other }
+    end
+    local email, email_note = contacts.primary_email(emails)
     local client = {
       name = name, last_name = last_name, juridical = juridical,
       phone = phones, email = email,
