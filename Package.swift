@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: ["Importer", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["clientimport", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["clientimport", "ClientBase", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

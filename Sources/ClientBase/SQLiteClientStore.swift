@@ -40,12 +40,22 @@ public final class SQLiteClientStore {
         }
     }
 
+    /// SQLite's own check of the file: `["ok"]` when the base is sound, else what is wrong.
+    public func integrityCheck() throws -> [String] {
+        let statement = try connection.statement("PRAGMA integrity_check")
+        var lines: [String] = []
+        while try statement.step() { lines.append(statement.text(0)) }
+        return lines
+    }
+
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`, so a second writer waits for the
     /// first). A thrown error, or `commit: false` (a dry run), rolls everything back.
     public func transaction<T>(commit: Bool = true, _ body: () throws -> T) throws -> T {
+        connection.resetStatements()
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            connection.resetStatements()
             try connection.execute(commit ? "COMMIT" : "ROLLBACK")
             return result
         } catch {

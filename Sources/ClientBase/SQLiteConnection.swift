@@ -65,6 +65,13 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// Resets every cached statement. A statement left mid-way holds a read snapshot open, and
+    /// a write transaction begun on an old snapshot fails at once with SQLITE_BUSY instead of
+    /// waiting for the other writer.
+    func resetStatements() {
+        for statement in statementCache.values { statement.reset() }
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     var changes: Int { Int(sqlite3_changes(handle)) }
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
@@ -96,7 +103,7 @@ final class SQLiteStatement {
 
     deinit { sqlite3_finalize(raw) }
 
-    fileprivate func reset() {
+    func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
     }
@@ -122,7 +129,10 @@ final class SQLiteStatement {
     func step() throws -> Bool {
         let rc = sqlite3_step(raw)
         if rc == SQLITE_ROW { return true }
-        if rc == SQLITE_DONE { return false }
+        if rc == SQLITE_DONE {
+            sqlite3_reset(raw)
+            return false
+        }
         throw connection.error(rc, connection.lastErrorMessage)
     }
 

@@ -1,0 +1,108 @@
+import ClientBase
+import Foundation
+import TestSupport
+import Testing
+
+/// A killed import leaves the base as it was; two imports at once do not corrupt it.
+@Suite(.serialized) struct CrashSafetyTests {
+    let folder: TemporaryDirectory
+    var database: String { folder.file("clients.sqlite") }
+
+    init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    /// A CSV in the English template layout with `rows` new clients.
+    func bigFile(_ name: String, rows: Int, prefix: String) throws -> String {
+        var text = "Client ID,Name,Phone number,Address,Email,Last name,Company,Supplier,Conflicted,Notes,Marketing source,Discount card,Discount on goods in sales,Discount on services in orders and invoices,Discount on goods/materials in orders and invoices,Price type in sales,Price type in orders and invoices,Balance\n"
+        text.reserveCapacity(rows * 120)
+        for index in 1...rows {
+            text += ",\(prefix) \(index),\(33_600_000_000 + index),\(index) rue de la Paix,\(prefix.lowercased())\(index)@example.fr,Dupont,,,,note \(index),,,5,,,,,\(index % 100).25\n"
+        }
+        return try folder.write(name, text)
+    }
+
+    func startImport(_ file: String, timeoutSeconds: String = "60") throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: clientimportBinary())
+        process.arguments = ["import", file, "--db", database, "--max-rows", "unlimited", "--quiet", "--format", "json"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["CLIENTIMPORT_BUSY_TIMEOUT": timeoutSeconds]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    var walSize: Int {
+        (try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int) ?? 0
+    }
+
+    /// Waits until the importer holds the base's write lock (its transaction has begun), then
+    /// until it has written `bytes` more of that transaction to the WAL.
+    func waitUntilMidway(walBytes bytes: Int, while process: Process) throws {
+        let probe = try SQLiteClientStore(path: database, busyTimeoutSeconds: 0)
+        while process.isRunning {
+            do {
+                try probe.transaction(commit: false) {}
+            } catch let error as StoreError where error.kind == .busy {
+                break
+            }
+            usleep(2_000)
+        }
+        let start = walSize
+        while process.isRunning && walSize < start + bytes { usleep(2_000) }
+    }
+
+    func clientCount() throws -> Int {
+        try SQLiteClientStore(path: database).clientCount()
+    }
+
+    @Test func aKilledImportLeavesTheBaseAsItWas() throws {
+        let seed = try bigFile("seed.csv", rows: 50, prefix: "Seed")
+        #expect(try runProcess(clientimportBinary(), ["import", seed, "--db", database, "--quiet"]).status == 0)
+        let big = try bigFile("big.csv", rows: 15_000, prefix: "Big")
+        var killedMidwayCount = 0
+        for walBytes in [0, 256 << 10, 2 << 20] {
+            let process = try startImport(big)
+            try waitUntilMidway(walBytes: walBytes, while: process)
+            let killedMidway = process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let store = try SQLiteClientStore(path: database)
+            #expect(try store.integrityCheck() == ["ok"])
+            let count = try store.clientCount()
+            let batches = try store.history().count
+            if killedMidway {
+                killedMidwayCount += 1
+                #expect(count == 50, "killed after \(walBytes) WAL bytes")
+                #expect(batches == 1)
+            } else {
+                // The import finished before the kill: then all of it is there.
+                #expect(count == 15_050)
+            }
+        }
+        #expect(killedMidwayCount > 0, "every import finished before it could be killed")
+    }
+
+    @Test func aSecondImportWaitsForTheFirstOrFailsClearlyAfterItsTimeout() throws {
+        let first = try bigFile("first.csv", rows: 8_000, prefix: "First")
+        let second = try bigFile("second.csv", rows: 10, prefix: "Second")
+        let running = try startImport(first)
+        try waitUntilMidway(walBytes: 0, while: running)
+        let impatient = try runProcess(clientimportBinary(), ["import", second, "--db", database],
+                                       environment: ["CLIENTIMPORT_BUSY_TIMEOUT": "0.2"])
+        let firstStillRunning = running.isRunning
+        let patient = try runProcess(clientimportBinary(), ["import", second, "--db", database, "--quiet"],
+                                     environment: ["CLIENTIMPORT_BUSY_TIMEOUT": "120"])
+        running.waitUntilExit()
+        #expect(running.terminationStatus == 0)
+        if firstStillRunning {
+            #expect(impatient.status == 75)
+            #expect(impatient.standardError.contains("busy"))
+        }
+        #expect(patient.status == 0, "\(patient.standardError)")
+        let store = try SQLiteClientStore(path: database)
+        #expect(try store.integrityCheck() == ["ok"])
+        #expect(try store.clientCount() == 8_000 + 10 + (impatient.status == 0 ? 10 : 0))
+    }
+}
