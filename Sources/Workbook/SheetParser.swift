@@ -248,7 +248,7 @@ final class SheetRowReader: RowReader {
 
     let sheetName: String
     private let file: String
-    private let sharedStrings: [String]
+    private let sharedStrings: SharedStrings
     private let formats: NumberFormats
     private let date1904: Bool
     private var stream: ZipEntryStream
@@ -262,7 +262,7 @@ final class SheetRowReader: RowReader {
     private var emitted = 0
     private var skip = 0
 
-    init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: [String],
+    init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: SharedStrings,
          formats: NumberFormats, date1904: Bool) {
         self.sheetName = sheetName
         self.stream = stream
@@ -424,7 +424,7 @@ final class SheetHandler: SAXHandler {
 
     private let file: String
     private let part: String
-    private let sharedStrings: [String]
+    private let sharedStrings: SharedStrings
     private let formats: NumberFormats
     private let date1904: Bool
 
@@ -441,7 +441,7 @@ final class SheetHandler: SAXHandler {
     private var inInline = false
     private var phoneticDepth = 0
 
-    init(file: String, part: String, sharedStrings: [String], formats: NumberFormats, date1904: Bool) {
+    init(file: String, part: String, sharedStrings: SharedStrings, formats: NumberFormats, date1904: Bool) {
         self.file = file
         self.part = part
         self.sharedStrings = sharedStrings
@@ -617,7 +617,7 @@ final class SheetHandler: SAXHandler {
                 }
                 return .empty
             }
-            let s = sharedStrings[index]
+            let s = sharedStrings.string(at: index)
             return s.isEmpty ? .empty : .text(s)
         case .inline, .formulaString:
             return text()
