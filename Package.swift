@@ -28,6 +28,9 @@ let package = Package(
             dependencies: ["Importer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // `bench read FILE`: the reader benchmark that Benchmarks/run-reader.sh runs.
+        .executableTarget(name: "bench", dependencies: ["Workbook"], path: "Benchmarks/Sources/bench"),
+
         // Shared by the test targets: temporary folders, running processes (python3, the CLI).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], resources: [.copy("Fixtures")]),

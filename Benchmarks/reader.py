@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Times Python readers on one XLSX file, reading every cell of the first sheet.
 
-    python3 Benchmarks/reader.py FILE [--repeat N]
+    python3 Benchmarks/reader.py FILE [--repeat N] [--only NAME]
 
-Prints one line per reader: `name seconds rows cells` (best of N runs). openpyxl (read-only)
-runs only for files of at most 100k rows.
+Prints one line per reader: `name seconds rows cells peak-rss-mib` (best of N runs; the peak
+is the whole process's, so run one reader per process with `--only` for a fair figure).
+openpyxl (read-only) runs only for files of at most 100k rows.
 """
+import resource
 import sys
 import time
 
@@ -22,10 +24,12 @@ def calamine(path):
 
 def fastexcel_read(path):
     import fastexcel
-    # load_sheet parses every cell into Arrow columns in Rust; converting them to pyarrow
-    # would only add a copy (and pyarrow may be absent).
+    # load_sheet alone may defer decoding; to_arrow() makes fastexcel build every column, so
+    # every cell is really decoded (this needs pyarrow installed).
     sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None)
-    return sheet.height, sheet.height * sheet.width
+    table = sheet.to_arrow()
+    cells = sum(len(column) - column.null_count for column in table.columns)
+    return table.num_rows, cells
 
 
 def openpyxl_read(path):
@@ -40,13 +44,24 @@ def openpyxl_read(path):
 
 
 def main():
+    # Import the libraries before timing: their import cost is not reading.
+    for module in ("python_calamine", "fastexcel", "pyarrow", "openpyxl"):
+        try:
+            __import__(module)
+        except ImportError:
+            pass
     path = sys.argv[1]
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1
     readers = [("python-calamine", calamine), ("fastexcel", fastexcel_read)]
     first = None
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     for name, fn in readers + [("openpyxl-read-only", openpyxl_read)]:
+        if only is not None and name != only:
+            continue
         if name.startswith("openpyxl"):
-            if first is None or first[0] > 100_001:
+            if first is None:
+                first = calamine(path)
+            if first[0] > 100_001:
                 print(f"{name} skipped (more than 100k rows)")
                 continue
         best = None
@@ -56,7 +71,8 @@ def main():
             elapsed = time.perf_counter() - t
             best = elapsed if best is None else min(best, elapsed)
         first = first or (rows, cells)
-        print(f"{name} {best:.3f} {rows} {cells}", flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        print(f"{name} {best:.3f} {rows} {cells} {peak:.1f}", flush=True)
 
 
 if __name__ == "__main__":

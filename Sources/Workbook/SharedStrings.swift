@@ -1,20 +1,53 @@
-/// The shared-string table (`xl/sharedStrings.xml`), read once with SAX into `[String]`.
+/// The shared-string table (`xl/sharedStrings.xml`), read once with SAX.
 ///
 /// Rich-text runs (`<r><t>`) are concatenated; phonetic runs (`<rPh>`) are skipped; `_xHHHH_`
 /// escapes are decoded.
-struct SharedStrings {
-    var strings: [String] = []
+///
+/// Stored compactly: the UTF-8 of every string back to back in one buffer plus one offset per
+/// string, and a `String` is made only when a cell is materialised. A million-row client
+/// sheet has about two million distinct strings; as `[String]` they took about 160 MB (a heap
+/// object per string of more than 15 bytes), here about 60 MB.
+struct SharedStrings: Sendable {
+    /// The strings' UTF-8, back to back.
+    private var bytes: [UInt8] = []
+    /// String `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
+    private var offsets: [UInt32] = [0]
+
+    var count: Int { offsets.count - 1 }
+
+    init() {}
+
+    /// The string at `index` (which must be below `count`).
+    @inline(__always)
+    func string(at index: Int) -> String {
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        if start == end { return "" }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+    }
+
+    fileprivate mutating func reserve(bytes byteCount: Int, strings: Int) {
+        // Untouched pages of a large reservation are not resident, and the buffer never has
+        // to grow by copying (the text is never longer than the XML it comes from).
+        bytes.reserveCapacity(byteCount)
+        offsets.reserveCapacity(strings + 1)
+    }
+
+    fileprivate mutating func append(_ string: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: string)
+        offsets.append(UInt32(bytes.count))
+    }
 
     static func read(_ stream: ZipEntryStream, file: String) throws -> SharedStrings {
         let handler = SharedStringsHandler()
+        handler.table.reserve(bytes: Int(min(stream.entry.uncompressedSize, ZipArchive.maxEntrySize)), strings: 0)
         let parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
         try parser.parse(stream)
-        return SharedStrings(strings: handler.strings)
+        return handler.table
     }
 }
 
 private final class SharedStringsHandler: SAXHandler {
-    var strings: [String] = []
+    var table = SharedStrings()
     private var buffer: [UInt8] = []
     private var inItem = false
     private var inText = false
@@ -31,7 +64,7 @@ private final class SharedStringsHandler: SAXHandler {
             buffer.removeAll(keepingCapacity: true)
         case UInt8(ascii: "s") where XMLBytes.equals(name, "sst"):
             if let n = XMLBytes.attribute(attributes, count, "uniqueCount").flatMap(XMLBytes.integer) {
-                strings.reserveCapacity(min(n, 10_000_000))
+                table.reserve(bytes: 0, strings: min(n, 10_000_000))
             }
         case UInt8(ascii: "r") where XMLBytes.equals(name, "rPh"):
             phoneticDepth += 1
@@ -45,7 +78,7 @@ private final class SharedStringsHandler: SAXHandler {
             inText = false
         } else if XMLBytes.equals(name, "si") {
             XMLBytes.decodeEscapes(&buffer)
-            strings.append(String(decoding: buffer, as: UTF8.self))
+            table.append(buffer[...])
             inItem = false
         } else if XMLBytes.equals(name, "rPh") {
             phoneticDepth -= 1

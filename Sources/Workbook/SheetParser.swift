@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Receives SAX2 events with names and values as raw UTF-8 bytes (no `String` per element).
 protocol SAXHandler: AnyObject {
@@ -224,54 +229,202 @@ enum XMLBytes {
 
 // MARK: - Worksheet
 
-/// Streams the rows of one worksheet part: inflated chunks go into the push parser until a
-/// row is complete, so memory holds one chunk and the rows it finished, whatever the sheet size.
+/// Streams the rows of one worksheet part: inflated chunks are read until a row is complete,
+/// so memory holds one window of bytes and the rows it finished, whatever the sheet size.
+///
+/// The head of the part (up to and including `<sheetData>`) and its tail go through libxml2;
+/// the rows in between go through `SheetScanner`, a strict byte-level reader. When the
+/// scanner meets anything outside its subset, the sheet is read again from the top by libxml2
+/// alone, skipping the rows already handed out, so callers never see the difference.
 final class SheetRowReader: RowReader {
+    private enum Phase {
+        /// Looking for `<sheetData>` in the window.
+        case head
+        /// `SheetScanner` reads rows from the window.
+        case scanning
+        /// libxml2 reads the rest from the stream (the tail, or everything after a fallback).
+        case libxml2
+    }
+
     let sheetName: String
-    private let stream: ZipEntryStream
-    private let handler: SheetHandler
-    private let parser: XMLPushParser
+    private let file: String
+    private let sharedStrings: SharedStrings
+    private let formats: NumberFormats
+    private let date1904: Bool
+    private var stream: ZipEntryStream
+    private var handler: SheetHandler
+    private var parser: XMLPushParser
+    private var window: ByteWindow?
+    private var phase = Phase.head
     private var finished = false
     private var head = 0
+    /// Rows handed out so far; after a fallback, libxml2 skips this many.
+    private var emitted = 0
+    private var skip = 0
 
-    init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: [String],
+    init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: SharedStrings,
          formats: NumberFormats, date1904: Bool) {
         self.sheetName = sheetName
         self.stream = stream
+        self.file = file
+        self.sharedStrings = sharedStrings
+        self.formats = formats
+        self.date1904 = date1904
         handler = SheetHandler(file: file, part: stream.entry.name, sharedStrings: sharedStrings,
                                formats: formats, date1904: date1904)
         parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
+        window = ByteWindow(stream: stream)
     }
 
     func nextRow() throws -> Row? {
-        while head >= handler.rows.count {
-            handler.rows.removeAll(keepingCapacity: true)
-            head = 0
-            if finished { return nil }
-            if let chunk = try stream.next() {
-                try parser.feed(chunk, last: false)
-            } else {
-                finished = true
-                try parser.feed(UnsafeBufferPointer(start: nil, count: 0), last: true)
+        while true {
+            while head >= handler.rows.count {
+                handler.rows.removeAll(keepingCapacity: true)
+                head = 0
+                if finished { return nil }
+                switch phase {
+                case .head: try readHead()
+                case .scanning: try scanRows()
+                case .libxml2: try parseChunk()
+                }
+                if let error = handler.error { throw error }
             }
-            if let error = handler.error { throw error }
+            let row = handler.rows[head]
+            head += 1
+            if skip > 0 {
+                skip -= 1
+                continue
+            }
+            emitted += 1
+            return row
         }
-        let row = handler.rows[head]
-        head += 1
-        return row
+    }
+
+    private func parseChunk() throws {
+        if let chunk = try stream.next() {
+            try parser.feed(chunk, last: false)
+        } else {
+            finished = true
+            try parser.feed(UnsafeBufferPointer(start: nil, count: 0), last: true)
+        }
+    }
+
+    /// Finds `<sheetData>`, hands everything up to it to libxml2 (which refuses a DOCTYPE and
+    /// checks the head is well-formed), and starts the scanner after it.
+    private func readHead() throws {
+        guard let window else { return }
+        let marker: StaticString = "<sheetData"
+        while true {
+            let bytes = window.unconsumed
+            if let at = Self.find(marker, in: bytes) {
+                let afterName = at + marker.utf8CodeUnitCount
+                guard afterName < bytes.count else {
+                    if try window.fill() { continue }
+                    return try giveWindowToLibxml2()
+                }
+                guard let close = bytes[afterName...].firstIndex(of: UInt8(ascii: ">")) else {
+                    if try window.fill() { continue }
+                    return try giveWindowToLibxml2()
+                }
+                let next = bytes[afterName]
+                let headBytes = UnsafeBufferPointer(rebasing: bytes[..<at])
+                guard next == UInt8(ascii: ">") || next == 0x20 || next == 0x0A || next == 0x0D || next == 0x09,
+                      bytes[close - 1] != UInt8(ascii: "/"),
+                      !bytes[afterName..<close].contains(UInt8(ascii: "<")),
+                      Self.isPlainUTF8Head(headBytes) else {
+                    return try giveWindowToLibxml2()
+                }
+                try parser.feed(UnsafeBufferPointer(rebasing: bytes[...close]), last: false)
+                window.start += close + 1
+                phase = .scanning
+                return
+            }
+            if try !window.fill() { return try giveWindowToLibxml2() }
+        }
+    }
+
+    /// No `<!` (DOCTYPE, comment, CDATA) before `<sheetData>`, and UTF-8 (or no encoding declared).
+    private static func isPlainUTF8Head(_ head: UnsafeBufferPointer<UInt8>) -> Bool {
+        if find("<!", in: head) != nil { return false }
+        if head.count >= 2 && (head[0] == 0xFE || head[0] == 0xFF || head[0] == 0 || head[1] == 0) { return false }
+        guard let at = find("encoding", in: head) else { return true }
+        var i = at + 8
+        while i < head.count && (head[i] == 0x20 || head[i] == UInt8(ascii: "=")) { i += 1 }
+        guard i < head.count, head[i] == UInt8(ascii: "\"") || head[i] == UInt8(ascii: "'") else { return false }
+        let name = head[(i + 1)...].prefix(6).map { $0 | 0x20 }
+        return name == Array("utf-8".utf8) + [head[i] | 0x20]
+    }
+
+    private func scanRows() throws {
+        guard let window else { return }
+        var scanner = SheetScanner(window, handler: handler)
+        while true {
+            switch scanner.scanRow() {
+            case .row:
+                window.start = scanner.offset
+                if handler.rows.count >= 64 { return }
+            case .needMore:
+                window.start = scanner.offset
+                if !handler.rows.isEmpty { return }
+                guard try window.fill() else { return try fallBack() }
+                scanner = SheetScanner(window, handler: handler)
+            case .sheetDataEnd:
+                window.start = scanner.offset
+                // The tail (`</sheetData>` on) is small: libxml2 checks it and sees the end.
+                try parser.feed(window.unconsumed, last: false)
+                self.window = nil
+                phase = .libxml2
+                return
+            case .unexpected:
+                return try fallBack()
+            }
+        }
+    }
+
+    /// Before the scanner started: libxml2 parses what the window holds, then the stream.
+    private func giveWindowToLibxml2() throws {
+        if let window { try parser.feed(window.unconsumed, last: false) }
+        window = nil
+        phase = .libxml2
+    }
+
+    /// The scanner met something it does not decide: libxml2 reads the part again from the
+    /// top, and the rows already handed out are skipped.
+    private func fallBack() throws {
+        window = nil
+        stream = try stream.reopened()
+        handler = SheetHandler(file: file, part: stream.entry.name, sharedStrings: sharedStrings,
+                               formats: formats, date1904: date1904)
+        parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
+        skip = emitted
+        phase = .libxml2
+    }
+
+    private static func find(_ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, bytes.count >= literal.utf8CodeUnitCount else { return nil }
+        let n = literal.utf8CodeUnitCount
+        let first = literal.utf8Start[0]
+        var i = 0
+        while i + n <= bytes.count {
+            guard let hit = memchr(base + i, Int32(first), bytes.count - n + 1 - i) else { return nil }
+            i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if memcmp(base + i, literal.utf8Start, n) == 0 { return i }
+            i += 1
+        }
+        return nil
     }
 }
 
 /// SAX events of a worksheet → `Row`s. Names and attributes are matched as bytes.
 final class SheetHandler: SAXHandler {
-    private enum CellType { case number, shared, inline, formulaString, bool, error, isoDate }
+    enum CellType { case number, shared, inline, formulaString, bool, error, isoDate }
 
     var rows: [Row] = []
     var error: WorkbookError?
 
     private let file: String
     private let part: String
-    private let sharedStrings: [String]
+    private let sharedStrings: SharedStrings
     private let formats: NumberFormats
     private let date1904: Bool
 
@@ -281,13 +434,14 @@ final class SheetHandler: SAXHandler {
     private var column = 0          // 1-based column of the current (or last) cell
     private var cellType = CellType.number
     private var styleIndex = 0
-    private var value: [UInt8] = []
+    /// The text of the current cell's `<v>` or inline `<t>`, as UTF-8 with entities decoded.
+    var value: [UInt8] = []
     private var hasValue = false
     private var capturing = false
     private var inInline = false
     private var phoneticDepth = 0
 
-    init(file: String, part: String, sharedStrings: [String], formats: NumberFormats, date1904: Bool) {
+    init(file: String, part: String, sharedStrings: SharedStrings, formats: NumberFormats, date1904: Bool) {
         self.file = file
         self.part = part
         self.sharedStrings = sharedStrings
@@ -310,13 +464,7 @@ final class SheetHandler: SAXHandler {
         case UInt8(ascii: "r"):
             if name[1] == UInt8(ascii: "o") && name[2] == UInt8(ascii: "w") && name[3] == 0 {
                 guard inSheetData else { return }
-                if let r = XMLBytes.attribute(attributes, count, "r").flatMap(XMLBytes.integer) {
-                    rowNumber = r
-                } else {
-                    rowNumber += 1
-                }
-                cells.removeAll(keepingCapacity: true)
-                column = 0
+                rowStarted(number: XMLBytes.attribute(attributes, count, "r").flatMap(XMLBytes.integer))
             } else if XMLBytes.equals(name, "rPh") {
                 phoneticDepth += 1
             }
@@ -330,48 +478,98 @@ final class SheetHandler: SAXHandler {
     }
 
     private func startCell(_ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, _ count: Int) {
-        var newColumn = column + 1
-        cellType = .number
-        styleIndex = 0
+        var column: Int?
+        var type = CellType.number
+        var style = 0
         if let attributes {
             for i in 0..<count {
                 let base = attributes + i * 5
                 let n = base[0]!
                 guard n[1] == 0 else { continue }
-                let begin = base[3]!, end = base[4]!
+                let value = UnsafeBufferPointer(start: base[3]!, count: base[4]! - base[3]!)
                 switch n[0] {
-                case UInt8(ascii: "r"):
-                    var col = 0
-                    var p = begin
-                    while p < end {
-                        let b = p.pointee | 0x20
-                        guard b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") else { break }
-                        col = col * 26 + Int(b - UInt8(ascii: "a")) + 1
-                        p += 1
-                    }
-                    if col > 0 && col <= 16_384 { newColumn = col }
-                case UInt8(ascii: "t"):
-                    let len = end - begin
-                    switch begin[0] {
-                    case UInt8(ascii: "s"): cellType = len == 1 ? .shared : .formulaString
-                    case UInt8(ascii: "n"): cellType = .number
-                    case UInt8(ascii: "i"): cellType = .inline
-                    case UInt8(ascii: "b"): cellType = .bool
-                    case UInt8(ascii: "e"): cellType = .error
-                    case UInt8(ascii: "d"): cellType = .isoDate
-                    default: cellType = .number
-                    }
-                case UInt8(ascii: "s"):
-                    styleIndex = XMLBytes.integer(UnsafeBufferPointer(start: begin, count: end - begin)) ?? 0
-                default:
-                    break
+                case UInt8(ascii: "r"): column = Self.column(ofReference: value)
+                case UInt8(ascii: "t"): type = Self.cellType(value)
+                case UInt8(ascii: "s"): style = XMLBytes.integer(value) ?? 0
+                default: break
                 }
             }
         }
-        column = newColumn
+        cellStarted(column: column, type: type, style: style)
+    }
+
+    /// The 1-based column of a reference such as `AB12`, or nil when it has no letters.
+    @inline(__always)
+    static func column(ofReference reference: UnsafeBufferPointer<UInt8>) -> Int? {
+        var col = 0
+        for byte in reference {
+            let b = byte | 0x20
+            guard b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") else { break }
+            col = col &* 26 &+ Int(b - UInt8(ascii: "a")) + 1
+            if col > 16_384 { return nil }
+        }
+        return col > 0 ? col : nil
+    }
+
+    /// The cell type of a `t` attribute (`s`, `str`, `inlineStr`, `n`, `b`, `e`, `d`).
+    @inline(__always)
+    static func cellType(_ value: UnsafeBufferPointer<UInt8>) -> CellType {
+        guard let first = value.first else { return .number }
+        switch first {
+        case UInt8(ascii: "s"): return value.count == 1 ? .shared : .formulaString
+        case UInt8(ascii: "i"): return .inline
+        case UInt8(ascii: "b"): return .bool
+        case UInt8(ascii: "e"): return .error
+        case UInt8(ascii: "d"): return .isoDate
+        default: return .number
+        }
+    }
+
+    // MARK: Events shared by the SAX callbacks and `SheetScanner`
+
+    /// A `<row>` starts; `number` is its `r` attribute when that is a plain integer.
+    @inline(__always)
+    func rowStarted(number: Int?) {
+        rowNumber = number ?? rowNumber + 1
+        cells.removeAll(keepingCapacity: true)
+        column = 0
+    }
+
+    /// A `<c>` starts; `column` comes from its `r` attribute (nil: the one after the last).
+    @inline(__always)
+    func cellStarted(column: Int?, type: CellType, style: Int) {
+        self.column = column ?? self.column + 1
+        cellType = type
+        styleIndex = style
         value.removeAll(keepingCapacity: true)
         hasValue = false
         inInline = false
+    }
+
+    /// The cell has a `<v>` or an inline `<t>` (possibly empty); its text goes into `value`.
+    @inline(__always)
+    func valueStarted() {
+        hasValue = true
+    }
+
+    func cellEnded() {
+        let cell = makeCell()
+        if case .empty = cell { return }
+        let index = column - 1
+        if index < cells.count {
+            cells[index] = cell
+        } else {
+            while cells.count < index { cells.append(.empty) }
+            cells.append(cell)
+        }
+    }
+
+    @inline(__always)
+    func rowEnded() {
+        if !cells.isEmpty {
+            rows.append(Row(number: rowNumber, cells: cells))
+            cells.removeAll(keepingCapacity: true)
+        }
     }
 
     func endElement(_ name: UnsafePointer<UInt8>) {
@@ -380,22 +578,11 @@ final class SheetHandler: SAXHandler {
             capturing = false
         case UInt8(ascii: "c") where name[1] == 0:
             guard inSheetData else { return }
-            let cell = makeCell()
-            if case .empty = cell { return }
-            let index = column - 1
-            if index < cells.count {
-                cells[index] = cell
-            } else {
-                while cells.count < index { cells.append(.empty) }
-                cells.append(cell)
-            }
+            cellEnded()
         case UInt8(ascii: "r"):
             if name[1] == UInt8(ascii: "o") && name[2] == UInt8(ascii: "w") && name[3] == 0 {
                 guard inSheetData else { return }
-                if !cells.isEmpty {
-                    rows.append(Row(number: rowNumber, cells: cells))
-                    cells.removeAll(keepingCapacity: true)
-                }
+                rowEnded()
             } else if XMLBytes.equals(name, "rPh") {
                 phoneticDepth -= 1
             }
@@ -430,7 +617,7 @@ final class SheetHandler: SAXHandler {
                 }
                 return .empty
             }
-            let s = sharedStrings[index]
+            let s = sharedStrings.string(at: index)
             return s.isEmpty ? .empty : .text(s)
         case .inline, .formulaString:
             return text()

@@ -41,7 +41,7 @@ public final class XLSXReader {
     private let archive: ZipArchive
     private var sheetParts: [String] = []
     private var sharedStringsPart: String?
-    private var sharedStrings: [String]?
+    private var sharedStrings: SharedStrings?
     private var formats = NumberFormats.empty
 
     public init(path: String) throws {
@@ -116,15 +116,15 @@ public final class XLSXReader {
         sheets.map { "\"\($0.name)\"" + ($0.isHidden ? " (hidden)" : "") }.joined(separator: ", ")
     }
 
-    private func loadSharedStrings() throws -> [String] {
+    private func loadSharedStrings() throws -> SharedStrings {
         if let sharedStrings { return sharedStrings }
-        var strings: [String] = []
+        var strings = SharedStrings()
         if let part = sharedStringsPart {
             guard let entry = archive.entry(named: part) else {
                 throw WorkbookError(.corrupt, file: path, part: part,
                     "the shared-string part \(part) is listed but missing; the file is damaged — open and re-save it in your spreadsheet program")
             }
-            strings = try SharedStrings.read(archive.open(entry), file: path).strings
+            strings = try SharedStrings.read(archive.open(entry), file: path)
         }
         sharedStrings = strings
         return strings

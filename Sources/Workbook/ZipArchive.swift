@@ -277,10 +277,27 @@ final class ZipEntryStream {
     /// The next chunk of uncompressed bytes (valid until the next call), or nil at the end.
     func next() throws -> UnsafeBufferPointer<UInt8>? {
         if finished { return nil }
+        let count = try inflateOnce(into: output, capacity: Self.chunkSize)
+        if count == 0 { return finished ? nil : UnsafeBufferPointer(start: output, count: 0) }
+        return UnsafeBufferPointer(start: output, count: count)
+    }
+
+    /// Inflates up to `capacity` bytes straight into `buffer` (no copy through the stream's own
+    /// chunk); returns 0 only at the end of the member.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        while !finished {
+            let count = try inflateOnce(into: buffer, capacity: capacity)
+            if count > 0 { return count }
+        }
+        return 0
+    }
+
+    private func inflateOnce(into output: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        if finished { return 0 }
         var count = 0
         if let stream {
             stream.pointee.next_out = output
-            stream.pointee.avail_out = UInt32(Self.chunkSize)
+            stream.pointee.avail_out = UInt32(capacity)
             while stream.pointee.avail_out > 0 {
                 if stream.pointee.avail_in == 0 && inputRemaining > 0 {
                     let want = Int(min(UInt64(Self.chunkSize), inputRemaining))
@@ -304,9 +321,9 @@ final class ZipEntryStream {
                     throw fail("the compressed data ends early (truncated); copy or download the file again")
                 }
             }
-            count = Self.chunkSize - Int(stream.pointee.avail_out)
+            count = capacity - Int(stream.pointee.avail_out)
         } else {
-            let want = Int(min(UInt64(Self.chunkSize), inputRemaining))
+            let want = Int(min(UInt64(capacity), inputRemaining))
             let got = try archive.readInto(output, count: want, at: inputOffset)
             if got < want { throw fail("the file ends in the middle of this part (truncated); copy or download it again") }
             inputOffset += UInt64(got)
@@ -328,8 +345,12 @@ final class ZipEntryStream {
                 throw fail("checksum (CRC-32) mismatch: the file is damaged; copy or download it again")
             }
         }
-        if count == 0 { return finished ? nil : UnsafeBufferPointer(start: output, count: 0) }
-        return UnsafeBufferPointer(start: output, count: count)
+        return count
+    }
+
+    /// A fresh stream of the same member from its first byte (for a second pass).
+    func reopened() throws -> ZipEntryStream {
+        try archive.open(entry)
     }
 }
 
