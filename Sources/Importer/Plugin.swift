@@ -28,6 +28,7 @@ public struct Plugin {
             throw RuleError(file: file, "a plugin file must return a table (it returned \(results.first.map(typeName) ?? "nothing"))")
         }
         var check = DeclarationCheck(file: file)
+        check.knownFields(of: table, LuaAPIReference.plugin)
         let name = check.string(table["name"], "name")
         let mapMessage = "`map` must be a function(row, ctx) returning a client table"
         if table["map"].functionValue == nil { check.fail(mapMessage) }

@@ -67,6 +67,7 @@ extension RuleSet {
             throw RuleError(file: file, "a rule set file must return a table (it returned \(results.first.map(typeName) ?? "nothing"))")
         }
         var check = DeclarationCheck(file: file)
+        check.knownFields(of: table, LuaAPIReference.ruleSet)
         let name = check.string(table["name"], "name")
         let languages = check.stringList(table["languages"], "languages")
         var ruleSet = RuleSet(
@@ -80,7 +81,8 @@ extension RuleSet {
             example: [:],
             table: .table(table))
         guard let columns = table["columns"].tableValue, !columns.array.isEmpty else {
-            throw RuleError(file: file, "the rule set declares no `columns` (a list of column tables)")
+            check.fail("the rule set declares no `columns` (a list of column tables)")
+            throw check.failure
         }
         var seen = Set<String>()
         for (index, value) in columns.array.enumerated() {
@@ -90,6 +92,7 @@ extension RuleSet {
             }
             let key = column["key"].stringValue ?? ""
             let label = key.isEmpty ? "columns[\(index + 1)]" : "column '\(key)'"
+            check.knownFields(of: column, LuaAPIReference.column, label: label)
             if !Self.fieldKeys.contains(key) {
                 check.fail("\(label): unknown key '\(key)' (client fields: \(Self.fieldKeys.joined(separator: ", ")))")
             }

@@ -4,7 +4,7 @@ import Importer
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules", abstract: "Rule sets: the template's columns and validation, in Lua.",
-        subcommands: [List.self, Check.self])
+        subcommands: [List.self, Check.self, Reference.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the rule sets on the search path ($CLIENTIMPORT_PATH, then built-in).")

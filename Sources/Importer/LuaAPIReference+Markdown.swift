@@ -1,0 +1,80 @@
+extension LuaAPIReference {
+    /// The command that regenerates `docs/lua-api.md`.
+    public static let markdownCommand = "swift run clientimport rules reference -o docs/lua-api.md"
+
+    /// `docs/lua-api.md`: every name of the Lua API, rendered from the registry.
+    public static func markdown() -> String {
+        var out: [String] = [
+            "# The Lua API of rule sets and plugins",
+            "",
+            "<!-- Generated from Sources/Importer/LuaAPIReference.swift by `\(markdownCommand)`; do not edit by hand. -->",
+            "",
+            "API version \(RuleEngine.apiVersion). This is the reference of every name Lua code meets or provides:",
+            "the tables a rule set (`rules/<name>/ruleset.lua`) and a plugin (`plugins/<name>.lua`) return, what the",
+            "host hands to their callbacks, and the helpers of `rules/lib/`. The loaders check declarations against the",
+            "same list, so a field not listed here is refused when the file is loaded. Guides:",
+            "[writing a rule set](writing-a-rule-set.md), [writing a plugin](writing-a-plugin.md).",
+            "",
+            "Editor support: `.luarc.json` at the repository's root points a Lua language server (LuaLS) at the stub",
+            "`rules/types/clientimport.lua`, generated from the same list. Annotate a file's returned table with",
+            "`---@type clientimport.RuleSet` or `---@type clientimport.Plugin` to complete fields, `row` and `ctx`.",
+            "",
+            "Rule files run in a sandbox: Lua 5.4's base library (`load` of text only, no `dofile`/`loadfile`), `string`,",
+            "`table`, `math`, `utf8`, `coroutine` and `os.time`/`os.date`/`os.clock`; no `io`, `debug` or `package`;",
+            "assigning a global is an error; `require` finds modules only in the search path's `rules/` and `plugins/`",
+            "folders (`require(\"lib.text\")` is `rules/lib/text.lua`); each call has a time and a memory budget.",
+            "",
+            "## Contents",
+            "",
+        ]
+        out += sections.map { "- \($0.title)" }
+        for section in sections {
+            out += ["", "## \(section.title)", "", section.introduction]
+            if let module = section.module {
+                out += ["", "```lua", "local \(variable(module)) = require(\"\(module)\")", "```"]
+            }
+            if let definition = section.definition {
+                out += ["", "Type: `\(definition)`."]
+            }
+            guard !section.entries.isEmpty else { continue }
+            out.append("")
+            switch section.kind {
+            case .module:
+                for entry in section.entries {
+                    out += ["- `\(signature(entry, owner: variable(section.module ?? "")))`", "  \(entry.summary)"]
+                }
+            case .declaration:
+                out += ["| Field | Type | Required | Description |", "|---|---|---|---|"]
+                out += section.entries.map {
+                    "| `\($0.name)` | \(code($0.luaType)) | \($0.isRequired ? "yes" : "no") | \(cell($0.summary)) |"
+                }
+            case .names:
+                out += ["| Name | Value | Description |", "|---|---|---|"]
+                out += section.entries.map { "| `\($0.name)` | \(code($0.luaType)) | \(cell($0.summary)) |" }
+            case .context:
+                out += ["| Name | Type | Description |", "|---|---|---|"]
+                out += section.entries.map { entry in
+                    let name = section.luaClass == namespace.luaClass ? "clientimport.\(entry.name)" : entry.name
+                    return "| \(code(name)) | \(code(entry.luaType)) | \(cell(entry.summary)) |"
+                }
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `text.trim(s: any): string` from the entry `trim` of type `fun(s: any): string`.
+    static func signature(_ entry: LuaAPIEntry, owner: String) -> String {
+        guard entry.luaType.hasPrefix("fun(") else { return "\(owner).\(entry.name)" }
+        return "\(owner).\(entry.name)\(entry.luaType.dropFirst(3))"
+    }
+
+    /// The local a module is usually bound to: `text` for `lib.text`.
+    static func variable(_ module: String) -> String {
+        String(module.split(separator: ".").last ?? "")
+    }
+
+    /// A code span inside a table cell: GitHub needs `|` escaped even there.
+    private static func code(_ text: String) -> String { "`\(text.replacingOccurrences(of: "|", with: "\\|"))`" }
+
+    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}
