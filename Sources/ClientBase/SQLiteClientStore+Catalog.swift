@@ -66,16 +66,20 @@ extension SQLiteClientStore {
 
     /// Adds a custom field of the client card; an import column after Balance names it.
     public func addCustomField(_ field: CustomFieldDefinition) throws {
+        try transaction { try defineCustomField(field) }
+    }
+
+    /// Adds a custom field inside the caller's transaction (an import that creates the fields
+    /// its file needs, with `--keep-unmapped-as-custom-fields`).
+    public func defineCustomField(_ field: CustomFieldDefinition) throws {
         let name = field.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw StoreError(.invalid, "a custom field needs a name") }
-        try transaction {
-            let existing = try connection.statement("SELECT type FROM custom_fields WHERE name = ?1").bind(.text(name))
-            if try existing.step() {
-                throw StoreError(.conflict, "the custom field \"\(name)\" exists already (type \(existing.text(0)))")
-            }
-            try connection.statement("INSERT INTO custom_fields(name, type) VALUES (?1, ?2)")
-                .bind(.text(name), .text(field.type.rawValue)).run()
+        let existing = try connection.statement("SELECT type FROM custom_fields WHERE name = ?1").bind(.text(name))
+        if try existing.step() {
+            throw StoreError(.conflict, "the custom field \"\(name)\" exists already (type \(existing.text(0)))")
         }
+        try connection.statement("INSERT INTO custom_fields(name, type) VALUES (?1, ?2)")
+            .bind(.text(name), .text(field.type.rawValue)).run()
     }
 
     /// Adds a role, or changes whether an existing one may adjust balances.

@@ -34,6 +34,8 @@ public struct ImportOptions: Sendable {
     public static let pluginConfidenceThreshold = 0.5
 
     public var plugin: PluginChoice = .auto
+    /// What rules and plugins see as `ctx.options`.
+    public var rules = RuleOptions()
     /// The language of messages and of the balance comment when a plugin maps the file (the
     /// template's headers decide it otherwise); `nil` is the rule set's first language.
     public var language: String?

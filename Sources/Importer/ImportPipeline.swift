@@ -44,14 +44,14 @@ public struct ImportPipeline {
         let layout: Layout
         switch try recognise(header, engine: engine, catalog: catalog, plugin: readingPlugin) {
         case .template(let mapping):
-            layout = .template(try engine.checker(language: mapping.language, catalog: catalog), mapping)
+            layout = .template(try engine.checker(language: mapping.language, catalog: catalog, options: options.rules), mapping)
             report.language = mapping.language
         case .plugin(let plugin, let why):
             readingPlugin = plugin
             let language = options.language ?? ruleSet.languages.first ?? "en"
             let headers = header.cells.map(\.displayText)
-            let checker = try engine.checker(language: language, catalog: catalog)
-            layout = .plugin(try engine.mapper(plugin, checker: checker, headers: headers),
+            let checker = try engine.checker(language: language, catalog: catalog, options: options.rules)
+            layout = .plugin(try engine.mapper(plugin, checker: checker, headers: headers, options: options.rules),
                              ColumnMapping(language: language, fieldColumns: [], customColumns: [], headerTexts: [:]))
             report.language = language
             report.plugin = plugin.name
@@ -62,7 +62,8 @@ public struct ImportPipeline {
         }
         let digest = try SHA256.hexDigest(ofFile: path)
 
-        var run = Run(store: store, ruleSet: ruleSet, layout: layout, employee: employee, options: options, report: report)
+        var run = Run(store: store, ruleSet: ruleSet, layout: layout, employee: employee, options: options, report: report,
+                      knownCustomFields: Set(catalog.customFields.map(\.name)))
         do {
             report = try store.transaction(commit: !options.dryRun) {
                 run.batch = try store.beginBatch(BatchSource(
@@ -167,9 +168,12 @@ private struct Run {
     private let fieldKeys: [String]
     private let columnOfKey: [String: Int]
     private let columnOfCustomField: [String: Int]
+    /// Custom fields of the base, and those this import created.
+    private var knownCustomFields: Set<String>
 
     init(store: SQLiteClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
-         options: ImportOptions, report: ImportReport) {
+         options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
+        self.knownCustomFields = knownCustomFields
         self.store = store; self.ruleSet = ruleSet; self.layout = layout
         let mapping = layout.mapping
         self.mapping = mapping
@@ -237,6 +241,12 @@ private struct Run {
                 if case .string(let name) = key { return name }
                 return nil
             } ?? []
+            for name in custom.sorted() where !knownCustomFields.contains(name) {
+                knownCustomFields.insert(name)
+                if writing { try store.defineCustomField(CustomFieldDefinition(name: name, type: .text)) }
+                report.warnings.append(ImportIssue(row: row.number, column: name,
+                    message: "the column \"\(name)\" is kept as a new text custom field (--keep-unmapped-as-custom-fields)"))
+            }
             try apply(checked.fields, keys: keys, customFieldNames: custom.sorted(), row: row.number)
         }
     }

@@ -57,13 +57,13 @@ public final class RuleEngine {
     }
 
     /// The plugin path's row handler: `map` then the rule set's checks, in one Lua call a row.
-    func mapper(_ plugin: Plugin, checker: RowChecker, headers: [String]) throws -> PluginMapper {
+    func mapper(_ plugin: Plugin, checker: RowChecker, headers: [String], options: RuleOptions) throws -> PluginMapper {
         guard let makeMapper = engine["mapper"].functionValue else {
             throw RuleError(file: "rules/lib/engine.lua", "the engine has no `mapper` function")
         }
         let context = LuaValue.table(LuaTable(fields: [
             .string("headers"): .table(LuaTable(array: headers.map(LuaValue.string))),
-            .string("options"): .table(LuaTable()),
+            .string("options"): options.lua,
         ]))
         do {
             guard let map = try lua.call(makeMapper, [.table(plugin.table), .function(checker.check), context]).first?.functionValue else {
@@ -76,15 +76,13 @@ public final class RuleEngine {
     }
 
     /// A row checker for one import: the template language and the base's catalog are fixed.
-    func checker(language: String, catalog: Catalog, phoneCountryCode: String? = nil) throws -> RowChecker {
+    func checker(language: String, catalog: Catalog, options: RuleOptions) throws -> RowChecker {
         func set(_ names: [String]) -> LuaValue {
             .table(LuaTable(fields: Dictionary(names.map { (LuaKey.string($0), LuaValue.bool(true)) }, uniquingKeysWith: { a, _ in a })))
         }
-        var options: [LuaKey: LuaValue] = [:]
-        if let phoneCountryCode { options[.string("phone_country_code")] = .string(phoneCountryCode) }
         let context = LuaValue.table(LuaTable(fields: [
             .string("language"): .string(language),
-            .string("options"): .table(LuaTable(fields: options)),
+            .string("options"): options.lua,
             .string("catalog"): .table(LuaTable(fields: [
                 .string("marketing_sources"): set(catalog.marketingSources),
                 .string("price_types"): set(catalog.priceTypes),
@@ -104,6 +102,25 @@ public final class RuleEngine {
         } catch let error as LuaError {
             throw RuleError(error, during: "rule set \(ruleSet.name)")
         }
+    }
+}
+
+/// Choices of the user that rules and plugins see as `ctx.options`.
+public struct RuleOptions: Sendable, Equatable {
+    /// Prefixed to national numbers that start with a trunk 0 (`"33"`: 06… → 336…).
+    public var phoneCountryCode: String?
+    /// Plugins also return the columns they did not map, as custom fields created on the fly.
+    public var keepUnmappedAsCustomFields = false
+
+    public init(phoneCountryCode: String? = nil, keepUnmappedAsCustomFields: Bool = false) {
+        self.phoneCountryCode = phoneCountryCode
+        self.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields
+    }
+
+    var lua: LuaValue {
+        var fields: [LuaKey: LuaValue] = [.string("keep_unmapped_as_custom_fields"): .bool(keepUnmappedAsCustomFields)]
+        if let phoneCountryCode { fields[.string("phone_country_code")] = .string(phoneCountryCode) }
+        return .table(LuaTable(fields: fields))
     }
 }
 

@@ -25,6 +25,12 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("lang"), help: "Language of messages and of the balance comment when a plugin maps the file (default: the rule set's first).")
     var language: String?
 
+    @Flag(help: "With a plugin: also keep the columns it did not map, as new text custom fields named after their headers.")
+    var keepUnmappedAsCustomFields = false
+
+    @Option(help: ArgumentHelp("Country code put in front of national phone numbers that start with 0 (33: 06 12… → 336 12…); by default numbers are kept as written.", valueName: "DIGITS"))
+    var phoneCountryCode: String?
+
     @Option(name: .customLong("as"), help: ArgumentHelp("The importing employee (default: Administrator).", valueName: "EMPLOYEE"))
     var employee: String?
 
@@ -57,6 +63,9 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--on-duplicate must be create, skip or update")
         }
         _ = try rowLimit()
+        if let phoneCountryCode, phoneCountryCode.isEmpty || !phoneCountryCode.allSatisfy(\.isASCII) || !phoneCountryCode.allSatisfy(\.isNumber) {
+            throw ValidationError("--phone-country-code takes digits only, such as 33 or 380")
+        }
     }
 
     private func rowLimit() throws -> ImportOptions.RowLimit {
@@ -80,6 +89,7 @@ struct ImportCommand: ParsableCommand {
             default: .named(plugin)
             }
             options.language = language
+            options.rules = RuleOptions(phoneCountryCode: phoneCountryCode, keepUnmappedAsCustomFields: keepUnmappedAsCustomFields)
             if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
             let progress = ProgressDisplay(enabled: !quiet)
             options.progress = { progress.show($0) }

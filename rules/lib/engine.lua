@@ -154,6 +154,9 @@ function engine.checker(rule_set, ctx)
     for name, raw in pairs(values.custom or {}) do
       local trimmed = text.trim(as_text(raw))
       local field_type = ctx.catalog.custom_fields[name]
+      if not field_type and ctx.options.keep_unmapped_as_custom_fields then
+        field_type = "text" -- the host creates the field before storing the value
+      end
       if not field_type then
         errors[#errors + 1] = { key = name, custom = true, value = trimmed,
                                 message = message("custom_field_unknown", { value = trimmed, column = name }) }
