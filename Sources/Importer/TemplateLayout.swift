@@ -1,3 +1,4 @@
+import Foundation
 import ClientBase
 import Workbook
 
@@ -48,9 +49,9 @@ struct TemplateLayout {
         return SheetLayout(name: "Clients", columns: columns, frozenHeaderRows: 1)
     }
 
-    /// A client's row in template order.
-    func cells(for client: Client) -> [Cell] {
-        ruleSet.columns.map { cell(for: client, key: $0.key) } + customFields.map { field in
+    /// A client's row in template order; without its ID for files that create clients elsewhere.
+    func cells(for client: Client, includeID: Bool = true) -> [Cell] {
+        ruleSet.columns.map { includeID || $0.key != "id" ? cell(for: client, key: $0.key) : .empty } + customFields.map { field in
             guard let value = client.customFields[field.name], !value.isEmpty else { return .empty }
             switch field.type {
             case .number: return .number(NumberCell(literal: value))
@@ -116,6 +117,43 @@ public struct TemplateExporter {
         try writer.write(row: layout.exampleRow.map { OutputCell($0) })
         try writer.endSheet()
         try writer.close()
+    }
+
+    /// Writes every client of `store` in the template layout, a new file every `rowsPerFile`
+    /// clients: `out.xlsx` when one part is enough, else `out-1.xlsx`, `out-2.xlsx`, …
+    public func exportParts(_ store: SQLiteClientStore, to path: String, language: String, rowsPerFile: Int,
+                            includeIDs: Bool) throws -> [ExportPart] {
+        let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
+        let total = try store.clientCount()
+        let partCount = max(1, (total + rowsPerFile - 1) / rowsPerFile)
+        let base = (path as NSString).deletingPathExtension
+        let pathExtension = (path as NSString).pathExtension.isEmpty ? "xlsx" : (path as NSString).pathExtension
+        var parts: [ExportPart] = []
+        var writer: XLSXWriter?
+        func startPart() throws {
+            let partPath = partCount == 1 ? path : "\(base)-\(parts.count + 1).\(pathExtension)"
+            let next = try XLSXWriter(path: partPath, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
+            try next.beginSheet(layout.sheetLayout)
+            try next.write(row: layout.headerRow)
+            writer = next
+            parts.append(ExportPart(path: partPath, clients: 0))
+        }
+        func finishPart() throws {
+            try writer?.endSheet()
+            try writer?.close()
+            writer = nil
+        }
+        try startPart()
+        try store.forEachClient { client in
+            if parts[parts.count - 1].clients == rowsPerFile {
+                try finishPart()
+                try startPart()
+            }
+            try writer?.write(row: layout.cells(for: client, includeID: includeIDs).map { OutputCell($0) })
+            parts[parts.count - 1].clients += 1
+        }
+        try finishPart()
+        return parts
     }
 
     /// Writes every client of `store` in the template layout; returns how many.

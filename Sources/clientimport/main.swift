@@ -12,7 +12,7 @@ struct ClientImport: ParsableCommand {
             written; 75 the base is busy (another import holds it); 78 a rule set or plugin is invalid.
             """,
         subcommands: [
-            TemplateCommand.self, ImportCommand.self, ExportCommand.self, ClientsCommand.self,
+            TemplateCommand.self, ImportCommand.self, ExportCommand.self, ConvertCommand.self, ClientsCommand.self,
             SettingsCommand.self, RolesCommand.self, EmployeesCommand.self, HistoryCommand.self, UndoCommand.self,
             RulesCommand.self, InspectCommand.self,
         ])
