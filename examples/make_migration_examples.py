@@ -167,5 +167,5 @@ write_csv("remonline-orderry.csv", ORDERRY_ES, [
      "Conflictivo": "Sí"},
 ])
 
-# examples/contacts.vcf is written by hand (three versions, quoted-printable, folding); it is
+# examples/vcard.vcf is written by hand (three versions, quoted-printable, folding); it is
 # not generated here so that its bytes stay exactly as phones write them.

@@ -7,6 +7,12 @@ public struct Catalog: Sendable, Equatable {
     public var roles: [Role]
     public var employees: [Employee]
 
+    public init(marketingSources: [String] = [], priceTypes: [String] = [], customFields: [CustomFieldDefinition] = [],
+                roles: [Role] = [], employees: [Employee] = []) {
+        self.marketingSources = marketingSources; self.priceTypes = priceTypes; self.customFields = customFields
+        self.roles = roles; self.employees = employees
+    }
+
     public func employee(named name: String) -> Employee? {
         employees.first { $0.name == name }
     }

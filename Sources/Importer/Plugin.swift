@@ -12,9 +12,9 @@ public struct Plugin {
     /// File extensions the plugin reads itself through `read` (`["vcf"]`).
     public var extensions: [String]
     let table: LuaTable
-    let detect: LuaFunction?
+    public let detect: LuaFunction?
     let map: LuaFunction
-    let read: LuaFunction?
+    public let read: LuaFunction?
 
     /// Loads and checks a plugin file in `lua`.
     static func load(file: String, in lua: LuaState) throws -> Plugin {

@@ -38,6 +38,24 @@ public final class RuleEngine {
         ruleSet = try RuleSet.load(file: file, in: lua, knownTypes: types)
     }
 
+    /// Checks the rule set's example rows (the template's example in each language) with its own
+    /// rules; returns a line per problem, none when every example is valid.
+    public func checkExamples() throws -> [String] {
+        let empty = Catalog()
+        var problems: [String] = []
+        for language in ruleSet.languages {
+            guard let example = ruleSet.example[language] else { continue }
+            let checker = try checker(language: language, catalog: empty, options: RuleOptions())
+            var values: [LuaKey: LuaValue] = [.string("custom"): .table(LuaTable())]
+            for (key, value) in example { values[.string(key)] = .string(value) }
+            // An example row has no custom fields, so only the template's own columns are judged.
+            for problem in try checker.check(values, rowNumber: 2).errors where RuleSet.fieldKeys.contains(problem.key) {
+                problems.append("example (\(language)), \(problem.key): \(problem.message)")
+            }
+        }
+        return problems
+    }
+
     /// Loads a plugin (a name on the search path, or a path) into this engine's Lua state.
     public func plugin(_ nameOrPath: String) throws -> Plugin {
         try Plugin.load(file: try searchPath.pluginFile(nameOrPath), in: lua)

@@ -20,12 +20,22 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a rule set and check its declarations (exit 78 when invalid).")
-        @Argument(help: "A rule set name or path.") var ruleSet: String
+        static let configuration = CommandConfiguration(
+            abstract: "Load a rule set or a plugin, check its declarations and run its examples (exit 78 when invalid).")
+        @Argument(help: "A rule set name or path, or a plugin file (.lua with a map function).") var ruleSet: String
         func run() throws {
             try reportingFailures {
+                if ruleSet.hasSuffix(".lua") && !ruleSet.hasSuffix("ruleset.lua") {
+                    let plugin = try RuleEngine(ruleSet: "remonline", searchPath: .standard()).plugin(ruleSet)
+                    print("\(plugin.file): plugin \(plugin.name) is valid (map\(plugin.detect != nil ? ", detect" : "")\(plugin.read != nil ? ", read" : "")).")
+                    return
+                }
                 let engine = try RuleEngine(ruleSet: ruleSet, searchPath: .standard())
-                print("\(engine.ruleSet.file): rule set \(engine.ruleSet.name) is valid (\(engine.ruleSet.columns.count) columns, languages \(engine.ruleSet.languages.joined(separator: ", "))).")
+                let problems = try engine.checkExamples()
+                guard problems.isEmpty else {
+                    throw RuleError(file: engine.ruleSet.file, "its examples fail its own rules: " + problems.joined(separator: "; "))
+                }
+                print("\(engine.ruleSet.file): rule set \(engine.ruleSet.name) is valid (\(engine.ruleSet.columns.count) columns, languages \(engine.ruleSet.languages.joined(separator: ", ")), examples pass).")
             }
         }
     }

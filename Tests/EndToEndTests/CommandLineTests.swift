@@ -162,3 +162,39 @@ import Testing
         #expect(text.contains(",Jean,\"33612345678, 33141234567\","))
     }
 }
+
+/// The plugin and rule-set tools an integrator uses.
+@Suite struct AuthoringToolTests {
+    @Test func pluginsTestChecksEveryBuiltInPluginAgainstItsSample() throws {
+        let result = try runProcess(clientimportBinary(), ["plugins", "test"])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.contains("ok   vcard:"))
+        #expect(result.standardOutput.contains("8 passed, 0 failed"))
+    }
+
+    @Test func pluginsNewWritesAPluginThatRulesCheckAccepts() throws {
+        let folder = try TemporaryDirectory()
+        let source = try folder.write("crm.csv", "Nom complet;Portable;Courriel\nJean Dupont;0612345678;jean@example.fr\n")
+        let created = try runProcess(clientimportBinary(), ["plugins", "new", "crm", "--from", source], currentDirectory: folder.path)
+        #expect(created.status == 0, "\(created.standardError)")
+        #expect(created.standardOutput.contains("3 of 3 columns mapped"))
+        let check = try runProcess(clientimportBinary(), ["rules", "check", "plugins/crm.lua"], currentDirectory: folder.path)
+        #expect(check.status == 0, "\(check.standardError)")
+        let again = try runProcess(clientimportBinary(), ["plugins", "new", "crm", "--from", source], currentDirectory: folder.path)
+        #expect(again.status == 64)
+    }
+
+    @Test func rulesCheckRejectsARuleSetWhoseExampleBreaksItsOwnRules() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/strict/ruleset.lua", """
+            local rules = {}
+            for k, v in pairs(require("remonline.ruleset")) do rules[k] = v end
+            rules.name = "strict"
+            rules.example = { fr = { name = "Jean", email = "pas une adresse" } }
+            return rules
+            """)
+        let result = try runProcess(clientimportBinary(), ["rules", "check", "strict"], environment: ["CLIENTIMPORT_PATH": folder.path])
+        #expect(result.status == 78)
+        #expect(result.standardError.contains("example (fr), email"))
+    }
+}

@@ -11,7 +11,7 @@ import Workbook
 @Suite struct MigrationPluginTests {
     /// Sample file and the plugin that must pick it.
     static let samples: [(file: String, plugin: String)] = [
-        ("google-contacts.csv", "google-contacts"), ("outlook.csv", "outlook"), ("contacts.vcf", "vcard"),
+        ("google-contacts.csv", "google-contacts"), ("outlook.csv", "outlook"), ("vcard.vcf", "vcard"),
         ("hubspot.csv", "hubspot"), ("odoo.csv", "odoo"), ("repairshopr.csv", "repairshopr"),
         ("livesklad.csv", "livesklad"), ("remonline-orderry.csv", "remonline-orderry"),
     ]
@@ -95,7 +95,7 @@ import Workbook
     }
 
     @Test func vcard() throws {
-        let (report, clients) = try imported("contacts.vcf", plugin: "vcard", created: 3, skipped: 1)
+        let (report, clients) = try imported("vcard.vcf", plugin: "vcard", created: 3, skipped: 1)
         #expect(report.pluginChoice?.contains(".vcf") == true)
         try #require(clients.count == 3)
         #expect(clients[0].name == "Amélie" && clients[0].lastName == "Lemaître" && !clients[0].juridical)

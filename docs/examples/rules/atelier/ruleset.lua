@@ -37,6 +37,12 @@ for i, column in ipairs(base.columns) do
   end
 end
 
+-- The template's example row, with French numbers (`rules check` runs it through these rules).
+rules.example = {
+  fr = { name = "Jean", last_name = "Dupont", phone = "06 12 34 56 78", email = "jean.dupont@example.fr", balance = "0" },
+  en = { name = "John", last_name = "Smith", phone = "+33 6 12 34 56 78", email = "john.smith@example.com", balance = "0" },
+}
+
 rules.validate_row = function(fields, ctx)
   if base.validate_row then base.validate_row(fields, ctx) end
   if not fields.custom["Appareil"] then ctx.error("Appareil", "device_required") end

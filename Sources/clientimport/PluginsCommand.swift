@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Importer
+
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins", abstract: "Migration plugins: Lua files that map another system's export onto the template.",
+        subcommands: [List.self, Test.self, New.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the plugins on the search path ($CLIENTIMPORT_PATH, then built-in).")
+        @OptionGroup var rules: RulesOption
+
+        func run() throws {
+            try reportingFailures {
+                let engine = try rules.load()
+                for plugin in try engine.allPlugins() {
+                    let reads = plugin.extensions.isEmpty ? "" : " (reads .\(plugin.extensions.joined(separator: ", .")))"
+                    print("\(plugin.name)\t\(plugin.title)\(reads)\t\(plugin.file)")
+                }
+            }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check plugins against their sample exports (examples/<name>.*): detect recognises it, every row maps without errors.")
+        @OptionGroup var rules: RulesOption
+        @Argument(help: "A plugin name or path (default: every plugin).") var plugin: String?
+
+        func run() throws {
+            try reportingFailures {
+                let searchPath = SearchPath.standard()
+                let names = plugin.map { [$0] } ?? searchPath.pluginNames()
+                var failed = 0
+                for name in names {
+                    let check = try PluginCheck.run(name, searchPath: searchPath, ruleSet: rules.ruleSet)
+                    let counts = check.report.map { "\($0.counts.rows) rows: \($0.counts.created) clients, \($0.skipped) skipped, \($0.warnings.count) warnings" } ?? ""
+                    let confidence = check.confidence.map { ", detect \(Int($0 * 100))%" } ?? ""
+                    if let failure = check.failure {
+                        failed += 1
+                        print("FAIL \(check.plugin): \(failure)")
+                    } else {
+                        print("ok   \(check.plugin): \(counts)\(confidence)")
+                    }
+                }
+                print("\(names.count - failed) passed, \(failed) failed")
+                if failed > 0 { throw ExitCode(Exit.rejected) }
+            }
+        }
+    }
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a starting plugin for an unknown export, from its headers and sample values.")
+        @OptionGroup var rules: RulesOption
+        @Argument(help: "The new plugin's name (letters, digits, - and _).") var name: String
+        @Option(help: ArgumentHelp("A sample export (.csv or .xlsx).", valueName: "FILE")) var from: String
+        @Option(name: .shortAndLong, help: ArgumentHelp("Where to write it (default: plugins/NAME.lua in the current folder).", valueName: "FILE.lua"))
+        var output: String?
+
+        func validate() throws {
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw ValidationError("a plugin name holds letters, digits, - and _ only")
+            }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                let generator = try PluginGenerator(name: name, source: from, ruleSet: try rules.load().ruleSet)
+                let path = output ?? "plugins/\(name).lua"
+                let folder = (path as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                guard !FileManager.default.fileExists(atPath: path) else {
+                    throw ImportError("\(path) exists already; choose another name or -o")
+                }
+                try generator.luaSource.write(toFile: path, atomically: true, encoding: .utf8)
+                print("Wrote \(path): \(generator.mappedCount) of \(generator.columnCount) columns mapped, \(generator.columnCount - generator.mappedCount) left as TODOs.")
+                print("Try it: clientimport import \(from) --plugin \(path) --dry-run")
+            }
+        }
+    }
+}
