@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
@@ -36,7 +37,9 @@ let package = Package(
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
-        .testTarget(name: "ImporterTests", dependencies: ["Importer", "TestSupport"]),
+        .testTarget(name: "ImporterTests", dependencies: [
+            "Importer", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["clientimport", "ClientBase", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
