@@ -4,7 +4,7 @@ local text = require("lib.text")
 local money = {}
 
 --- Parses "1 234,50", "+12.5", "-0,01", "10%" (with `allow_percent`) into a canonical decimal
---- string ("1234.5"), or nil and a message key. At most four decimals.
+--- string ("1234.5"), or nil and a message key. At most four decimals and 15 significant digits.
 function money.parse(raw, allow_percent)
   local s = text.trim(raw):gsub("[%s\194\160']", "")
   if allow_percent then s = s:gsub("%%$", "") end
@@ -28,6 +28,8 @@ function money.parse(raw, allow_percent)
   whole = whole:gsub("^0+", "")
   if whole == "" then whole = "0" end
   if #whole > 14 then return nil, "number_too_large" end
+  -- A spreadsheet keeps 15 significant digits: more would not survive an export → import.
+  if #((whole .. fraction):gsub("^0+", "")) > 15 then return nil, "number_too_precise" end
   local value = whole .. (fraction ~= "" and ("." .. fraction) or "")
   if sign == "-" and value ~= "0" then value = "-" .. value end
   return value

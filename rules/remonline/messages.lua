@@ -2,6 +2,7 @@
 -- `{value}` is the cell's text, `{column}` the column key; other names come from the caller.
 return {
   en = {
+    number_too_precise = "\"{value}\" has more than 15 significant digits, more than a spreadsheet keeps",
     custom_field_unknown = "\"{column}\" is not a custom field of this base; add it with `clientimport settings add-custom-field` first",
     required = "is mandatory and empty",
     id_invalid = "\"{value}\" is not a client ID: IDs are whole numbers given by an export; leave the cell empty for a new client",
@@ -24,6 +25,7 @@ return {
     invalid = "\"{value}\" is not valid here",
   },
   fr = {
+    number_too_precise = "« {value} » a plus de 15 chiffres significatifs, plus qu'un tableur n'en garde",
     custom_field_unknown = "« {column} » n'est pas un champ personnalisé de cette base ; ajoutez-le d'abord avec `clientimport settings add-custom-field`",
     required = "est obligatoire et vide",
     id_invalid = "« {value} » n'est pas un ID client : les ID sont des nombres entiers donnés par un export ; laissez la cellule vide pour un nouveau client",
@@ -46,6 +48,7 @@ return {
     invalid = "« {value} » n'est pas valide ici",
   },
   ru = {
+    number_too_precise = "«{value}»: больше 15 значащих цифр, таблица столько не хранит",
     custom_field_unknown = "«{column}» — нет такого дополнительного поля в базе; сначала добавьте его (`clientimport settings add-custom-field`)",
     required = "обязательно и не заполнено",
     id_invalid = "«{value}» — не ID клиента: ID — целые числа из экспорта; для нового клиента оставьте ячейку пустой",
@@ -68,6 +71,7 @@ return {
     invalid = "«{value}» здесь недопустимо",
   },
   uk = {
+    number_too_precise = "«{value}»: понад 15 значущих цифр, таблиця стільки не зберігає",
     custom_field_unknown = "«{column}» — немає такого додаткового поля в базі; спершу додайте його (`clientimport settings add-custom-field`)",
     required = "обов'язкове і не заповнене",
     id_invalid = "«{value}» — не ID клієнта: ID — цілі числа з експорту; для нового клієнта залиште клітинку порожньою",

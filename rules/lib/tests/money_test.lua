@@ -24,6 +24,8 @@ return {
     check.equal(select(2, money.parse("abc")), "number_invalid")
     check.equal(select(2, money.parse("1,2,3")), "number_invalid")
     check.equal(select(2, money.parse("123456789012345")), "number_too_large")
+    check.equal(select(2, money.parse("12345678901234.56")), "number_too_precise")
+    check.equal(money.parse("1234567890123.45"), "1234567890123.45")
   end,
   compares_decimal_strings = function()
     check.equal(money.compare("100", "100.0001"), -1)
