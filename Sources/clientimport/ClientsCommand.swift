@@ -48,12 +48,39 @@ struct ClientsCommand: ParsableCommand {
                     members.append(("balance_history", .array(history.map(\.json))))
                     print(JSONText.object(members).rendered)
                 case .text:
-                    print(client.json.rendered)
+                    print(describe(client))
+                    if !history.isEmpty { print("Balance history:") }
                     for entry in history {
-                        print("  \(entry.at)  \(entry.amount)  \(entry.comment)  batch \(entry.batch.map(String.init) ?? "-")")
+                        print("  \(entry.at)  \(entry.amount)  \(entry.comment)  (batch \(entry.batch.map(String.init) ?? "-"), \(entry.employee ?? "-"))")
                     }
                 }
             }
         }
     }
+}
+
+/// A client as a person reads it: one labelled line per field that has a value.
+private func describe(_ client: Client) -> String {
+    func yes(_ flag: Bool) -> String { flag ? "yes" : "no" }
+    func percent(_ value: ExactDecimal?) -> String { value.map { "\($0)%" } ?? "" }
+    let name = [client.name, client.lastName].filter { !$0.isEmpty }.joined(separator: " ")
+    var fields: [(String, String)] = []
+    fields.append(("Phones", client.phones.joined(separator: ", ")))
+    fields.append(("Email", client.email))
+    fields.append(("Address", client.address))
+    fields.append(("Company", yes(client.juridical)))
+    fields.append(("Supplier", yes(client.supplier)))
+    fields.append(("Conflicted", yes(client.conflicted)))
+    fields.append(("Notes", client.notes.replacingOccurrences(of: "\n", with: " / ")))
+    fields.append(("Marketing source", client.marketingSource))
+    fields.append(("Discount card", client.discountCard))
+    fields.append(("Discount on goods", percent(client.discountGoods)))
+    fields.append(("Discount on services", percent(client.discountServices)))
+    fields.append(("Discount on materials", percent(client.discountMaterials)))
+    fields.append(("Price type in sales", client.priceTypeSales))
+    fields.append(("Price type in orders", client.priceTypeOrders))
+    fields.append(("Balance", client.balance.description))
+    fields += client.customFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    return (["Client \(client.id): \(name)"] + fields.filter { !$0.1.isEmpty }.map { "  \($0.0): \($0.1)" })
+        .joined(separator: "\n")
 }
