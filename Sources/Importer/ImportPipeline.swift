@@ -122,19 +122,25 @@ public struct ImportPipeline {
         case .failure(let found): problems = found
         }
         let headers = header.cells.map(\.displayText)
-        // A template with a wrong column is still a template: its user wants the header errors.
-        guard options.plugin == .auto, HeaderMatcher.templateLikeness(headers, ruleSet: engine.ruleSet) < 0.5 else {
-            return .unrecognised(problems.issues)
-        }
+        guard options.plugin == .auto else { return .unrecognised(problems.issues) }
         let ranked = try engine.rankPlugins(for: headers)
-        if let best = ranked.first, best.score >= ImportOptions.pluginConfidenceThreshold {
+        // A template with a wrong column is still a template, and its user wants the header
+        // errors — unless a plugin is all but sure the file is its export (a newer RemOnline
+        // layout, say, whose headers resemble the template's).
+        let looksLikeTemplate = HeaderMatcher.templateLikeness(headers, ruleSet: engine.ruleSet) >= 0.5
+        let needed = looksLikeTemplate ? Self.nearTemplateConfidence : ImportOptions.pluginConfidenceThreshold
+        if let best = ranked.first, best.score >= needed {
             let reason = best.reason.isEmpty ? "" : ": \(best.reason)"
             return .plugin(best.plugin, why: "the headers are not the template's; plugin \(best.plugin.name) recognised them with confidence \(Self.percent(best.score))\(reason)")
         }
+        if looksLikeTemplate { return .unrecognised(problems.issues) }
         let candidates = ranked.prefix(3).map { "\($0.plugin.name) \(Self.percent($0.score))" }.joined(separator: ", ")
         let advice = ImportIssue(row: header.number, message: "the headers are neither the \(engine.ruleSet.name) template's nor an export a plugin recognises (best: \(candidates.isEmpty ? "no plugins" : candidates); \(Self.percent(ImportOptions.pluginConfidenceThreshold)) needed); fix the headers below, choose a plugin with --plugin NAME, or write one (see docs/writing-a-plugin.md)")
         return .unrecognised([advice] + problems.issues)
     }
+
+    /// How sure a plugin must be to take a file whose headers are mostly the template's.
+    static let nearTemplateConfidence = 0.9
 
     private static func percent(_ score: Double) -> String { "\(Int((score * 100).rounded()))%" }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClientBase
 import Foundation
 import Importer
+import Workbook
 
 /// `--db`, shared by every command that opens the client base.
 struct BaseOptions: ParsableArguments {
@@ -42,4 +43,18 @@ struct RulesOption: ParsableArguments {
 /// Prints to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// `--encoding`, for CSV files whose encoding detection guesses wrong.
+struct EncodingOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Text encoding of a CSV file: utf-8, utf-16le, utf-16be, windows-1251 or windows-1252 (default: detected).", valueName: "NAME"))
+    var encoding: String?
+
+    func validate() throws {
+        if let encoding, TextEncoding(name: encoding) == nil {
+            throw ValidationError("--encoding must be utf-8, utf-16le, utf-16be, windows-1251 or windows-1252")
+        }
+    }
+
+    var csvOptions: CSVOptions { CSVOptions(encoding: encoding.flatMap(TextEncoding.init(name:))) }
 }

@@ -15,6 +15,7 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var base: BaseOptions
     @OptionGroup var rules: RulesOption
     @OptionGroup var language: LanguageOption
+    @OptionGroup var encoding: EncodingOption
 
     @Argument(help: "The file to convert.") var file: String
 
@@ -39,6 +40,7 @@ struct ConvertCommand: ParsableCommand {
         try reportingFailures {
             var options = ImportOptions()
             options.ruleSet = rules.ruleSet
+            options.csv = encoding.csvOptions
             options.plugin = plugin == "auto" ? .auto : plugin == "template" ? .templateOnly : .named(plugin)
             options.language = language.language
             options.rules.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields

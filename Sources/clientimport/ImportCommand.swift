@@ -15,6 +15,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var base: BaseOptions
     @OptionGroup var rules: RulesOption
+    @OptionGroup var encoding: EncodingOption
 
     @Argument(help: "The file to import (.xlsx or .csv).")
     var file: String
@@ -79,6 +80,7 @@ struct ImportCommand: ParsableCommand {
         try reportingFailures {
             var options = ImportOptions()
             options.ruleSet = rules.ruleSet
+            options.csv = encoding.csvOptions
             options.employee = employee
             options.dryRun = dryRun
             options.rowLimit = try rowLimit()

@@ -9,13 +9,14 @@ struct InspectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sheet: a name or a 1-based number in workbook order (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
     @Option(help: "tsv (the grid from A1) or json (one object per row).") var format: InspectFormat = .tsv
+    @OptionGroup var encoding: EncodingOption
 
     enum InspectFormat: String, ExpressibleByArgument, CaseIterable { case tsv, json }
 
     func run() throws {
         try reportingFailures {
             let selector = sheet.map { Int($0).map(SheetSelector.index) ?? .name($0) } ?? .firstVisible
-            let open = { try WorkbookFile.openRows(path: file, sheet: selector) }
+            let open = { try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions) }
             switch format {
             case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }
             case .json: try CellDump.json(try open()) { print($0, terminator: "") }

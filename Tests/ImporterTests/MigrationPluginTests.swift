@@ -185,16 +185,18 @@ import Workbook
         #expect(clients[2].name == "Мария" && clients[2].lastName == "Иванова" && clients[2].conflicted)
     }
 
-    /// The English person/organization layout looks like the template, so it is chosen by name.
-    @Test func remonlineNewerLayoutByName() throws {
+    /// The English person/organization layout looks like the template; its plugin is sure enough
+    /// (≥ 90%) to take it under --plugin auto all the same.
+    @Test func remonlineNewerLayoutIsRecognisedDespiteResemblingTheTemplate() throws {
         let fixture = try ImportFixture()
         let path = try fixture.folder.write("clients.csv", """
             Client ID;First name;Last name;Name;Phone number;Address;Email;Company;Supplier;Conflicted;Notes;Marketing source;Discount card;Balance
             ;Chloé;Martin;;+33 6 10 20 30 40;Nantes;chloe@example.fr;;;;;;;
             ;Pierre;Lenoir;Garage Lenoir;+33 2 40 00 00 00;;;Yes;;;;;;10
             """)
-        let report = try fixture.run(path) { $0.plugin = .named("remonline-orderry") }
+        let report = try fixture.run(path)
         #expect(report.status == .imported, "\(report.errors)")
+        #expect(report.plugin == "remonline-orderry")
         let clients = try fixture.allClients()
         try #require(clients.count == 2)
         #expect(clients[0].name == "Chloé" && clients[0].lastName == "Martin" && !clients[0].juridical)
