@@ -197,3 +197,29 @@ import Testing
         #expect(result.standardError.contains("example (fr), email"))
     }
 }
+
+extension TemplateInteropTests {
+    @Test func theTemplateCarriesTheBasesCustomFieldsAndDropDownLists() throws {
+        let folder = try TemporaryDirectory()
+        let db = folder.file("b.sqlite")
+        for arguments in [["settings", "add-marketing-source", "Google", "Salon"], ["settings", "add-price-type", "Détail"],
+                          ["settings", "add-custom-field", "Passeport"], ["settings", "add-custom-field", "VIP", "--type", "yes-no"]] {
+            #expect(try runProcess(clientimportBinary(), arguments + ["--db", db]).status == 0)
+        }
+        let template = folder.file("modele.xlsx")
+        #expect(try runProcess(clientimportBinary(), ["template", "-o", template, "--db", db]).status == 0)
+        let read = try Interop.python("""
+            import sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1]).active
+            print(sheet["S1"].value, sheet["T1"].value)
+            for validation in sheet.data_validations.dataValidation:
+                print(str(validation.sqref).split(":")[0], validation.formula1)
+            """, [template])
+        let lines = read.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Passeport VIP")
+        #expect(lines.contains("G2 \"Oui\""))
+        #expect(lines.contains("K2 \"Google,Salon\""))
+        #expect(lines.contains("P2 \"Détail\""))
+        #expect(lines.contains("T2 \"Oui\""))
+    }
+}
