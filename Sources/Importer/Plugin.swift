@@ -18,15 +18,7 @@ public struct Plugin {
 
     /// Loads and checks a plugin file in `lua`.
     static func load(file: String, in lua: LuaState) throws -> Plugin {
-        let results: [LuaValue]
-        do {
-            results = try lua.run(file: file)
-        } catch let error as LuaError {
-            throw RuleError(error, during: "loading the plugin")
-        }
-        guard let table = results.first?.tableValue else {
-            throw RuleError(file: file, "a plugin file must return a table (it returned \(results.first.map(typeName) ?? "nothing"))")
-        }
+        let table = try DeclarationCheck.runDeclarations(file: file, in: lua, what: "plugin")
         var check = DeclarationCheck(file: file)
         check.knownFields(of: table, LuaAPIReference.plugin)
         let name = check.string(table["name"], "name")

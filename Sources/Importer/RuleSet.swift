@@ -57,15 +57,7 @@ public struct ColumnDeclaration: Sendable, Equatable {
 extension RuleSet {
     /// Runs a rule set file in `lua` and checks its declarations.
     static func load(file: String, in lua: LuaState, knownTypes: Set<String>) throws -> RuleSet {
-        let results: [LuaValue]
-        do {
-            results = try lua.run(file: file)
-        } catch let error as LuaError {
-            throw RuleError(error, during: "loading the rule set")
-        }
-        guard let table = results.first?.tableValue else {
-            throw RuleError(file: file, "a rule set file must return a table (it returned \(results.first.map(typeName) ?? "nothing"))")
-        }
+        let table = try DeclarationCheck.runDeclarations(file: file, in: lua, what: "rule set")
         var check = DeclarationCheck(file: file)
         check.knownFields(of: table, LuaAPIReference.ruleSet)
         let name = check.string(table["name"], "name")
@@ -127,6 +119,20 @@ extension RuleSet {
 struct DeclarationCheck {
     let file: String
     var problems: [String] = []
+
+    /// Runs a rule set or plugin file, which must return its declarations as a table.
+    static func runDeclarations(file: String, in lua: LuaState, what: String) throws -> LuaTable {
+        let results: [LuaValue]
+        do {
+            results = try lua.run(file: file)
+        } catch let error as LuaError {
+            throw RuleError(error, during: "loading the \(what)")
+        }
+        guard let table = results.first?.tableValue else {
+            throw RuleError(file: file, "a \(what) file must return a table (it returned \(results.first.map(typeName) ?? "nothing"))")
+        }
+        return table
+    }
 
     mutating func fail(_ problem: String) { problems.append(problem) }
 
