@@ -41,8 +41,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Most data rows per file: a number, or 'unlimited' (default: the rule set's, 5000).", valueName: "N|unlimited"))
     var maxRows: String?
 
-    @Option(help: "When a new client shares a phone or email with another: create (default), skip or update.")
-    var onDuplicate: String = "create"
+    @Option(help: "When a new client shares a phone or email with another: create a second client (RemOnline's way), skip the row, or update that client.")
+    var onDuplicate: ImportOptions.DuplicatePolicy = .create
 
     @Option(help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
@@ -59,9 +59,6 @@ struct ImportCommand: ParsableCommand {
     func validate() throws {
         if let report, !["json", "xlsx", "csv"].contains((report as NSString).pathExtension.lowercased()) {
             throw ValidationError("--report takes a .json, .xlsx or .csv file")
-        }
-        if ImportOptions.DuplicatePolicy(rawValue: onDuplicate) == nil {
-            throw ValidationError("--on-duplicate must be create, skip or update")
         }
         _ = try rowLimit()
         if let phoneCountryCode, phoneCountryCode.isEmpty || !phoneCountryCode.allSatisfy(\.isASCII) || !phoneCountryCode.allSatisfy(\.isNumber) {
@@ -84,7 +81,7 @@ struct ImportCommand: ParsableCommand {
             options.employee = employee
             options.dryRun = dryRun
             options.rowLimit = try rowLimit()
-            options.onDuplicate = ImportOptions.DuplicatePolicy(rawValue: onDuplicate) ?? .create
+            options.onDuplicate = onDuplicate
             options.plugin = switch plugin {
             case "auto": .auto
             case "template": .templateOnly
@@ -144,3 +141,5 @@ struct ImportCommand: ParsableCommand {
         return lines
     }
 }
+
+extension ImportOptions.DuplicatePolicy: ExpressibleByArgument {}
