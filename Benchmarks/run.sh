@@ -15,7 +15,8 @@
 # own clock. Ratios are ours/theirs in this run.
 #
 # Needs swift, python3 with pip (python-calamine fastexcel pyarrow openpyxl xlsxwriter are
-# installed for the user when missing), /usr/bin/time. SKIP_OPENPYXL=1 skips openpyxl.
+# installed for the user when missing), /usr/bin/time. SKIP_OPENPYXL=1 skips openpyxl; SKIP_BUILD=1
+# uses the release build as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -29,9 +30,11 @@ python3 -c "import python_calamine, fastexcel, pyarrow, openpyxl, xlsxwriter" 2>
     || python3 -m pip install --user --quiet python-calamine fastexcel pyarrow openpyxl xlsxwriter >&2 \
     || python3 -m pip install --user --quiet --break-system-packages python-calamine fastexcel pyarrow openpyxl xlsxwriter >&2
 
-swift build -c release --product clientimport >&2
-swift build -c release --product bench >&2
-bin=$(swift build -c release --show-bin-path)
+if [ "${SKIP_BUILD:-0}" != 1 ]; then  # SKIP_BUILD=1: use the release build as it is
+    swift build -c release --product clientimport >&2
+    swift build -c release --product bench >&2
+fi
+bin=.build/release
 mkdir -p "$data"
 for n in "${sizes[@]}"; do
     [ -f "$data/template-$n.xlsx" ] && [ -f "$data/template-$n.csv" ] \
@@ -58,7 +61,7 @@ new_base() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 row() { # size step who seconds peak [ratio-label ratio]
-    printf '%-8s %-28s %9.2f %11.0f %9.1f %s\n' "$1" "$2" "$3" "$(awk -v n="$1" -v s="$3" 'BEGIN{print s > 0 ? n / s : 0}')" "$4" "${5:-}"
+    printf '%-8s %-28s %9.2f %11.0f %9.1f %s\n' "$1" "$2" "$3" "$(awk -v n="$1" -v s="$3" 'BEGIN{print (s > 0 ? n / s : 0)}')" "$4" "${5:-}"
 }
 
 printf '%-8s %-28s %9s %11s %9s %s\n' rows step seconds rows/s peak-MiB "ratios (ours/theirs, this run)"
