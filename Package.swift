@@ -29,8 +29,8 @@ let package = Package(
             dependencies: ["Importer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        // `bench read FILE`: the reader benchmark that Benchmarks/run-reader.sh runs.
-        .executableTarget(name: "bench", dependencies: ["Workbook"], path: "Benchmarks/Sources/bench"),
+        // `bench read FILE` and `bench rules FILE`: the reader and rules benchmarks of Benchmarks/.
+        .executableTarget(name: "bench", dependencies: ["Workbook", "Importer", "ClientBase"], path: "Benchmarks/Sources/bench"),
 
         // Shared by the test targets: temporary folders, running processes (python3, the CLI).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

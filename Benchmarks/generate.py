@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""Writes a realistic client sheet for reader benchmarks.
+"""Writes realistic client sheets for the benchmarks.
 
-    python3 Benchmarks/generate.py ROWS OUTDIR
+    python3 Benchmarks/generate.py ROWS OUTDIR [--layout reader|template]
 
-Produces OUTDIR/clients-ROWS.xlsx (20 columns, text in a shared-string table as Excel writes
-it, numbers and dates as numbers) and OUTDIR/clients-ROWS.csv with the same data. The XLSX is
+`reader` (the default) produces OUTDIR/clients-ROWS.xlsx (20 columns, text in a shared-string
+table as Excel writes it, numbers and dates as numbers) and OUTDIR/clients-ROWS.csv with the
+same data, for the reader benchmark.
+
+`template` produces OUTDIR/template-ROWS.xlsx and OUTDIR/template-ROWS.csv in the import
+template's layout: the RemOnline English headers in template order (empty Client IDs), then two
+custom fields, "Car model" (text) and "Birthday" (date), with values the default rule set
+accepts once the base knows the marketing sources, price types and custom fields listed in
+`TEMPLATE_SETTINGS` (`Benchmarks/run.sh` adds them with `clientimport settings …`). The XLSX is
 written as raw XML through zipfile (xlsxwriter's constant-memory mode would drop shared
 strings, and its normal mode needs the whole sheet in memory at 1M rows).
 """
@@ -66,6 +73,47 @@ def client(rnd, i):
     ]
 
 
+TEMPLATE_HEADERS = ["Client ID", "Name", "Phone number", "Address", "Email", "Last name", "Company",
+                    "Supplier", "Conflicted", "Notes", "Marketing source", "Discount card",
+                    "Discount on goods in sales", "Discount on services in orders and invoices",
+                    "Discount on goods/materials in orders and invoices", "Price type in sales",
+                    "Price type in orders and invoices", "Balance", "Car model", "Birthday"]
+
+# What the base must know before a template file imports: `settings add-marketing-source`,
+# `add-price-type` and `add-custom-field NAME --type TYPE`.
+TEMPLATE_SETTINGS = {
+    "marketing_sources": [s for s in SOURCES if s],
+    "price_types": [p for p in PRICES if p],
+    "custom_fields": [("Car model", "text"), ("Birthday", "date")],
+}
+TEMPLATE_YES = ["Yes", "", "", "", "yes", "Так", "Да", "Oui", "no", "Non"]
+
+
+def template_client(rnd, i):
+    """One row in the template's order; numbers stay numbers (phones typed as numbers too)."""
+    phones = [phone(rnd) for _ in range(rnd.choice([1, 1, 1, 2, 3]))]
+    ph = phones[0] if len(phones) == 1 else ", ".join(str(p) for p in phones)
+    first, last = rnd.choice(FIRST), rnd.choice(LAST)
+    return [
+        "", first, ph,
+        f"{rnd.randrange(1, 200)} {rnd.choice(STREETS)}, {rnd.choice(CITIES)}",
+        f"{first.lower()}.{i}@example.com" if first.isascii() else f"client{i}@example.com",
+        last, rnd.choice(TEMPLATE_YES), rnd.choice(TEMPLATE_YES), rnd.choice(TEMPLATE_YES),
+        rnd.choice(NOTES), rnd.choice(SOURCES),
+        f"DC-{rnd.randrange(10**6):06d}" if rnd.random() < 0.4 else "",
+        rnd.choice([0, 0, 5, 10, 15, 2.5, 100]), rnd.choice([0, 0, 5, 10]), rnd.choice([0, 0, 3, 7.5]),
+        rnd.choice(PRICES), rnd.choice(PRICES),
+        round(rnd.uniform(-5000, 5000), 2) if rnd.random() < 0.7 else 0,
+        rnd.choice(CARS), 20000 + rnd.randrange(20000),
+    ]
+
+
+def excel_date(serial):
+    """An Excel date serial as YYYY-MM-DD (for the CSV: a date typed in a CSV is text)."""
+    import datetime
+    return (datetime.date(1899, 12, 30) + datetime.timedelta(days=serial)).isoformat()
+
+
 def col(n):
     s = ""
     while n:
@@ -74,11 +122,11 @@ def col(n):
     return s
 
 
-def main():
-    rows, outdir = int(sys.argv[1]), sys.argv[2]
-    os.makedirs(outdir, exist_ok=True)
+def write(rows, xlsx, csv_path, headers, make_row, date_column, money_column, csv_dates=False):
+    """Writes `rows` data rows of `make_row(rnd, i)` under `headers` as XLSX and CSV (dates as
+    YYYY-MM-DD text in the CSV with `csv_dates`, else as their serial numbers)."""
     rnd = random.Random(42)
-    letters = [col(i + 1) for i in range(len(HEADERS))]
+    letters = [col(i + 1) for i in range(len(headers))]
     strings, order = {}, []
 
     def sst(s):
@@ -88,21 +136,19 @@ def main():
             order.append(s)
         return k
 
-    xlsx = os.path.join(outdir, f"clients-{rows}.xlsx")
-    csv_path = os.path.join(outdir, f"clients-{rows}.csv")
     with zipfile.ZipFile(xlsx, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z, \
             open(csv_path, "w", newline="", encoding="utf-8") as cf:
         out = csv.writer(cf)
-        out.writerow(HEADERS)
+        out.writerow(headers)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                    b'<dimension ref="A1:T%d"/><sheetData>' % (rows + 1))
+                    b'<dimension ref="A1:%s%d"/><sheetData>' % (letters[-1].encode(), rows + 1))
             buf = []
             for r in range(1, rows + 2):
-                values = HEADERS if r == 1 else client(rnd, r - 1)
+                values = headers if r == 1 else make_row(rnd, r - 1)
                 if r > 1:
-                    out.writerow(values)
+                    out.writerow([excel_date(v) if csv_dates and c == date_column and v != "" else v for c, v in enumerate(values)])
                 cells = []
                 for c, v in enumerate(values):
                     ref = f"{letters[c]}{r}"
@@ -110,13 +156,13 @@ def main():
                         continue
                     if isinstance(v, str):
                         cells.append(f'<c r="{ref}" t="s"><v>{sst(v)}</v></c>')
-                    elif c == 19:
+                    elif c == date_column:
                         cells.append(f'<c r="{ref}" s="1"><v>{v}</v></c>')
-                    elif c == 17:
+                    elif c == money_column:
                         cells.append(f'<c r="{ref}" s="2"><v>{v}</v></c>')
                     else:
                         cells.append(f'<c r="{ref}"><v>{v}</v></c>')
-                buf.append(f'<row r="{r}" spans="1:20">{"".join(cells)}</row>')
+                buf.append(f'<row r="{r}" spans="1:{len(headers)}">{"".join(cells)}</row>')
                 if len(buf) >= 2000:
                     f.write("".join(buf).encode())
                     buf.clear()
@@ -159,6 +205,21 @@ def main():
                    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
                    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
                    '</Types>')
+
+
+def main():
+    rows, outdir = int(sys.argv[1]), sys.argv[2]
+    layout = sys.argv[sys.argv.index("--layout") + 1] if "--layout" in sys.argv else "reader"
+    os.makedirs(outdir, exist_ok=True)
+    if layout == "template":
+        xlsx, csv_path = (os.path.join(outdir, f"template-{rows}.{e}") for e in ("xlsx", "csv"))
+        write(rows, xlsx, csv_path, TEMPLATE_HEADERS, template_client, date_column=19, money_column=17,
+              csv_dates=True)
+    elif layout == "reader":
+        xlsx, csv_path = (os.path.join(outdir, f"clients-{rows}.{e}") for e in ("xlsx", "csv"))
+        write(rows, xlsx, csv_path, HEADERS, client, date_column=19, money_column=17)
+    else:
+        sys.exit(f"generate.py: unknown layout {layout!r} (reader or template)")
     print(xlsx)
     print(csv_path)
 

@@ -174,9 +174,20 @@ extension SQLiteClientStore {
 
     private func lookup(_ table: String, _ name: String, what: String) throws -> Int64? {
         guard !name.isEmpty else { return nil }
+        return try nameID(table, name) ?? { throw StoreError(.notFound, "there is no \(what) \"\(name)\"") }()
+    }
+
+    /// The ID of the row of `table` (marketing_sources, price_types, custom_fields) named `name`,
+    /// cached for the current transaction.
+    private func nameID(_ table: String, _ name: String) throws -> Int64? {
+        let key = table + "\u{0}" + name
+        if let id = nameIDs[key] { return id }
         let statement = try connection.statement("SELECT id FROM \(table) WHERE name = ?1").bind(.text(name))
-        guard try statement.step() else { throw StoreError(.notFound, "there is no \(what) \"\(name)\"") }
-        return statement.int(0)
+        guard try statement.step() else { return nil }
+        let id = statement.int(0)
+        statement.reset()
+        nameIDs[key] = id
+        return id
     }
 
     private func fieldValues(of c: Client, id: SQLValue, references r: ReferenceIDs) -> [SQLValue] {
@@ -196,10 +207,9 @@ extension SQLiteClientStore {
                 .bind(.integer(id), .integer(Int64(position)), .text(phone)).run()
         }
         for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
-            let field = try connection.statement("SELECT id FROM custom_fields WHERE name = ?1").bind(.text(name))
-            guard try field.step() else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
+            guard let field = try nameID("custom_fields", name) else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
             try connection.statement("INSERT INTO client_custom_values(client_id, field_id, value) VALUES (?1, ?2, ?3)")
-                .bind(.integer(id), .integer(field.int(0)), .text(value)).run()
+                .bind(.integer(id), .integer(field), .text(value)).run()
         }
     }
 }

@@ -4,6 +4,10 @@ import Foundation
 /// journal. Every write runs inside `transaction`, so a file is imported whole or not at all.
 public final class SQLiteClientStore {
     let connection: SQLiteConnection
+    /// IDs of marketing sources, price types and custom fields by "table\u{0}name", looked up
+    /// once a transaction instead of once a row (cleared when a transaction begins and ends, so
+    /// a rolled-back definition or another process's change is never seen stale).
+    var nameIDs: [String: Int64] = [:]
 
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = Schema.administrator
@@ -52,6 +56,8 @@ public final class SQLiteClientStore {
     /// first). A thrown error, or `commit: false` (a dry run), rolls everything back.
     public func transaction<T>(commit: Bool = true, _ body: () throws -> T) throws -> T {
         connection.resetStatements()
+        nameIDs.removeAll()
+        defer { nameIDs.removeAll() }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -68,6 +74,26 @@ public final class SQLiteClientStore {
     /// `gmtime_r`: Foundation's `ISO8601DateFormatter` crashed when tests ran in parallel.
     static func now() -> String {
         var seconds = time(nil)
+        // One ledger entry a row on big imports: format once a second, not once a row.
+        let cache = nowCache
+        cache.lock.lock()
+        defer { cache.lock.unlock() }
+        if cache.seconds != seconds {
+            cache.text = format(seconds: &seconds)
+            cache.seconds = seconds
+        }
+        return cache.text
+    }
+
+    private final class NowCache: @unchecked Sendable {
+        let lock = NSLock()
+        var seconds: time_t = -1
+        var text = ""
+    }
+
+    private static let nowCache = NowCache()
+
+    private static func format(seconds: inout time_t) -> String {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,

@@ -172,6 +172,10 @@ private struct Run {
     var batch: Int64 = 0
     var rowLimitExceededAt: Int?
     private let fieldKeys: [String]
+    private let customFieldNames: [String]
+    /// The current row's texts, by position in `fieldKeys` and `customFieldNames` (reused).
+    private var fieldTexts: [String]
+    private var customTexts: [String]
     private let columnOfKey: [String: Int]
     private let columnOfCustomField: [String: Int]
     /// Custom fields of the base, and those this import created.
@@ -185,6 +189,9 @@ private struct Run {
         self.mapping = mapping
         self.employee = employee; self.options = options; self.report = report
         fieldKeys = mapping.fieldColumns.map(\.key)
+        customFieldNames = mapping.customColumns.map(\.name)
+        fieldTexts = Array(repeating: "", count: fieldKeys.count)
+        customTexts = Array(repeating: "", count: customFieldNames.count)
         columnOfKey = Dictionary(mapping.fieldColumns.map { ($0.key, $0.index) }, uniquingKeysWith: { a, _ in a })
         columnOfCustomField = Dictionary(mapping.customColumns.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     }
@@ -214,19 +221,17 @@ private struct Run {
     }
 
     private mutating func processTemplateRow(_ row: Row, checker: RowChecker) throws {
-        var values: [LuaKey: LuaValue] = [:]
-        for (index, key) in mapping.fieldColumns {
-            values[.string(key)] = .string(index < row.cells.count ? row.cells[index].displayText : "")
+        let cells = row.cells
+        for (position, column) in mapping.fieldColumns.enumerated() {
+            fieldTexts[position] = column.index < cells.count ? cells[column.index].displayText : ""
         }
-        var custom: [LuaKey: LuaValue] = [:]
-        for (index, name) in mapping.customColumns {
-            custom[.string(name)] = .string(index < row.cells.count ? row.cells[index].displayText : "")
+        for (position, column) in mapping.customColumns.enumerated() {
+            customTexts[position] = column.index < cells.count ? cells[column.index].displayText : ""
         }
-        values[.string("custom")] = .table(LuaTable(fields: custom))
-
-        let checked = try checker.check(values, rowNumber: row.number)
+        let checked = try checker.check(keys: fieldKeys, texts: fieldTexts, customNames: customFieldNames,
+                                        customTexts: customTexts, rowNumber: row.number)
         if record(checked, row: row.number) {
-            try apply(checked.fields, keys: fieldKeys, customFieldNames: mapping.customColumns.map(\.name), row: row.number)
+            try apply(checked.fields, keys: fieldKeys, customFieldNames: customFieldNames, row: row.number)
         }
     }
 

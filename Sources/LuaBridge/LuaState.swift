@@ -14,7 +14,7 @@ public final class LuaState {
     /// Boxes of the Swift closures exposed to Lua; the Lua closures point at them unretained.
     private var hostFunctions: [HostFunctionBox] = []
     /// Calls from Swift currently running (closures may call back into Lua).
-    private var callDepth = 0
+    var callDepth = 0
 
     /// Receives the lines Lua's `print` writes; by default they are discarded.
     public var printHandler: ((String) -> Void)?
@@ -110,6 +110,19 @@ public final class LuaState {
     /// handler at `handler` (the caller reset the limits if outermost). Maps every failure,
     /// including a limit overrun that Lua code caught, to `LuaError`.
     private func protectedCall(argumentCount: Int32, handler: Int32, chunk: String?) throws -> [LuaValue] {
+        try protectedCallLeavingResults(argumentCount: argumentCount, handler: handler, chunk: chunk)
+        let top = lua_gettop(L)
+        guard top > handler else { return [] }
+        var results: [LuaValue] = []
+        results.reserveCapacity(Int(top - handler))
+        for index in (handler + 1)...top {
+            results.append(try value(at: index, in: L))
+        }
+        return results
+    }
+
+    /// `protectedCall` that leaves the results on the stack above `handler` for the caller to read.
+    func protectedCallLeavingResults(argumentCount: Int32, handler: Int32, chunk: String?) throws {
         callDepth += 1
         let status = ci_lua_pcall(L, argumentCount, handler)
         callDepth -= 1
@@ -134,17 +147,9 @@ public final class LuaState {
             }
             throw error
         }
-        let top = lua_gettop(L)
-        guard top > handler else { return [] }
-        var results: [LuaValue] = []
-        results.reserveCapacity(Int(top - handler))
-        for index in (handler + 1)...top {
-            results.append(try value(at: index, in: L))
-        }
-        return results
     }
 
-    private func resetLimits() {
+    func resetLimits() {
         if counters.pointee.memory_exceeded != 0 {
             ci_lua_full_collect(L)
         }

@@ -2,17 +2,41 @@
 local text = require("lib.text")
 
 local money = {}
+local match, byte = string.match, string.byte
+local parse_exponent
 
 --- Parses "1 234,50", "+12.5", "-0,01", "10%" (with `allow_percent`) into a canonical decimal
 --- string ("1234.5"), or nil and a message key. At most four decimals and 15 significant digits.
 function money.parse(raw, allow_percent)
-  local s = text.trim(raw):gsub("[%s\194\160']", "")
-  if allow_percent then s = s:gsub("%%$", "") end
-  local sign, whole, fraction = s:match("^([+-]?)(%d*)[.,]?(%d*)$")
-  if not sign or (whole == "" and fraction == "") then
-    -- a float cell's literal may carry an exponent: 1.5E2
+  -- The common cell ("-1234.56", "15") needs no trimming or cleaning: the same captures.
+  local sign, whole, fraction
+  if type(raw) == "string" then sign, whole, fraction = match(raw, "^([+-]?)(%d+)[.,]?(%d*)$") end
+  if not sign then
+    local s = text.trim(raw):gsub("[%s\194\160']", "")
+    if allow_percent then s = s:gsub("%%$", "") end
+    sign, whole, fraction = s:match("^([+-]?)(%d*)[.,]?(%d*)$")
+    if not sign or (whole == "" and fraction == "") then
+      sign, whole, fraction = parse_exponent(s)
+      if not sign then return nil, "number_invalid" end
+    end
+  end
+  if byte(fraction, -1) == 48 then fraction = fraction:gsub("0+$", "") end
+  if #fraction > 4 then return nil, "number_decimals" end
+  if byte(whole, 1) == 48 then whole = whole:gsub("^0+", "") end
+  if whole == "" then whole = "0" end
+  if #whole > 14 then return nil, "number_too_large" end
+  -- A spreadsheet keeps 15 significant digits: more would not survive an export → import.
+  if #whole + #fraction > 15 and #((whole .. fraction):gsub("^0+", "")) > 15 then return nil, "number_too_precise" end
+  local value = fraction ~= "" and (whole .. "." .. fraction) or whole
+  if sign == "-" and value ~= "0" then value = "-" .. value end
+  return value
+end
+
+-- A float cell's literal with an exponent (1.5E2) as sign, whole and fraction digits.
+function parse_exponent(s)
     local m_sign, m_whole, m_fraction, exponent = s:match("^([+-]?)(%d+)%.?(%d*)[eE]([+-]?%d+)$")
-    if not m_sign then return nil, "number_invalid" end
+    if not m_sign then return nil end
+    local whole, fraction
     local digits, point = m_whole .. m_fraction, #m_whole + tonumber(exponent)
     if point <= 0 then
       whole, fraction = "0", string.rep("0", -point) .. digits
@@ -21,18 +45,7 @@ function money.parse(raw, allow_percent)
     else
       whole, fraction = digits:sub(1, point), digits:sub(point + 1)
     end
-    sign = m_sign
-  end
-  fraction = fraction:gsub("0+$", "")
-  if #fraction > 4 then return nil, "number_decimals" end
-  whole = whole:gsub("^0+", "")
-  if whole == "" then whole = "0" end
-  if #whole > 14 then return nil, "number_too_large" end
-  -- A spreadsheet keeps 15 significant digits: more would not survive an export → import.
-  if #((whole .. fraction):gsub("^0+", "")) > 15 then return nil, "number_too_precise" end
-  local value = whole .. (fraction ~= "" and ("." .. fraction) or "")
-  if sign == "-" and value ~= "0" then value = "-" .. value end
-  return value
+    return m_sign, whole, fraction
 end
 
 --- Compares two canonical decimal strings as numbers: -1, 0 or 1.

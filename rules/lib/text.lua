@@ -2,11 +2,18 @@
 local text = {}
 
 local NBSP = "\194\160"
+local find, byte = string.find, string.byte
+-- The bytes `%s` matches (C locale): tab, line feed, vertical tab, form feed, return, space.
+local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 
---- Trims spaces, tabs, line breaks and non-breaking spaces at both ends.
+--- Trims spaces, tabs, line breaks and non-breaking spaces at both ends (non-breaking spaces
+--- inside become plain spaces).
 function text.trim(s)
   if s == nil then return "" end
-  s = tostring(s):gsub(NBSP, " ")
+  if type(s) ~= "string" then s = tostring(s) end
+  -- Most cells need nothing: no non-breaking space, no space at either end (no new string).
+  if not find(s, NBSP, 1, true) and not SPACE[byte(s, 1)] and not SPACE[byte(s, -1)] then return s end
+  s = s:gsub(NBSP, " ")
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 

@@ -1,4 +1,6 @@
+import ClientBase
 import Foundation
+@_spi(Benchmark) import Importer
 import Workbook
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +10,11 @@ import Darwin
 
 /// `bench read FILE`: reads every cell of the first visible sheet (XLSX or CSV) and prints
 /// one line `rows cells seconds rows/s peak-RSS`, the figures `Benchmarks/run-reader.sh` tabulates.
+///
+/// `bench rules FILE [--db BASE]`: checks every row of a template-layout file with the default
+/// rule set (the catalog — marketing sources, price types, custom fields — from BASE), timing
+/// only the checks (rows handed to Lua, typed fields back), and prints
+/// `rows R seconds S rows/s X peak-rss-mib P rows-with-errors E warnings W`.
 ///
 /// Every cell is materialised as a `Cell` and touched (its case is counted), so the reader
 /// cannot skip work the importer would need.
@@ -58,8 +65,22 @@ func read(_ path: String) {
     print("rows \(rows) cells \(cells) seconds \(String(format: "%.3f", seconds)) rows/s \(Int(Double(rows) / seconds)) peak-rss-mib \(peak) text-bytes \(textBytes)")
 }
 
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count == 2, arguments.first == "read", let path = arguments.last else {
-    fail("usage: bench read FILE")
+func rules(_ path: String, base: String?) {
+    do {
+        let catalog = try base.map { try SQLiteClientStore(path: $0).catalog() } ?? Catalog()
+        let result = try RulesBenchmark.run(path: path, catalog: catalog)
+        let peak = peakRSSBytes().map { String(format: "%.1f", Double($0) / 1_048_576) } ?? "?"
+        print("rows \(result.rows) seconds \(String(format: "%.3f", result.seconds)) rows/s \(Int(Double(result.rows) / result.seconds)) peak-rss-mib \(peak) rows-with-errors \(result.rowsWithErrors) warnings \(result.warnings)")
+        if let first = result.firstError { FileHandle.standardError.write(Data("bench: first error: \(first)\n".utf8)) }
+    } catch {
+        fail("\(error)")
+    }
 }
-read(path)
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch (arguments.first, arguments.count) {
+case ("read", 2): read(arguments[1])
+case ("rules", 2): rules(arguments[1], base: nil)
+case ("rules", 4) where arguments[2] == "--db": rules(arguments[1], base: arguments[3])
+default: fail("usage: bench read FILE | bench rules FILE [--db BASE]")
+}

@@ -1,0 +1,117 @@
+import CLua
+
+/// The import's hot path: a row goes to Lua as a table of strings built straight on the stack
+/// (no `LuaTable` dictionary, no `LuaValue` per cell), and the result is read in place through a
+/// `LuaTableView` — only the parts the caller needs are copied to Swift.
+extension LuaState {
+    /// Calls `function(record, integer)` where `record` is a new table with `keys[i] = values[i]`
+    /// and, when `nestedKey` is given, `record[nestedKey]` a table with `nestedKeys[j] =
+    /// nestedValues[j]`. `read` gets the first result as a table view, valid only during `read`;
+    /// when the result is not a table, `nil` and the result copied to Swift.
+    public func call<T>(_ function: LuaFunction, record keys: [String], _ values: [String],
+                        nestedKey: String?, nestedKeys: [String], _ nestedValues: [String], integer: Int64,
+                        read: (LuaTableView?, LuaValue) throws -> T) throws -> T {
+        guard function.stateID == ObjectIdentifier(self) else {
+            throw LuaError(kind: .runtime, message: "the function belongs to another Lua state")
+        }
+        if callDepth == 0 { resetLimits() }
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        _ = lua_checkstack(L, 16)
+        ci_lua_push_message_handler(L)
+        ci_lua_push_reference(L, function.reference)
+        lua_createtable(L, 0, Int32(clamping: keys.count + 1))
+        for (key, value) in zip(keys, values) {
+            pushString(key, in: L)
+            pushString(value, in: L)
+            lua_rawset(L, -3)
+        }
+        if let nestedKey {
+            pushString(nestedKey, in: L)
+            lua_createtable(L, 0, Int32(clamping: nestedKeys.count))
+            for (key, value) in zip(nestedKeys, nestedValues) {
+                pushString(key, in: L)
+                pushString(value, in: L)
+                lua_rawset(L, -3)
+            }
+            lua_rawset(L, -3)
+        }
+        lua_pushinteger(L, integer)
+        try protectedCallLeavingResults(argumentCount: 2, handler: base + 1, chunk: nil)
+        let first = base + 2
+        guard lua_gettop(L) >= first else { return try read(nil, .nil) }
+        guard lua_type(L, first) == LUA_TTABLE else { return try read(nil, try value(at: first, in: L)) }
+        return try read(LuaTableView(state: self, index: first), .nil)
+    }
+}
+
+/// A table on the Lua stack, read in place with raw access (no metamethods). Valid only inside
+/// the closure that received it.
+public struct LuaTableView {
+    let state: LuaState
+    let index: Int32
+
+    private var L: OpaquePointer { state.L }
+
+    /// `rawlen`: the length of the sequence part (for lists).
+    public var count: Int { Int(lua_rawlen(L, index)) }
+
+    private func withField<T>(_ key: String, _ body: (Int32) throws -> T) rethrows -> T {
+        _ = lua_checkstack(L, 4)
+        state.pushString(key, in: L)
+        lua_rawget(L, index)
+        defer { lua_settop(L, -2) }
+        return try body(lua_gettop(L))
+    }
+
+    private func withElement<T>(_ position: Int, _ body: (Int32) throws -> T) rethrows -> T {
+        _ = lua_checkstack(L, 4)
+        lua_rawgeti(L, index, lua_Integer(position))
+        defer { lua_settop(L, -2) }
+        return try body(lua_gettop(L))
+    }
+
+    /// The field's value copied to Swift (tables deeply).
+    public func value(_ key: String) throws -> LuaValue {
+        try withField(key) { try state.value(at: $0, in: L) }
+    }
+
+    /// The field as a string, when it is a Lua string.
+    public func string(_ key: String) -> String? {
+        withField(key) { state.string(at: $0, in: L) }
+    }
+
+    /// Whether the field is a table without element 1 (an empty list, as `LuaTable.array` sees it).
+    public func isEmptyList(_ key: String) -> Bool {
+        withField(key) { at in
+            guard lua_type(L, at) == LUA_TTABLE else { return false }
+            let first = lua_rawgeti(L, at, 1)
+            lua_settop(L, -2)
+            return first == LUA_TNIL
+        }
+    }
+
+    /// Calls `body` with the field as a table view; `nil` when the field is not a table.
+    public func table<T>(_ key: String, _ body: (LuaTableView) throws -> T) rethrows -> T? {
+        try withField(key) { at in
+            lua_type(L, at) == LUA_TTABLE ? try body(LuaTableView(state: state, index: at)) : nil
+        }
+    }
+
+    /// Calls `body` with element `position` (1-based) as a table view; `nil` when not a table.
+    public func element<T>(_ position: Int, _ body: (LuaTableView) throws -> T) rethrows -> T? {
+        try withElement(position) { at in
+            lua_type(L, at) == LUA_TTABLE ? try body(LuaTableView(state: state, index: at)) : nil
+        }
+    }
+
+    /// Element `position` (1-based) copied to Swift.
+    public func value(at position: Int) throws -> LuaValue {
+        try withElement(position) { try state.value(at: $0, in: L) }
+    }
+
+    /// The whole table copied to Swift, as `LuaState.value` copies it.
+    public func copy() throws -> LuaTable {
+        try state.value(at: index, in: L).tableValue ?? LuaTable()
+    }
+}
