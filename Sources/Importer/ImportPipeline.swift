@@ -237,10 +237,10 @@ private struct Run {
 
     private mutating func processPluginRow(_ row: Row, mapper: PluginMapper) throws {
         let mapped = try mapper.map(row.cells.map(\.displayText), rowNumber: row.number)
-        for note in mapped.notes { report.warnings.append(ImportIssue(row: row.number, message: note)) }
+        for note in mapped.notes { addWarning(ImportIssue(row: row.number, message: note)) }
         if let reason = mapped.skipReason {
             report.skipped += 1
-            report.warnings.append(ImportIssue(row: row.number, message: "skipped by plugin \(mapper.plugin.name): \(reason)"))
+            addWarning(ImportIssue(row: row.number, message: "skipped by plugin \(mapper.plugin.name): \(reason)"))
             return
         }
         if let reason = mapped.rejectReason {
@@ -255,7 +255,7 @@ private struct Run {
             for name in custom.sorted() where !knownCustomFields.contains(name) {
                 knownCustomFields.insert(name)
                 if writing { try store.defineCustomField(CustomFieldDefinition(name: name, type: .text)) }
-                report.warnings.append(ImportIssue(row: row.number, column: name,
+                addWarning(ImportIssue(row: row.number, column: name,
                     message: "the column \"\(name)\" is kept as a new text custom field (--keep-unmapped-as-custom-fields)"))
             }
             try apply(checked.fields, keys: keys, customFieldNames: custom.sorted(), row: row.number)
@@ -265,7 +265,7 @@ private struct Run {
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
     /// `true` when the row has no errors and may be applied.
     private mutating func record(_ checked: CheckedRow, row: Int) -> Bool {
-        for problem in checked.warnings.sorted(by: leftToRight) { report.warnings.append(issue(problem, row: row)) }
+        for problem in checked.warnings.sorted(by: leftToRight) { addWarning(issue(problem, row: row)) }
         for problem in checked.errors.sorted(by: leftToRight) { addError(issue(problem, row: row)) }
         return checked.errors.isEmpty
     }
@@ -279,7 +279,7 @@ private struct Run {
 
     mutating func finish() throws {
         if let first = rowLimitExceededAt, let limit = rowLimit {
-            addError(ImportIssue(row: first, message: "the file has \(report.counts.rows) data rows and at most \(limit) are allowed in one file; split it with `clientimport convert FILE --rows-per-file \(limit) -o part.xlsx` and import the parts one by one"))
+            addError(ImportIssue(row: first, message: message("too_many_rows", ["rows": String(report.counts.rows), "limit": String(limit)])))
         }
         try store.finishBatch(batch, counts: report.counts)
     }
@@ -289,8 +289,7 @@ private struct Run {
         if let idText = fields["id"].stringValue, let id = Int64(idText) {
             existing = try store.client(id: id)
             if existing == nil {
-                report.warnings.append(cellIssue("id", row: row, value: idText,
-                    message: "there is no client with ID \(idText): a new client is created with a new ID, as RemOnline does; if this row comes from an export, its ID was changed and the new client may duplicate the old one"))
+                addWarning(cellIssue("id", row: row, value: idText, message: message("id_unknown", ["value": idText])))
             }
         }
         var client = existing ?? Client(id: 0, name: "")
@@ -328,8 +327,8 @@ private struct Run {
             let difference = target - (existing?.balance ?? .zero)
             if !difference.isZero {
                 if !employee.canAdjustBalance {
-                    addError(cellIssue("balance", row: row, value: targetText,
-                        message: "changing a balance needs a role that can adjust client balances; \(employee.name)'s role \"\(employee.role)\" cannot (give the role that right with `clientimport roles add \"\(employee.role)\" --can-adjust-balance`, or leave Balance empty)"))
+                    addError(cellIssue("balance", row: row, value: targetText, message: message(
+                        "balance_not_allowed", ["value": targetText, "employee": employee.name, "role": employee.role])))
                     return
                 }
                 changed = true
@@ -353,31 +352,38 @@ private struct Run {
         for phone in client.phones {
             for id in try store.clientIDs(withPhone: phone) where !found.contains(id) {
                 found.append(id)
-                report.warnings.append(cellIssue("phone", row: row, value: phone,
-                    message: "the phone \(phone) belongs to client \(id) already; \(duplicateAdvice)"))
+                addWarning(cellIssue("phone", row: row, value: phone, message: message(
+                    "duplicate_phone", ["value": phone, "client": String(id), "advice": duplicateAdvice])))
             }
         }
         if !client.email.isEmpty {
             for id in try store.clientIDs(withEmail: client.email) where !found.contains(id) {
                 found.append(id)
-                report.warnings.append(cellIssue("email", row: row, value: client.email,
-                    message: "the email \(client.email) belongs to client \(id) already; \(duplicateAdvice)"))
+                addWarning(cellIssue("email", row: row, value: client.email, message: message(
+                    "duplicate_email", ["value": client.email, "client": String(id), "advice": duplicateAdvice])))
             }
         }
         return found
     }
 
     private var duplicateAdvice: String {
-        switch options.onDuplicate {
-        case .create: "a second client is created (use --on-duplicate skip or update to avoid it)"
-        case .skip: "the row is skipped"
-        case .update: "that client is updated instead"
-        }
+        message("duplicate_\(options.onDuplicate.rawValue)", [:])
+    }
+
+    /// A message of the rule set in the import's language.
+    private func message(_ key: String, _ values: [String: String]) -> String {
+        ruleSet.message(key, language: mapping.language, values)
     }
 
     private mutating func addError(_ issue: ImportIssue) {
         if report.errors.count < ImportPipeline.maximumIssues { report.errors.append(issue) }
         else { report.omittedErrors += 1 }
+    }
+
+    /// Warnings are kept up to the same bound as errors, so memory stays flat when every row warns.
+    private mutating func addWarning(_ issue: ImportIssue) {
+        if report.warnings.count < ImportPipeline.maximumIssues { report.warnings.append(issue) }
+        else { report.omittedWarnings += 1 }
     }
 
     private func columnIndex(of problem: RowProblem) -> Int? {

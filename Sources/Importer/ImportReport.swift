@@ -51,6 +51,8 @@ public struct ImportReport: Sendable, Equatable {
     public var warnings: [ImportIssue] = []
     /// Errors beyond `ImportPipeline.maximumIssues` are counted, not kept.
     public var omittedErrors = 0
+    /// Warnings beyond `ImportPipeline.maximumIssues` are counted, not kept.
+    public var omittedWarnings = 0
 
     public init(status: Status, file: String, ruleSet: String) {
         self.status = status

@@ -110,7 +110,7 @@ extension ImportReport {
             ("unchanged", .integer(counts.unchanged)), ("skipped", .integer(skipped)),
             ("balance_corrections", .integer(counts.balanceCorrections)),
             ("errors", .array(errors.map(\.json))), ("omitted_errors", .integer(omittedErrors)),
-            ("warnings", .array(warnings.map(\.json))),
+            ("warnings", .array(warnings.map(\.json))), ("omitted_warnings", .integer(omittedWarnings)),
         ])
     }
 }

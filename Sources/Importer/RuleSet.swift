@@ -1,3 +1,4 @@
+import Foundation
 import LuaBridge
 
 /// A rule set loaded from Lua: the template's columns and the row checker behind them.
@@ -20,6 +21,8 @@ public struct RuleSet {
     public var yesWord: [String: String]
     /// The example row of the template, by column key, per language.
     public var example: [String: [String: String]]
+    /// Message templates by key, per language (`{name}` marks a value).
+    public var messages: [String: [String: String]] = [:]
     /// The rule set's Lua table, handed back to the engine to check rows.
     let table: LuaValue
 
@@ -31,6 +34,14 @@ public struct RuleSet {
     ]
 
     public func column(_ key: String) -> ColumnDeclaration? { columns.first { $0.key == key } }
+
+    /// The message `key` in `language` (else English), its `{name}`s replaced by `values`; the
+    /// key itself when the rule set has no such message.
+    public func message(_ key: String, language: String, _ values: [String: String]) -> String {
+        var text = messages[language]?[key] ?? messages["en"]?[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
 
     /// The text for `language`, falling back to English then to the first language given.
     static func localized(_ texts: [String: String], _ language: String) -> String {
@@ -102,6 +113,12 @@ extension RuleSet {
                 width: column["width"].doubleValue))
         }
         if ruleSet.column("name") == nil { check.fail("the rule set has no 'name' column, which every client needs") }
+        for (language, catalog) in table["messages"].tableValue?.fields ?? [:] {
+            guard case .string(let language) = language, let catalog = catalog.tableValue else { continue }
+            var texts: [String: String] = [:]
+            for (key, text) in catalog.fields { if case .string(let key) = key, let text = text.stringValue { texts[key] = text } }
+            ruleSet.messages[language] = texts
+        }
         if let example = table["example"].tableValue {
             for (language, row) in example.fields {
                 guard case .string(let language) = language, let row = row.tableValue else { continue }

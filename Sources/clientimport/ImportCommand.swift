@@ -128,7 +128,7 @@ struct ImportCommand: ParsableCommand {
             lines.append("Rejected \(report.file): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
         }
         lines += listing("Errors", report.errors, extra: report.omittedErrors)
-        lines += listing("Warnings", report.warnings, extra: 0)
+        lines += listing("Warnings", report.warnings, extra: report.omittedWarnings)
         return lines.joined(separator: "\n")
     }
 

@@ -114,7 +114,7 @@ import Testing
 
         let noRight = try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx", "--as", "Léa")
         #expect(noRight.status == 1)
-        #expect(noRight.standardOutput.contains("can adjust client balances"))
+        #expect(noRight.standardOutput.contains("« peut ajuster le solde du client »"))
 
         let exportBefore = folder.file("before.xlsx")
         #expect(try clientimport("export", "-o", exportBefore).status == 0)

@@ -75,7 +75,7 @@ import Testing
         #expect(report.status == .imported)
         #expect(report.counts.created == 1)
         #expect(report.warnings.first?.cell == "A2")
-        #expect(report.warnings.first?.message.contains("no client with ID 999") == true)
+        #expect(report.warnings.first?.message.contains("pas de client avec l'ID 999") == true)
         #expect(try fixture.store.client(id: 999) == nil)
     }
 
@@ -100,7 +100,7 @@ import Testing
         ])) { $0.onDuplicate = policy.option }
         #expect(report.status == .imported)
         #expect(report.warnings.count == 1)
-        #expect(report.warnings.first?.message.contains("belongs to client 1") == true)
+        #expect(report.warnings.first?.message.contains("appartient déjà au client 1") == true)
         let names = try fixture.allClients().map(\.name)
         #expect(names == policy.expectedNames)
     }
@@ -143,4 +143,21 @@ enum DuplicateCase: String, CaseIterable, Sendable, CustomTestStringConvertible 
         }
     }
     var testDescription: String { rawValue }
+}
+
+extension ImportPipelineTests {
+    @Test func theImportsOwnMessagesFollowTheTemplatesLanguage() throws {
+        try fixture.store.addRole(Role(name: "Прийом", canAdjustBalance: false))
+        try fixture.store.addEmployee(name: "Оля", role: "Прийом")
+        let ukrainian = ["ID клієнта", "Ім'я", "Телефон", "Адреса", "Email", "Прізвище", "Юр. особа", "Постачальник",
+                         "Конфліктний", "Примітка", "Рекламна кампанія", "Дисконтна картка", "Знижка на товари в продажах",
+                         "Знижка на послуги в замовленнях і рахунках", "Знижка на товари/матеріали в замовленнях і рахунках",
+                         "Тип цін у продажах", "Тип цін у замовленнях і рахунках", "Баланс"]
+        let path = try fixture.workbook(rows: [ImportFixture.row(["id": "77", "name": "Олена", "balance": "10"])], headers: ukrainian)
+        let report = try fixture.run(path) { $0.employee = "Оля" }
+        #expect(report.language == "uk")
+        #expect(report.warnings.first?.message.hasPrefix("клієнта з ID 77 немає") == true)
+        #expect(report.errors.first?.message.hasPrefix("зміна балансу потребує ролі") == true)
+        #expect(report.errors.first?.column == "Баланс")
+    }
 }

@@ -60,12 +60,12 @@ import Testing
 
     @Test func moreThan5000Rows() throws {
         let rows = (1...5001).map { ImportFixture.row(["name": "Client \($0)"]) }
-        try expectRejected(rows, cell: nil, message: "5001 data rows and at most 5000")
+        try expectRejected(rows, cell: nil, message: "5001 lignes de données et 5000 au plus")
     }
 
     @Test func aBalanceChangeByAnEmployeeWithoutThePermission() throws {
         try expectRejected([ImportFixture.row(["id": "1", "name": "Existing", "balance": "25"])], employee: "Léa",
-                           cell: "R2", message: "can adjust client balances")
+                           cell: "R2", message: "« peut ajuster le solde du client »")
     }
 
     @Test func aReorderedHeaderSaysWhereTheColumnBelongs() throws {
