@@ -168,16 +168,20 @@ enum XMLBytes {
         return value
     }
 
-    /// Decodes OOXML `_xHHHH_` escapes (e.g. `_x000D_` for a carriage return) in place.
-    static func decodeEscapes(_ bytes: inout [UInt8]) {
-        guard bytes.count >= 7 else { return }
+    /// Decodes OOXML `_xHHHH_` escapes (e.g. `_x000D_` for a carriage return) in place; returns
+    /// false when an escape is a lone UTF-16 surrogate (`_xD800_`), which is no character (it is
+    /// left as written).
+    @discardableResult
+    static func decodeEscapes(_ bytes: inout [UInt8]) -> Bool {
+        guard bytes.count >= 7 else { return true }
         var hasEscape = false
         var i = 0
         while i + 1 < bytes.count {
             if bytes[i] == 0x5F && bytes[i + 1] == 0x78 { hasEscape = true; break }
             i += 1
         }
-        guard hasEscape else { return }
+        guard hasEscape else { return true }
+        var valid = true
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         i = 0
@@ -198,11 +202,13 @@ enum XMLBytes {
                     i += consumed
                     continue
                 }
+                if (0xD800..<0xE000).contains(scalarValue) { valid = false }
             }
             out.append(bytes[i])
             i += 1
         }
         bytes = out
+        return valid
     }
 
     private static func hex4(_ b: [UInt8], _ at: Int) -> UInt32? {
@@ -262,6 +268,16 @@ final class SheetRowReader: RowReader {
     }
 }
 
+/// What a worksheet may hold: Excel's own limits (a file beyond them was not made by a
+/// spreadsheet program, and reading it on would let a hostile file grow memory without bound).
+enum SheetLimits {
+    static let maxColumn = 16_384        // XFD
+    static let maxRow = 1_048_576
+    /// Raw bytes of one cell's text before `_xHHHH_` decoding: Excel stops at 32,767 characters,
+    /// which is at most this many bytes even when every character is escaped.
+    static let maxCellBytes = 32_767 * 7
+}
+
 /// SAX events of a worksheet → `Row`s. Names and attributes are matched as bytes.
 final class SheetHandler: SAXHandler {
     private enum CellType { case number, shared, inline, formulaString, bool, error, isoDate }
@@ -310,8 +326,12 @@ final class SheetHandler: SAXHandler {
         case UInt8(ascii: "r"):
             if name[1] == UInt8(ascii: "o") && name[2] == UInt8(ascii: "w") && name[3] == 0 {
                 guard inSheetData else { return }
-                if let r = XMLBytes.attribute(attributes, count, "r").flatMap(XMLBytes.integer) {
-                    rowNumber = r
+                if let r = XMLBytes.attribute(attributes, count, "r") {
+                    guard let number = XMLBytes.integer(r), number >= 1, number <= SheetLimits.maxRow else {
+                        fail("row \"\(XMLBytes.string(r).prefix(40))\" after row \(rowNumber) is not a row number (1 to \(SheetLimits.maxRow))")
+                        return
+                    }
+                    rowNumber = number
                 } else {
                     rowNumber += 1
                 }
@@ -343,13 +363,19 @@ final class SheetHandler: SAXHandler {
                 case UInt8(ascii: "r"):
                     var col = 0
                     var p = begin
-                    while p < end {
+                    while p < end, col <= SheetLimits.maxColumn {
                         let b = p.pointee | 0x20
                         guard b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") else { break }
                         col = col * 26 + Int(b - UInt8(ascii: "a")) + 1
                         p += 1
                     }
-                    if col > 0 && col <= 16_384 { newColumn = col }
+                    let digits = XMLBytes.integer(UnsafeBufferPointer(start: p, count: end - p))
+                    if col > SheetLimits.maxColumn || (p < end && (digits ?? 0) < 1) || (digits ?? 0) > SheetLimits.maxRow {
+                        let shown = XMLBytes.string(UnsafeBufferPointer(start: begin, count: min(end - begin, 40)))
+                        fail("cell reference \"\(shown)\" is outside a worksheet (A1 to XFD\(SheetLimits.maxRow))")
+                        return
+                    }
+                    if col > 0 { newColumn = col }
                 case UInt8(ascii: "t"):
                     let len = end - begin
                     switch begin[0] {
@@ -368,6 +394,10 @@ final class SheetHandler: SAXHandler {
                 }
             }
         }
+        if newColumn > SheetLimits.maxColumn {
+            fail("row \(rowNumber) has cells beyond column XFD (\(SheetLimits.maxColumn) columns), more than a worksheet holds")
+            return
+        }
         column = newColumn
         value.removeAll(keepingCapacity: true)
         hasValue = false
@@ -379,7 +409,7 @@ final class SheetHandler: SAXHandler {
         case UInt8(ascii: "v") where name[1] == 0, UInt8(ascii: "t") where name[1] == 0:
             capturing = false
         case UInt8(ascii: "c") where name[1] == 0:
-            guard inSheetData else { return }
+            guard inSheetData, error == nil else { return }
             let cell = makeCell()
             if case .empty = cell { return }
             let index = column - 1
@@ -409,11 +439,26 @@ final class SheetHandler: SAXHandler {
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        if capturing { value.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
+        guard capturing else { return }
+        if value.count + count > SheetLimits.maxCellBytes {
+            fail("cell \(columnName(column))\(rowNumber) holds more than 32,767 characters, the most a cell can hold")
+            capturing = false
+            return
+        }
+        value.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+    }
+
+    /// Keeps the first error; `SheetRowReader` throws it after the chunk that caused it.
+    private func fail(_ message: String) {
+        guard error == nil else { return }
+        error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
+                              message + "; the file is damaged or was not made by a spreadsheet program — open and re-save it")
     }
 
     private func text() -> Cell {
-        XMLBytes.decodeEscapes(&value)
+        if !XMLBytes.decodeEscapes(&value) {
+            fail("cell \(columnName(column))\(rowNumber) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character")
+        }
         return value.isEmpty ? .empty : .text(String(decoding: value, as: UTF8.self))
     }
 
