@@ -263,6 +263,13 @@ static inline int ci_lua_limited_collectgarbage(lua_State *L) {
     if (strcmp(option, "collect") != 0 && strcmp(option, "step") != 0 && strcmp(option, "count") != 0) {
         return luaL_error(L, "collectgarbage('%s') is not allowed in the sandbox (only \"collect\", \"step\", \"count\")", option);
     }
+    // A full collection costs time in proportion to the heap, not one instruction: charge it
+    // to the budget (a tick per 4 KiB in use), so `while true do collectgarbage() end` ends.
+    ci_lua_limits *limits = ci_lua_limits_of(L);
+    if (limits->enforcing && strcmp(option, "count") != 0) {
+        limits->budget_ticks -= 1 + (long long)(limits->used_bytes / 4096);
+        if (limits->budget_ticks < 1) limits->budget_ticks = 1;   // the next hook tick stops it
+    }
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
