@@ -35,6 +35,7 @@ final class XMLPushParser {
     }
 
     private func start() throws {
+        ci_xml_silence_global_errors()
         var sax = xmlSAXHandler()
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
