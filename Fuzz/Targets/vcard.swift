@@ -26,7 +26,7 @@ public func fuzzVCard(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     } catch let error as LuaError {
         // A limit is an answer; anything else from the plugin on any input is a bug in it.
         if error.kind != .timeBudget && error.kind != .memoryLimit {
-            print("vcard read failed: \(error)")
+            fputs("vcard read failed: \(error)\n", stderr)
             abort()
         }
     } catch {
