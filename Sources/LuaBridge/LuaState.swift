@@ -138,7 +138,19 @@ public final class LuaState {
                 message: "exceeded its time budget of \(limits.instructionBudget) instructions", traceback: traceback)
         }
         if counters.pointee.memory_exceeded != 0 || status == LUA_ERRMEM {
-            throw LuaError(kind: .memoryLimit, chunk: chunk, message: "exceeded its memory limit of \(Self.formatBytes(limits.memoryLimitBytes))")
+            // The script and line: from the traceback when the error went through the message
+            // handler (a buffer that could not grow), else where the hook last saw Lua code run.
+            let caught = LuaError(kind: .runtime, luaMessage: string(at: -1, in: L) ?? "")
+            var place = caught.traceback.flatMap(Self.firstLuaFrame)
+            if place == nil, counters.pointee.memory_line > 0 {
+                let source = withUnsafeBytes(of: counters.pointee.memory_source) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                place = (source, Int(counters.pointee.memory_line))
+            }
+            throw LuaError(kind: .memoryLimit, chunk: place?.chunk ?? chunk, line: place?.line,
+                           message: "exceeded its memory limit of \(Self.formatBytes(limits.memoryLimitBytes))",
+                           traceback: caught.traceback)
         }
         guard status == LUA_OK else {
             var error = LuaError(kind: .runtime, luaMessage: string(at: -1, in: L) ?? "unknown Lua error")
@@ -147,6 +159,17 @@ public final class LuaState {
             }
             throw error
         }
+    }
+
+    /// The first frame of a traceback that is Lua code (`\tchunk:12: in …`), skipping C frames.
+    static func firstLuaFrame(_ traceback: String) -> (chunk: String, line: Int)? {
+        for frame in traceback.split(separator: "\n").dropFirst() {
+            let text = frame.drop { $0 == "\t" || $0 == " " }
+            if text.hasPrefix("[C]") { continue }
+            let (chunk, line, _) = LuaError.splitLocation(text)
+            if let chunk, let line { return (chunk, line) }
+        }
+        return nil
     }
 
     func resetLimits() {
@@ -161,6 +184,8 @@ public final class LuaState {
         counters.pointee.budget_exhausted = 0
         counters.pointee.budget_line = 0
         counters.pointee.budget_source.0 = 0
+        counters.pointee.memory_line = 0
+        counters.pointee.memory_source.0 = 0
         let ticks = (limits.instructionBudget + Int(CI_LUA_HOOK_INTERVAL) - 1) / Int(CI_LUA_HOOK_INTERVAL)
         counters.pointee.budget_ticks = Int64(max(ticks, 1))
     }

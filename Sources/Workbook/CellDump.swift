@@ -76,7 +76,7 @@ public enum CellDump {
                 if case .empty = cell { continue }
                 if !first { line.append(",") }
                 first = false
-                line.append("\"\(columnName(i + 1))\":")
+                line.append("\"\(ColumnLetters.letters(ofIndex: i))\":")
                 switch cell {
                 case .empty: break
                 case .text(let s): appendJSONString(s, to: &line)

@@ -17,6 +17,11 @@ struct SharedStrings: Sendable {
 
     init() {}
 
+    /// A table holding `strings`, for tests and fuzzing.
+    init(_ strings: [String]) {
+        for string in strings { append(Array(string.utf8)[...]) }
+    }
+
     /// The string at `index` (which must be below `count`).
     @inline(__always)
     func string(at index: Int) -> String {
@@ -39,15 +44,25 @@ struct SharedStrings: Sendable {
 
     static func read(_ stream: ZipEntryStream, file: String) throws -> SharedStrings {
         let handler = SharedStringsHandler()
+        handler.file = file
+        handler.part = stream.entry.name
         handler.table.reserve(bytes: Int(min(stream.entry.uncompressedSize, ZipArchive.maxEntrySize)), strings: 0)
         let parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
-        try parser.parse(stream)
+        while let chunk = try stream.next() {
+            try parser.feed(chunk, last: false)
+            if let error = handler.error { throw error }
+        }
+        try parser.feed(UnsafeBufferPointer(start: nil, count: 0), last: true)
+        if let error = handler.error { throw error }
         return handler.table
     }
 }
 
 private final class SharedStringsHandler: SAXHandler {
     var table = SharedStrings()
+    var error: WorkbookError?
+    var file = ""
+    var part = ""
     private var buffer: [UInt8] = []
     private var inItem = false
     private var inText = false
@@ -77,7 +92,9 @@ private final class SharedStringsHandler: SAXHandler {
         if name[0] == UInt8(ascii: "t") && name[1] == 0 {
             inText = false
         } else if XMLBytes.equals(name, "si") {
-            XMLBytes.decodeEscapes(&buffer)
+            if !XMLBytes.decodeEscapes(&buffer) {
+                fail("shared string \(table.count) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character")
+            }
             table.append(buffer[...])
             inItem = false
         } else if XMLBytes.equals(name, "rPh") {
@@ -86,6 +103,18 @@ private final class SharedStringsHandler: SAXHandler {
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        if inText { buffer.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
+        guard inText else { return }
+        if buffer.count + count > SheetLimits.maxCellBytes {
+            fail("shared string \(table.count) holds more than 32,767 characters, the most a cell can hold")
+            inText = false
+            return
+        }
+        buffer.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+    }
+
+    private func fail(_ message: String) {
+        guard error == nil else { return }
+        error = WorkbookError(.corrupt, file: file, part: part,
+                              message + "; the file is damaged or was not made by a spreadsheet program — open and re-save it")
     }
 }

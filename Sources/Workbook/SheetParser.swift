@@ -40,6 +40,7 @@ final class XMLPushParser {
     }
 
     private func start() throws {
+        ci_xml_silence_global_errors()
         var sax = xmlSAXHandler()
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
@@ -173,16 +174,20 @@ enum XMLBytes {
         return value
     }
 
-    /// Decodes OOXML `_xHHHH_` escapes (e.g. `_x000D_` for a carriage return) in place.
-    static func decodeEscapes(_ bytes: inout [UInt8]) {
-        guard bytes.count >= 7 else { return }
+    /// Decodes OOXML `_xHHHH_` escapes (e.g. `_x000D_` for a carriage return) in place; returns
+    /// false when an escape is a lone UTF-16 surrogate (`_xD800_`), which is no character (it is
+    /// left as written).
+    @discardableResult
+    static func decodeEscapes(_ bytes: inout [UInt8]) -> Bool {
+        guard bytes.count >= 7 else { return true }
         var hasEscape = false
         var i = 0
         while i + 1 < bytes.count {
             if bytes[i] == 0x5F && bytes[i + 1] == 0x78 { hasEscape = true; break }
             i += 1
         }
-        guard hasEscape else { return }
+        guard hasEscape else { return true }
+        var valid = true
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         i = 0
@@ -203,11 +208,13 @@ enum XMLBytes {
                     i += consumed
                     continue
                 }
+                if (0xD800..<0xE000).contains(scalarValue) { valid = false }
             }
             out.append(bytes[i])
             i += 1
         }
         bytes = out
+        return valid
     }
 
     private static func hex4(_ b: [UInt8], _ at: Int) -> UInt32? {
@@ -415,6 +422,16 @@ final class SheetRowReader: RowReader {
     }
 }
 
+/// What a worksheet may hold: Excel's own limits (a file beyond them was not made by a
+/// spreadsheet program, and reading it on would let a hostile file grow memory without bound).
+enum SheetLimits {
+    static let maxColumn = 16_384        // XFD
+    static let maxRow = 1_048_576
+    /// Raw bytes of one cell's text before `_xHHHH_` decoding: Excel stops at 32,767 characters,
+    /// which is at most this many bytes even when every character is escaped.
+    static let maxCellBytes = 32_767 * 7
+}
+
 /// SAX events of a worksheet → `Row`s. Names and attributes are matched as bytes.
 final class SheetHandler: SAXHandler {
     enum CellType { case number, shared, inline, formulaString, bool, error, isoDate }
@@ -464,7 +481,14 @@ final class SheetHandler: SAXHandler {
         case UInt8(ascii: "r"):
             if name[1] == UInt8(ascii: "o") && name[2] == UInt8(ascii: "w") && name[3] == 0 {
                 guard inSheetData else { return }
-                rowStarted(number: XMLBytes.attribute(attributes, count, "r").flatMap(XMLBytes.integer))
+                let r = XMLBytes.attribute(attributes, count, "r")
+                if let r {
+                    guard let number = XMLBytes.integer(r), number >= 1, number <= SheetLimits.maxRow else {
+                        fail("row \"\(XMLBytes.string(r).prefix(40))\" after row \(rowNumber) is not a row number (1 to \(SheetLimits.maxRow))")
+                        return
+                    }
+                }
+                rowStarted(number: r.flatMap(XMLBytes.integer))
             } else if XMLBytes.equals(name, "rPh") {
                 phoneticDepth += 1
             }
@@ -488,7 +512,12 @@ final class SheetHandler: SAXHandler {
                 guard n[1] == 0 else { continue }
                 let value = UnsafeBufferPointer(start: base[3]!, count: base[4]! - base[3]!)
                 switch n[0] {
-                case UInt8(ascii: "r"): column = Self.column(ofReference: value)
+                case UInt8(ascii: "r"):
+                    column = Self.column(ofReference: value)
+                    if column == .max {
+                        fail("cell reference \"\(XMLBytes.string(UnsafeBufferPointer(rebasing: value.prefix(40))))\" is outside a worksheet (A1 to XFD\(SheetLimits.maxRow))")
+                        return
+                    }
                 case UInt8(ascii: "t"): type = Self.cellType(value)
                 case UInt8(ascii: "s"): style = XMLBytes.integer(value) ?? 0
                 default: break
@@ -498,17 +527,26 @@ final class SheetHandler: SAXHandler {
         cellStarted(column: column, type: type, style: style)
     }
 
-    /// The 1-based column of a reference such as `AB12`, or nil when it has no letters.
+    /// The 1-based column of a reference such as `AB12`, or nil when it has no letters;
+    /// `Int.max` when the reference lies outside a worksheet (past XFD, row 0 or past row
+    /// 1,048,576), which `cellStarted` refuses.
     @inline(__always)
     static func column(ofReference reference: UnsafeBufferPointer<UInt8>) -> Int? {
         var col = 0
+        var index = 0
         for byte in reference {
             let b = byte | 0x20
             guard b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") else { break }
-            col = col &* 26 &+ Int(b - UInt8(ascii: "a")) + 1
-            if col > 16_384 { return nil }
+            col = col * 26 + Int(b - UInt8(ascii: "a")) + 1
+            if col > SheetLimits.maxColumn { return .max }
+            index += 1
         }
-        return col > 0 ? col : nil
+        guard col > 0 else { return nil }
+        if index < reference.count {
+            let row = XMLBytes.integer(UnsafeBufferPointer(rebasing: reference[index...])) ?? 0
+            if row < 1 || row > SheetLimits.maxRow { return .max }
+        }
+        return col
     }
 
     /// The cell type of a `t` attribute (`s`, `str`, `inlineStr`, `n`, `b`, `e`, `d`).
@@ -530,6 +568,10 @@ final class SheetHandler: SAXHandler {
     /// A `<row>` starts; `number` is its `r` attribute when that is a plain integer.
     @inline(__always)
     func rowStarted(number: Int?) {
+        if let number, number < 1 || number > SheetLimits.maxRow {
+            fail("row \(number) after row \(rowNumber) is not a row number (1 to \(SheetLimits.maxRow))")
+            return
+        }
         rowNumber = number ?? rowNumber + 1
         cells.removeAll(keepingCapacity: true)
         column = 0
@@ -538,7 +580,12 @@ final class SheetHandler: SAXHandler {
     /// A `<c>` starts; `column` comes from its `r` attribute (nil: the one after the last).
     @inline(__always)
     func cellStarted(column: Int?, type: CellType, style: Int) {
-        self.column = column ?? self.column + 1
+        let next = column ?? self.column + 1
+        if next > SheetLimits.maxColumn {
+            fail("row \(rowNumber) has cells beyond column XFD (\(SheetLimits.maxColumn) columns), more than a worksheet holds")
+            return
+        }
+        self.column = next
         cellType = type
         styleIndex = style
         value.removeAll(keepingCapacity: true)
@@ -553,6 +600,7 @@ final class SheetHandler: SAXHandler {
     }
 
     func cellEnded() {
+        guard error == nil else { return }
         let cell = makeCell()
         if case .empty = cell { return }
         let index = column - 1
@@ -596,11 +644,26 @@ final class SheetHandler: SAXHandler {
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        if capturing { value.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
+        guard capturing else { return }
+        if value.count + count > SheetLimits.maxCellBytes {
+            fail("cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) holds more than 32,767 characters, the most a cell can hold")
+            capturing = false
+            return
+        }
+        value.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+    }
+
+    /// Keeps the first error; `SheetRowReader` throws it after the chunk that caused it.
+    private func fail(_ message: String) {
+        guard error == nil else { return }
+        error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
+                              message + "; the file is damaged or was not made by a spreadsheet program — open and re-save it")
     }
 
     private func text() -> Cell {
-        XMLBytes.decodeEscapes(&value)
+        if !XMLBytes.decodeEscapes(&value) {
+            fail("cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character")
+        }
         return value.isEmpty ? .empty : .text(String(decoding: value, as: UTF8.self))
     }
 
@@ -613,7 +676,7 @@ final class SheetHandler: SAXHandler {
                 if error == nil {
                     let shown = String(decoding: value, as: UTF8.self)
                     error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
-                        "cell \(columnName(column))\(rowNumber) points to shared string \(shown), but the workbook has only \(sharedStrings.count); the file is damaged — open and re-save it in your spreadsheet program")
+                        "cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) points to shared string \(shown), but the workbook has only \(sharedStrings.count); the file is damaged — open and re-save it in your spreadsheet program")
                 }
                 return .empty
             }
@@ -643,16 +706,4 @@ final class SheetHandler: SAXHandler {
             return .number(NumberCell(literal: literal))
         }
     }
-}
-
-/// The column letters of a 1-based column number (1 → "A", 28 → "AB").
-func columnName(_ column: Int) -> String {
-    var n = column
-    var letters: [UInt8] = []
-    while n > 0 {
-        n -= 1
-        letters.append(UInt8(ascii: "A") + UInt8(n % 26))
-        n /= 26
-    }
-    return String(decoding: letters.reversed(), as: UTF8.self)
 }

@@ -116,9 +116,12 @@ struct SheetScanner {
             p += 1
             try expectName("row")
             var number: Int?
+            var hasNumber = false
             let selfClosing = try attributes { name, value in
-                if name == UInt8(ascii: "r") { number = XMLBytes.integer(value) }
+                if name == UInt8(ascii: "r") { number = XMLBytes.integer(value); hasNumber = true }
             }
+            // A row number that is no number, or out of range: libxml2's path reports it.
+            if hasNumber, (number ?? 0) < 1 || (number ?? 0) > SheetLimits.maxRow { throw Failure.unexpected }
             handler.rowStarted(number: number)
             if !selfClosing {
                 while true {
@@ -160,7 +163,10 @@ struct SheetScanner {
             default: break
             }
         }
+        // An out-of-range reference, or a row past XFD: libxml2's path re-reads and reports it.
+        guard column != .max else { throw Failure.unexpected }
         handler.cellStarted(column: column, type: type, style: style)
+        if handler.error != nil { throw Failure.unexpected }
         if selfClosing {
             handler.cellEnded()
             return
@@ -342,6 +348,8 @@ struct SheetScanner {
         var nonASCII = false
         let valueStart = handler.value.count
         while true {
+            // A cell past Excel's limit is never buffered whole: libxml2's path reports it.
+            if capture && handler.value.count + (p - runStart) > SheetLimits.maxCellBytes { throw Failure.unexpected }
             guard p < end else { throw Failure.needMore }
             let b = p[0]
             if b == UInt8(ascii: "<") { break }

@@ -72,6 +72,10 @@ final class ZipArchive {
     // MARK: Raw reads
 
     func read(at offset: UInt64, count: Int) throws -> [UInt8] {
+        // Offsets come from the file itself: one past the end is a lie, not a read to attempt.
+        guard offset <= fileSize, UInt64(count) <= fileSize - offset else {
+            throw corrupt("the zip directory points past the end of the file (byte \(offset)); the file is truncated or damaged")
+        }
         var buffer = [UInt8](repeating: 0, count: count)
         let got = try buffer.withUnsafeMutableBytes { try readInto($0.baseAddress!, count: count, at: offset) }
         if got < count {
@@ -82,6 +86,9 @@ final class ZipArchive {
 
     /// Reads up to `count` bytes; returns how many were read (fewer only at end of file).
     func readInto(_ pointer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws -> Int {
+        guard offset <= UInt64(Int64.max) - UInt64(count) else {
+            throw corrupt("the zip directory points past the end of the file (byte \(offset)); the file is truncated or damaged")
+        }
         var done = 0
         while done < count {
             let n = pread(fd, pointer + done, count - done, off_t(offset) + off_t(done))
@@ -140,7 +147,7 @@ final class ZipArchive {
                 cdOffset = le64(rec, 48)
             }
         }
-        guard cdOffset + cdSize <= fileSize, cdSize < 1 << 31 else {
+        guard cdOffset <= fileSize, cdSize <= fileSize - cdOffset, cdSize < 1 << 31 else {
             throw corrupt("the zip directory points past the end of the file: the file is truncated; copy or download it again")
         }
         let cd = try read(at: cdOffset, count: Int(cdSize))
@@ -206,8 +213,14 @@ final class ZipArchive {
         guard le32(header, 0) == 0x0403_4B50 else {
             throw corrupt("the zip entry header is damaged", part: entry.name)
         }
+        // Overlapping or forged entries (two directory entries sharing one member's bytes) show
+        // as a local header that names another member.
+        let localName = try read(at: entry.localHeaderOffset + 30, count: Int(le16(header, 26)))
+        guard String(decoding: localName, as: UTF8.self) == entry.name else {
+            throw corrupt("the zip directory and the local header disagree on this member (the local header names \"\(String(decoding: localName.prefix(200), as: UTF8.self))\"): overlapping or forged zip entries; re-save the file from your spreadsheet program", part: entry.name)
+        }
         let dataStart = entry.localHeaderOffset + 30 + UInt64(le16(header, 26)) + UInt64(le16(header, 28))
-        guard dataStart + entry.compressedSize <= fileSize else {
+        guard dataStart <= fileSize, entry.compressedSize <= fileSize - dataStart else {
             throw corrupt("the file ends in the middle of this part (truncated); copy or download it again", part: entry.name)
         }
         return try ZipEntryStream(archive: self, entry: entry, dataStart: dataStart)

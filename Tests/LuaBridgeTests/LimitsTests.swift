@@ -73,7 +73,7 @@ import Testing
             try lua.run(string: #"local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end"#, chunkName: "rules/bomb.lua")
         }
         #expect(error.kind == .memoryLimit)
-        #expect(error.description == "rules/bomb.lua: exceeded its memory limit of 32 MiB")
+        #expect(error.description == "rules/bomb.lua:1: exceeded its memory limit of 32 MiB")
         #expect(try lua.run(string: "local t = {} for i = 1, 1000 do t[i] = string.rep('y', 100) end return #t", chunkName: "after") == [.integer(1000)])
         #expect(lua.memoryInUseBytes < 32 << 20)
     }

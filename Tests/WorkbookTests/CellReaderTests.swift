@@ -91,8 +91,10 @@ import Testing
     }
 
     @Test func columnNames() {
-        #expect(columnName(1) == "A")
-        #expect(columnName(28) == "AB")
-        #expect(columnName(16384) == "XFD")
+        #expect(ColumnLetters.letters(ofIndex: 0) == "A")
+        #expect(ColumnLetters.letters(ofIndex: 27) == "AB")
+        #expect(ColumnLetters.letters(ofIndex: 16383) == "XFD")
+        #expect(ColumnLetters.index(of: "xfd") == 16383)
+        #expect(ColumnLetters.index(of: "A1") == nil)
     }
 }

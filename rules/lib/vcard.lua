@@ -83,6 +83,7 @@ local function parse_line(line)
   local head, value = line:sub(1, colon - 1), line:sub(colon + 1)
   local segments = split_escaped(head, ";")
   local group, name = segments[1]:match("^(.-)%.?([^.]+)$")
+  if not name then return nil end -- ":value" or "group.:value": no property name (found by fuzzing)
   local property = { group = group ~= "" and group:lower() or nil, name = name:upper(), params = {}, types = {} }
   for i = 2, #segments do
     local key, raw = segments[i]:match("^([^=]+)=(.*)$")

@@ -4,6 +4,12 @@ local check = require("lib.tests.check")
 local function value_of(card, name) return vcard.text(vcard.first(card, name)) end
 
 return {
+  line_without_a_property_name_is_skipped = function()
+    -- Found by the vcard fuzzer: ":value" made parse_line index a nil group.
+    local cards = vcard.parse("BEGIN:VCARD\nFN:Jean\n:Boutique\ngroup.:x\nEND:VCARD\n")
+    check.equal(#cards, 1)
+    check.equal(value_of(cards[1], "FN"), "Jean")
+  end,
   folded_lines_and_escapes_of_3_0 = function()
     local cards = vcard.parse("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jean\r\n  Dupont\r\nNOTE:a\\, b\\nc\\;d\r\nEND:VCARD\r\n")
     check.equal(#cards, 1)
