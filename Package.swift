@@ -34,7 +34,7 @@ let package = Package(
 
         // Shared by the test targets: temporary folders, running processes (python3, the CLI).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport", "bench"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: [

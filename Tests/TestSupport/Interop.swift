@@ -5,6 +5,7 @@ import Foundation
 public enum Interop {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public struct Output {

@@ -45,3 +45,19 @@ public func clientimportBinary() -> String {
     ]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
 }
+
+/// The built `bench` binary (Benchmarks/), beside `clientimport` in the build folder.
+public func benchBinary() -> String {
+    (clientimportBinary() as NSString).deletingLastPathComponent + "/bench"
+}
+
+/// The peak resident memory, in MiB, of `bench ARGUMENTS` (run in a process of its own, so
+/// other tests allocating meanwhile do not count), from its `peak-rss-mib` figure.
+public func benchPeakMiB(_ arguments: [String]) throws -> Double {
+    let result = try runProcess(benchBinary(), arguments)
+    let words = (result.standardOutput + " " + result.standardError).split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard let index = words.firstIndex(of: "peak-rss-mib"), index + 1 < words.count, let peak = Double(words[index + 1]) else {
+        throw Interop.Failure(description: "bench \(arguments.joined(separator: " ")) printed no peak: \(result.standardOutput)\(result.standardError)")
+    }
+    return peak
+}

@@ -6,28 +6,8 @@ import TestSupport
 
 // Workbooks made to hurt the reader, generated here (no fixtures to trust): each must end with
 // a `WorkbookError` that says what is wrong, and the reader's resident memory must not grow with
-// the attack. Memory is measured, time is not (no wall-clock asserts; the inputs are sized so a
+// the attack (measured by `bench read` in a process of its own). Memory is measured, time is not (no wall-clock asserts; the inputs are sized so a
 // reader that does the work it should refuse would need hundreds of megabytes).
-
-/// Resident memory of this process from `/proc/self/status` (Linux).
-enum ResidentMemory {
-    static func kilobytes(_ field: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
-            return Int(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ")[0]) ?? 0
-        }
-        return 0
-    }
-
-    /// Runs `body` and returns how far the peak resident size rose above the size before, in MiB
-    /// (the peak is reset first through `/proc/self/clear_refs`).
-    static func peakGrowthMiB(_ body: () throws -> Void) rethrows -> Int {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-        let before = kilobytes("VmRSS")
-        try body()
-        return max(0, kilobytes("VmHWM") - before) / 1024
-    }
-}
 
 /// A zip written member by member, each able to lie about itself.
 struct HostileZip {
@@ -169,14 +149,18 @@ func readError(path: String) -> Error? {
 }
 
 @Suite(.serialized) struct HostileWorkbookTests {
+    /// What `bench read` peaks at on a small, sound workbook.
+    static let baselinePeakMiB: Double = (try? benchPeakMiB(["read", "\(repositoryRoot)/examples/clients.fr.xlsx"])) ?? 0
+
     /// The error must be a `WorkbookError` of `kind` whose message names `words`, and reading must
     /// not have grown resident memory by more than `memoryMiB`.
     func expectRefused(_ zip: HostileZip, kind: WorkbookError.Kind, mentioning words: [String],
                        memoryMiB: Int = 64, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let folder = try TemporaryDirectory()
         let path = try zip.write(in: folder)
-        var error: Error?
-        let growth = ResidentMemory.peakGrowthMiB { error = readError(path: path) }
+        let error = readError(path: path)
+        // Memory is measured in a process of its own: other tests allocate in this one meanwhile.
+        let growth = Int(try benchPeakMiB(["read", path]) - Self.baselinePeakMiB)
         guard let workbookError = error as? WorkbookError else {
             Issue.record("expected a WorkbookError, got \(String(describing: error))", sourceLocation: sourceLocation)
             return
