@@ -89,9 +89,10 @@ import Testing
         var client = Client(id: 0, name: name)
         client.lastName = text(&random, length: 0...15)
         client.phones = (0..<random.int(in: 0...3)).map { _ in
-            // Leading zeros kept; never "00" + more than 8 digits, which reads as an international prefix.
-            let digits = (0..<random.int(in: 5...12)).map { _ in String(random.int(in: 0...9)) }.joined()
-            return digits.hasPrefix("00") ? "0" + digits.dropFirst(2) : digits
+            // Leading zeros kept, but never "00": an import reads it as the international prefix.
+            var digits = (0..<random.int(in: 5...12)).map { _ in String(random.int(in: 0...9)) }.joined()
+            while digits.hasPrefix("00") { digits.removeFirst() }
+            return digits
         }
         client.email = random.int(in: 0...2) == 0 ? "" : "client\(random.int(in: 1...99999))@example.fr"
         client.address = text(&random, length: 0...30)
