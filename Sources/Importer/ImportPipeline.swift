@@ -10,11 +10,11 @@ public struct ImportPipeline {
     public static let maximumIssues = 10_000
     static let progressInterval = 2_000
 
-    public let store: SQLiteClientStore
+    public let store: any ClientStore
     public let searchPath: SearchPath
     public let options: ImportOptions
 
-    public init(store: SQLiteClientStore, searchPath: SearchPath = .standard(), options: ImportOptions = .init()) {
+    public init(store: any ClientStore, searchPath: SearchPath = .standard(), options: ImportOptions = .init()) {
         self.store = store
         self.searchPath = searchPath
         self.options = options
@@ -162,7 +162,7 @@ private enum Layout {
 
 /// The state of one import while its rows stream through.
 private struct Run {
-    let store: SQLiteClientStore
+    let store: any ClientStore
     let ruleSet: RuleSet
     let layout: Layout
     let mapping: ColumnMapping
@@ -181,7 +181,7 @@ private struct Run {
     /// Custom fields of the base, and those this import created.
     private var knownCustomFields: Set<String>
 
-    init(store: SQLiteClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
+    init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
         self.knownCustomFields = knownCustomFields
         self.store = store; self.ruleSet = ruleSet; self.layout = layout

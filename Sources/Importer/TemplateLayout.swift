@@ -121,7 +121,7 @@ public struct TemplateExporter {
 
     /// Writes every client of `store` in the template layout, a new file every `rowsPerFile`
     /// clients: `out.xlsx` when one part is enough, else `out-1.xlsx`, `out-2.xlsx`, …
-    public func exportParts(_ store: SQLiteClientStore, to path: String, language: String, rowsPerFile: Int,
+    public func exportParts(_ store: any ClientStore, to path: String, language: String, rowsPerFile: Int,
                             includeIDs: Bool) throws -> [ExportPart] {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         let total = try store.clientCount()
@@ -158,7 +158,7 @@ public struct TemplateExporter {
 
     /// Writes every client of `store` in the template layout; returns how many.
     @discardableResult
-    public func export(_ store: SQLiteClientStore, to path: String, language: String) throws -> Int {
+    public func export(_ store: any ClientStore, to path: String, language: String) throws -> Int {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         var count = 0
         if path.lowercased().hasSuffix(".csv") {

@@ -1,0 +1,46 @@
+/// What the importer and the exporter need from a client base. `SQLiteClientStore` is the one
+/// implementation; a second backend (PostgreSQL, say) implements this protocol and keeps its
+/// SQL to itself, as `ClientBase` does.
+///
+/// Writes happen inside `transaction`: a thrown error or `commit: false` leaves the base as it was.
+public protocol ClientStore: AnyObject {
+    // Settings
+    func catalog() throws -> Catalog
+    func addMarketingSources(_ names: [String]) throws
+    func addPriceTypes(_ names: [String]) throws
+    func addCustomField(_ field: CustomFieldDefinition) throws
+    /// Adds a custom field inside the caller's transaction.
+    func defineCustomField(_ field: CustomFieldDefinition) throws
+
+    // Clients
+    func client(id: Int64) throws -> Client?
+    func clientCount() throws -> Int
+    /// Every client in ID order, one at a time.
+    func forEachClient(_ body: (Client) throws -> Void) throws
+    func clientIDs(withPhone phone: String) throws -> [Int64]
+    func clientIDs(withEmail email: String) throws -> [Int64]
+    func balanceHistory(clientID: Int64) throws -> [BalanceCorrection]
+
+    // Writing, inside `transaction`
+    func transaction<T>(commit: Bool, _ body: () throws -> T) throws -> T
+    func beginBatch(_ source: BatchSource) throws -> Int64
+    func finishBatch(_ id: Int64, counts: BatchCounts) throws
+    func insertClient(_ client: Client, batch: Int64, sourceRow: Int?) throws -> Int64
+    func updateClient(_ client: Client, previous: Client, batch: Int64, sourceRow: Int?) throws
+    func appendBalanceCorrection(clientID: Int64, amount: ExactDecimal, comment: String,
+                                 batch: Int64, employeeID: Int64?, sourceRow: Int?) throws
+
+    // The journal
+    func history() throws -> [Batch]
+    @discardableResult
+    func undo(batch id: Int64, employeeID: Int64?, comment: String) throws -> Int64
+}
+
+extension ClientStore {
+    /// A write transaction that commits.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(commit: true, body)
+    }
+}
+
+extension SQLiteClientStore: ClientStore {}
