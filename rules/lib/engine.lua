@@ -45,6 +45,7 @@ function TYPES.text(s, column)
   return s
 end
 
+-- Types get the import's `ctx` (they read only `options` and `catalog`).
 function TYPES.phones(s, _, ctx)
   local list, problem = phones.parse_list(s, { country_code = ctx.options.phone_country_code })
   if not list then return nil, problem end
@@ -108,6 +109,15 @@ local CUSTOM = {
 engine.types = {}
 for name in pairs(TYPES) do engine.types[name] = true end
 
+-- What an empty cell gives, by column type (phones: a new empty list each time).
+local EMPTY = { ["yes-no"] = false, text = "", email = "", ["marketing-source"] = "", ["price-type"] = "" }
+
+local NBSP = "\194\160"
+local find, byte = string.find, string.byte
+local trim = text.trim
+-- The bytes text.trim strips at either end (what `%s` matches in the C locale).
+local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
+
 --- Returns `check(values, row_number)`, which returns { fields, errors, warnings }.
 --- `values` maps column keys to trimmed cell texts; `values.custom` maps custom field names to
 --- texts. Empty cells are "" (or absent).
@@ -116,37 +126,52 @@ function engine.checker(rule_set, ctx)
   local columns = rule_set.columns
   local function message(key, vars) return format_message(rule_set, language, key, vars) end
 
-  return function(values, row_number)
-    local fields, errors, warnings = { custom = {} }, {}, {}
-    local function report(list, key, message_key, value, vars)
-      vars = vars or {}
-      vars.value = value
-      vars.column = key
-      list[#list + 1] = { key = key, value = value, message = message(message_key, vars) }
-    end
-    local row_ctx = {
+  local function report(list, key, message_key, value, vars)
+    vars = vars or {}
+    vars.value = value
+    vars.column = key
+    list[#list + 1] = { key = key, value = value, message = message(message_key, vars) }
+  end
+
+  -- The `ctx` of `validate` and `validate_row`, built only for a row that needs one.
+  local function row_context(values, row_number, errors, warnings)
+    return {
       row = row_number, language = language, options = ctx.options, catalog = ctx.catalog,
       error = function(key, message_key, vars) report(errors, key, message_key, values[key], vars) end,
       warn = function(key, message_key, vars) report(warnings, key, message_key, values[key], vars) end,
       message = message,
     }
+  end
+
+  return function(values, row_number)
+    local fields, errors, warnings = { custom = {} }, {}, {}
+    local row_ctx
 
     for _, column in ipairs(columns) do
       local key = column.key
-      local raw = text.trim(as_text(values[key]))
+      local raw = values[key]
+      -- text.trim(as_text(raw)), without a call for the common cell: a string with nothing to trim.
+      if type(raw) ~= "string" or find(raw, NBSP, 1, true) or SPACE[byte(raw, 1)] or SPACE[byte(raw, -1)] then
+        raw = trim(as_text(raw))
+      end
+      local kind = column.type
       if raw == "" then
         if column.required then report(errors, key, "required", raw) end
-        if column.type == "yes-no" then fields[key] = false end
-        if column.type == "phones" then fields[key] = {} end
-        if column.type == "text" or column.type == "email" or column.type == "marketing-source"
-           or column.type == "price-type" then fields[key] = "" end
+        if kind == "phones" then
+          fields[key] = {}
+        else
+          local empty = EMPTY[kind]
+          if empty ~= nil then fields[key] = empty end
+        end
       else
-        local value, problem = TYPES[column.type](raw, column, row_ctx)
+        local value, problem = TYPES[kind](raw, column, ctx)
         if value == nil then
           report(errors, key, problem, raw)
         else
-          if column.validate then
-            local ok, problem_key, vars = column.validate(value, row_ctx)
+          local validate = column.validate
+          if validate then
+            row_ctx = row_ctx or row_context(values, row_number, errors, warnings)
+            local ok, problem_key, vars = validate(value, row_ctx)
             if ok == false then report(errors, key, problem_key or "invalid", raw, vars) end
           end
           fields[key] = value
@@ -154,27 +179,33 @@ function engine.checker(rule_set, ctx)
       end
     end
 
-    for name, raw in pairs(values.custom or {}) do
-      local trimmed = text.trim(as_text(raw))
-      local field_type = ctx.catalog.custom_fields[name]
-      if not field_type and ctx.options.keep_unmapped_as_custom_fields then
-        field_type = "text" -- the host creates the field before storing the value
-      end
-      if not field_type then
-        errors[#errors + 1] = { key = name, custom = true, value = trimmed,
-                                message = message("custom_field_unknown", { value = trimmed, column = name }) }
-      elseif trimmed ~= "" then
-        local value, problem = CUSTOM[field_type](trimmed)
-        if value == nil then
+    local custom = values.custom
+    if custom then
+      for name, raw in pairs(custom) do
+        local trimmed = trim(as_text(raw))
+        local field_type = ctx.catalog.custom_fields[name]
+        if not field_type and ctx.options.keep_unmapped_as_custom_fields then
+          field_type = "text" -- the host creates the field before storing the value
+        end
+        if not field_type then
           errors[#errors + 1] = { key = name, custom = true, value = trimmed,
-                                  message = message(problem, { value = trimmed, column = name }) }
-        elseif value ~= "" then
-          fields.custom[name] = value
+                                  message = message("custom_field_unknown", { value = trimmed, column = name }) }
+        elseif trimmed ~= "" then
+          local value, problem = CUSTOM[field_type](trimmed)
+          if value == nil then
+            errors[#errors + 1] = { key = name, custom = true, value = trimmed,
+                                    message = message(problem, { value = trimmed, column = name }) }
+          elseif value ~= "" then
+            fields.custom[name] = value
+          end
         end
       end
     end
 
-    if rule_set.validate_row and #errors == 0 then rule_set.validate_row(fields, row_ctx) end
+    local validate_row = rule_set.validate_row
+    if validate_row and #errors == 0 then
+      validate_row(fields, row_ctx or row_context(values, row_number, errors, warnings))
+    end
     return { fields = fields, errors = errors, warnings = warnings }
   end
 end
