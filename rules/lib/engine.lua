@@ -112,6 +112,12 @@ for name in pairs(TYPES) do engine.types[name] = true end
 -- What an empty cell gives, by column type (phones: a new empty list each time).
 local EMPTY = { ["yes-no"] = false, text = "", email = "", ["marketing-source"] = "", ["price-type"] = "" }
 
+-- Types whose result depends only on the cell text and whose values repeat down a column: their
+-- results (strings, booleans, or a message key) are remembered per column, for up to MEMO_LIMIT
+-- distinct texts each.
+local MEMOISED = { ["yes-no"] = true, percent = true, money = true }
+local MEMO_LIMIT = 10000
+
 local NBSP = "\194\160"
 local find, byte = string.find, string.byte
 local trim = text.trim
@@ -143,6 +149,9 @@ function engine.checker(rule_set, ctx)
     }
   end
 
+  -- Per column of a memoised type: { kind, values = {text → value}, problems = {text → key}, count }.
+  local memos = {}
+
   return function(values, row_number)
     local fields, errors, warnings = { custom = {} }, {}, {}
     local row_ctx
@@ -164,7 +173,27 @@ function engine.checker(rule_set, ctx)
           if empty ~= nil then fields[key] = empty end
         end
       else
-        local value, problem = TYPES[kind](raw, column, ctx)
+        local value, problem
+        local memo = memos[column]
+        if memo == nil and MEMOISED[kind] then
+          memo = { kind = kind, values = {}, problems = {}, count = 0 }
+          memos[column] = memo
+        end
+        if memo and memo.kind == kind then
+          value = memo.values[raw]
+          if value == nil then
+            problem = memo.problems[raw]
+            if problem == nil then
+              value, problem = TYPES[kind](raw, column, ctx)
+              if memo.count < MEMO_LIMIT then
+                memo.count = memo.count + 1
+                if value ~= nil then memo.values[raw] = value elseif problem ~= nil then memo.problems[raw] = problem end
+              end
+            end
+          end
+        else
+          value, problem = TYPES[kind](raw, column, ctx)
+        end
         if value == nil then
           report(errors, key, problem, raw)
         else
