@@ -112,10 +112,10 @@ for name in pairs(TYPES) do engine.types[name] = true end
 -- What an empty cell gives, by column type (phones: a new empty list each time).
 local EMPTY = { ["yes-no"] = false, text = "", email = "", ["marketing-source"] = "", ["price-type"] = "" }
 
--- Types whose result depends only on the cell text and whose values repeat down a column: their
--- results (strings, booleans, or a message key) are remembered per column, for up to MEMO_LIMIT
--- distinct texts each.
-local MEMOISED = { ["yes-no"] = true, percent = true, money = true }
+-- Types whose result depends only on the cell text (and the import's catalog, fixed for an
+-- import) and whose values repeat down a column: their results (strings, booleans, or a message
+-- key) are remembered per column, for up to MEMO_LIMIT distinct texts each.
+local MEMOISED = { ["yes-no"] = true, percent = true, money = true, ["marketing-source"] = true, ["price-type"] = true }
 local MEMO_LIMIT = 10000
 
 local NBSP = "\194\160"
@@ -149,62 +149,71 @@ function engine.checker(rule_set, ctx)
     }
   end
 
-  -- Per column of a memoised type: { kind, values = {text → value}, problems = {text → key}, count }.
+  -- Per column of a memoised type: `values` maps the cell as given (trimmed or not, strings
+  -- only) to its typed value, so a known cell is not even trimmed; `problems` maps a trimmed
+  -- text to its message key.
   local memos = {}
+  for _, column in ipairs(columns) do
+    if MEMOISED[column.type] then
+      memos[column] = { kind = column.type, values = {}, problems = {}, count = 0 }
+    end
+  end
 
   return function(values, row_number)
     local fields, errors, warnings = { custom = {} }, {}, {}
     local row_ctx
 
     for _, column in ipairs(columns) do
-      local key = column.key
-      local raw = values[key]
-      -- text.trim(as_text(raw)), without a call for the common cell: a string with nothing to trim.
-      if type(raw) ~= "string" or find(raw, NBSP, 1, true) or SPACE[byte(raw, 1)] or SPACE[byte(raw, -1)] then
-        raw = trim(as_text(raw))
-      end
-      local kind = column.type
-      if raw == "" then
-        if column.required then report(errors, key, "required", raw) end
-        if kind == "phones" then
-          fields[key] = {}
-        else
-          local empty = EMPTY[kind]
-          if empty ~= nil then fields[key] = empty end
-        end
+      local key, kind = column.key, column.type
+      local cell = values[key]
+      local memo = memos[column]
+      if memo and memo.kind ~= kind then memo = nil end
+      local raw, value, problem
+      if memo and cell ~= nil then value = memo.values[cell] end
+      local typed = value ~= nil
+      if typed then
+        if column.validate then raw = trim(as_text(cell)) end -- the text a failed validate reports
       else
-        local value, problem
-        local memo = memos[column]
-        if memo == nil and MEMOISED[kind] then
-          memo = { kind = kind, values = {}, problems = {}, count = 0 }
-          memos[column] = memo
+        -- text.trim(as_text(cell)), without a call for the common cells: empty, or a string with
+        -- nothing to trim.
+        raw = cell
+        if raw == nil then
+          raw = ""
+        elseif raw ~= "" and (type(raw) ~= "string" or find(raw, NBSP, 1, true) or SPACE[byte(raw, 1)]
+                              or SPACE[byte(raw, -1)]) then
+          raw = trim(as_text(raw))
         end
-        if memo and memo.kind == kind then
-          value = memo.values[raw]
-          if value == nil then
-            problem = memo.problems[raw]
-            if problem == nil then
-              value, problem = TYPES[kind](raw, column, ctx)
-              if memo.count < MEMO_LIMIT then
-                memo.count = memo.count + 1
-                if value ~= nil then memo.values[raw] = value elseif problem ~= nil then memo.problems[raw] = problem end
+        if raw == "" then
+          if column.required then report(errors, key, "required", raw) end
+          if kind == "phones" then
+            fields[key] = {}
+          else
+            local empty = EMPTY[kind]
+            if empty ~= nil then fields[key] = empty end
+          end
+        else
+          if memo then problem = memo.problems[raw] end
+          if problem == nil then
+            value, problem = TYPES[kind](raw, column, ctx)
+            if memo and memo.count < MEMO_LIMIT then
+              if value ~= nil then
+                if type(cell) == "string" then memo.values[cell] = value; memo.count = memo.count + 1 end
+              elseif problem ~= nil then
+                memo.problems[raw] = problem; memo.count = memo.count + 1
               end
             end
           end
-        else
-          value, problem = TYPES[kind](raw, column, ctx)
+          if value == nil then report(errors, key, problem, raw) else typed = true end
         end
-        if value == nil then
-          report(errors, key, problem, raw)
-        else
-          local validate = column.validate
-          if validate then
-            row_ctx = row_ctx or row_context(values, row_number, errors, warnings)
-            local ok, problem_key, vars = validate(value, row_ctx)
-            if ok == false then report(errors, key, problem_key or "invalid", raw, vars) end
-          end
-          fields[key] = value
+      end
+      if typed then
+        local validate = column.validate
+        if validate then
+          row_ctx = row_ctx or row_context(values, row_number, errors, warnings)
+          local ok, problem_key, vars = validate(value, row_ctx)
+          if ok == false then report(errors, key, problem_key or "invalid", raw, vars) end
         end
+        fields[key] = value
       end
     end
 
