@@ -39,8 +39,11 @@ function TYPES.id(s)
 end
 
 function TYPES.text(s, column)
-  if column.max_length and utf8.len(s) and utf8.len(s) > column.max_length then
-    return nil, "text_too_long"
+  local max_length = column.max_length
+  -- A text of at most max_length bytes has at most max_length characters: no count needed.
+  if max_length and #s > max_length then
+    local length = utf8.len(s)
+    if length and length > max_length then return nil, "text_too_long" end
   end
   return s
 end
