@@ -162,6 +162,12 @@ function engine.checker(rule_set, ctx)
     end
   end
 
+  -- Per custom field type but text: trimmed text → stored value (a string).
+  local custom_memos = {}
+  for field_type in pairs(CUSTOM) do
+    if field_type ~= "text" then custom_memos[field_type] = { values = {}, count = 0 } end
+  end
+
   return function(values, row_number)
     local fields, errors, warnings = { custom = {} }, {}, {}
     local row_ctx
@@ -223,7 +229,13 @@ function engine.checker(rule_set, ctx)
     local custom = values.custom
     if custom then
       for name, raw in pairs(custom) do
-        local trimmed = trim(as_text(raw))
+        local trimmed = raw
+        if raw == nil then
+          trimmed = ""
+        elseif raw ~= "" and (type(raw) ~= "string" or find(raw, NBSP, 1, true) or SPACE[byte(raw, 1)]
+                              or SPACE[byte(raw, -1)]) then
+          trimmed = trim(as_text(raw))
+        end
         local field_type = ctx.catalog.custom_fields[name]
         if not field_type and ctx.options.keep_unmapped_as_custom_fields then
           field_type = "text" -- the host creates the field before storing the value
@@ -232,7 +244,15 @@ function engine.checker(rule_set, ctx)
           errors[#errors + 1] = { key = name, custom = true, value = trimmed,
                                   message = message("custom_field_unknown", { value = trimmed, column = name }) }
         elseif trimmed ~= "" then
-          local value, problem = CUSTOM[field_type](trimmed)
+          local value, problem
+          local memo = custom_memos[field_type]
+          if memo then value = memo.values[trimmed] end
+          if value == nil then
+            value, problem = CUSTOM[field_type](trimmed)
+            if memo and value ~= nil and memo.count < MEMO_LIMIT then
+              memo.values[trimmed] = value; memo.count = memo.count + 1
+            end
+          end
           if value == nil then
             errors[#errors + 1] = { key = name, custom = true, value = trimmed,
                                     message = message(problem, { value = trimmed, column = name }) }
