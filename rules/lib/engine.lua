@@ -8,6 +8,7 @@ local money = require("lib.money")
 local yesno = require("lib.yesno")
 
 local engine = {}
+local find, byte = string.find, string.byte
 
 -- Plugins may hand over numbers, booleans and lists; the checks read text, as from a cell.
 local function as_text(value)
@@ -34,7 +35,7 @@ end
 local TYPES = {}
 
 function TYPES.id(s)
-  if not s:match("^%d+$") or #s > 18 then return nil, "id_invalid" end
+  if #s > 18 or not find(s, "^%d+$") then return nil, "id_invalid" end
   return s
 end
 
@@ -93,13 +94,16 @@ local CUSTOM = {
   end,
   date = function(s)
     local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
-    if not y then
+    local iso = y ~= nil
+    if not iso then
       d, m, y = s:match("^(%d%d?)[./](%d%d?)[./](%d%d%d%d)$")
       if not y then return nil, "custom_date_invalid" end
     end
-    m, d = tonumber(m), tonumber(d)
-    if m < 1 or m > 12 or d < 1 or d > 31 then return nil, "custom_date_invalid" end
-    return string.format("%04d-%02d-%02d", tonumber(y), m, d)
+    local month, day = tonumber(m), tonumber(d)
+    if month < 1 or month > 12 or day < 1 or day > 31 then return nil, "custom_date_invalid" end
+    -- Already four, two and two digits (ISO, maybe followed by a time): the text is the result.
+    if iso then return s:sub(1, 10) end
+    return string.format("%04d-%02d-%02d", tonumber(y), month, day)
   end,
   ["yes-no"] = function(s)
     local value, problem = yesno.parse(s)
@@ -122,7 +126,6 @@ local MEMOISED = { ["yes-no"] = true, percent = true, money = true, ["marketing-
 local MEMO_LIMIT = 10000
 
 local NBSP = "\194\160"
-local find, byte = string.find, string.byte
 local trim = text.trim
 -- The bytes text.trim strips at either end (what `%s` matches in the C locale).
 local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
