@@ -14,38 +14,82 @@ local function from_scientific(s)
   return whole .. fraction .. string.rep("0", exponent - #fraction), #fraction < exponent
 end
 
---- Normalises one number. Returns the digits, or nil and a message key with details.
-function phones.normalize(raw, options)
-  options = options or {}
-  local s = text.trim(raw)
-  if s:find("[eE]") and s:match("^[+-]?%d[.,]?%d*[eE]%+?%d+$") then
-    local digits, padded = from_scientific(s)
-    if not digits or padded then return nil, "phone_scientific" end
-    return digits
-  end
-  if s:match("^%d+[.,]0+$") then s = s:match("^(%d+)") end -- 380501234567.0 from a float cell
-  local international = s:sub(1, 1) == "+"
-  if s:find("[^%d%s%+%-%.%(%)/]") then return nil, "phone_characters" end
-  local digits = s:gsub("%D", "")
-  if not international and digits:sub(1, 2) == "00" and #digits > 10 then
+local find, match, gsub, byte = string.find, string.match, string.gsub, string.byte
+local trim = text.trim
+
+-- The digits of a number with or without its country code: the international prefix 00
+-- dropped, the trunk 0 replaced by `country_code`, the length checked.
+local function complete(digits, international, country_code)
+  if not international and byte(digits, 1) == 48 and byte(digits, 2) == 48 and #digits > 10 then
     digits = digits:sub(3)
     international = true
   end
-  if not international and options.country_code and digits:match("^0[1-9]") then
-    digits = options.country_code .. digits:sub(2)
+  if not international and country_code and match(digits, "^0[1-9]") then
+    digits = country_code .. digits:sub(2)
   end
   if #digits < 3 or #digits > 15 then return nil, "phone_length" end
   return digits
 end
 
+-- phones.normalize of a text already trimmed.
+local function normalize_trimmed(s, options)
+  local country_code = options and options.country_code
+  local digits, international
+  -- Anchored patterns: one pass, where an unanchored find would try each position.
+  if find(s, "^%d*$") then
+    digits, international = s, false -- the common cell: nothing but digits
+  elseif find(s, "^[%d%s%+%-%.%(%)/]*$") then
+    -- Only the characters a number may hold: no exponent, so not scientific notation.
+    if byte(s, -1) == 48 and match(s, "^%d+%.0+$") then
+      digits, international = match(s, "^(%d+)"), false -- 380501234567.0 from a float cell
+    else
+      digits, international = gsub(s, "%D", ""), byte(s, 1) == 43
+    end
+  else
+    if find(s, "[eE]") and match(s, "^[+-]?%d[.,]?%d*[eE]%+?%d+$") then
+      local scientific, padded = from_scientific(s)
+      if not scientific or padded then return nil, "phone_scientific" end
+      return scientific
+    end
+    if not match(s, "^%d+[.,]0+$") then return nil, "phone_characters" end
+    digits, international = match(s, "^(%d+)"), false -- 380501234567,0
+  end
+  return complete(digits, international, country_code)
+end
+
+--- Normalises one number. Returns the digits, or nil and a message key with details.
+function phones.normalize(raw, options)
+  return normalize_trimmed(trim(raw), options)
+end
+
 --- Splits a cell holding several numbers separated by commas or semicolons.
 --- Returns the list of digits, or nil, the message key and the offending part.
 function phones.parse_list(raw, options)
+  if type(raw) ~= "string" then
+    -- not a string: the general path below reads it as text.split did
+  elseif find(raw, "^%d+$") then
+    -- One number of digits only: nothing to split or trim.
+    local digits, problem = complete(raw, false, options and options.country_code)
+    if not digits then return nil, problem, raw end
+    return { digits }
+  elseif not find(raw, ",", 1, true) and not find(raw, ";", 1, true)
+     and not find(raw, "\n", 1, true) then
+    -- One number: what text.split would give, without its loop.
+    local s = trim(raw)
+    if s == "" then return {} end
+    local digits, problem = normalize_trimmed(s, options)
+    if not digits then return nil, problem, s end
+    return { digits }
+  end
+  -- The parts text.split(raw, ",;\n") gives, checked as they come.
   local list = {}
-  for _, part in ipairs(text.split(raw, ",;\n")) do
-    local digits, problem = phones.normalize(part, options)
-    if not digits then return nil, problem, part end
-    list[#list + 1] = digits
+  for part in (raw or ""):gmatch("[^,;\n]+") do
+    part = trim(part)
+    if part ~= "" then
+      local digits, problem = normalize_trimmed(part, options)
+      if not digits then return nil, problem, part end
+      list[#list + 1] = digits
+    end
   end
   return list
 end

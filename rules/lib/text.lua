@@ -2,7 +2,7 @@
 local text = {}
 
 local NBSP = "\194\160"
-local find, byte = string.find, string.byte
+local find, byte, match = string.find, string.byte, string.match
 -- The bytes `%s` matches (C locale): tab, line feed, vertical tab, form feed, return, space.
 local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 
@@ -13,8 +13,10 @@ function text.trim(s)
   if type(s) ~= "string" then s = tostring(s) end
   -- Most cells need nothing: no non-breaking space, no space at either end (no new string).
   if not find(s, NBSP, 1, true) and not SPACE[byte(s, 1)] and not SPACE[byte(s, -1)] then return s end
-  s = s:gsub(NBSP, " ")
-  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+  if find(s, NBSP, 1, true) then s = s:gsub(NBSP, " ") end
+  -- Everything from the first to the last non-space (nil when there is none): one match, where
+  -- gsub("^%s+", "") then gsub("%s+$", "") built two strings.
+  return match(s, "^%s*(.*%S)") or ""
 end
 
 --- Splits `s` on any of the single characters in `separators`, trimming each part and

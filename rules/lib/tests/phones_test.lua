@@ -34,4 +34,42 @@ return {
     check.equal(problem, "phone_characters")
     check.equal(part, "oops")
   end,
+  one_number_gives_what_a_list_of_one_gives = function()
+    -- parse_list skips the split for a cell without "," ";" or a line break; a trailing ";"
+    -- forces the split: both must give the same list, message key and offending part.
+    local cells = { "0612345678", " 0612345678 ", "+33 6 12 34 56 78", "+380 (50) 123-45-67", "0044 20 7123 4567",
+                    "06.12.34.56.78", "06/12/34/56/78", "380501234567.0", "3.80501234567E+11", "3.805E+11",
+                    "call me", "12", "1234567890123456", "00", "0012345678901", "+", "(012) 345", "06 12\t34",
+                    "\194\16006 12 34 56 78\194\160", "1e5", "+33 6 12 34 56 78 ext 1", "-", " ", "" }
+    for _, cell in ipairs(cells) do
+      for _, options in ipairs({ {}, { country_code = "33" } }) do
+        local list, problem, part = phones.parse_list(cell, options)
+        local split_list, split_problem, split_part = phones.parse_list(cell .. ";", options)
+        check.equal(problem, split_problem, cell)
+        check.equal(part, split_part, cell)
+        if list then check.same(list, split_list) else check.equal(split_list, nil, cell) end
+      end
+    end
+  end,
+  one_number_fast_paths = function()
+    check.same(phones.parse_list("0612345678"), { "0612345678" })
+    check.same(phones.parse_list(" 06 12 34 56 78 ", { country_code = "33" }), { "33612345678" })
+    check.same(phones.parse_list("+33 6 12 34 56 78"), { "33612345678" })
+    check.same(phones.parse_list("380501234567.0"), { "380501234567" })
+    check.same(phones.parse_list(" "), {})
+    check.same(phones.parse_list(""), {})
+    local list, problem, part = phones.parse_list(" call me ")
+    check.equal(list, nil)
+    check.equal(problem, "phone_characters")
+    check.equal(part, "call me")
+    check.equal(select(2, phones.parse_list("12")), "phone_length")
+    check.equal(select(2, phones.parse_list("3.805E+11")), "phone_scientific")
+  end,
+  several_numbers_are_trimmed_and_empty_parts_dropped = function()
+    check.same(phones.parse_list(" 0612345678 ,, ;\n+33 1 45 67 89 01 ;"), { "0612345678", "33145678901" })
+    local list, problem, part = phones.parse_list("0612345678, 12 ,x")
+    check.equal(list, nil)
+    check.equal(problem, "phone_length")
+    check.equal(part, "12")
+  end,
 }
