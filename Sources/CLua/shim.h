@@ -393,6 +393,12 @@ static inline size_t ci_lua_longest_run(const unsigned char *subject, size_t len
 /// The bound on the matcher's steps for `pattern` over `subject` (see above); 0 when linear.
 static inline double ci_lua_pattern_cost(const unsigned char *subject, size_t length, const char *pattern, size_t plength, int anchorable) {
     const char *p = pattern, *end = pattern + plength;
+    // Most patterns have at most one quantifier and cost nothing: skip the subject scans then.
+    int quantifiers = 0;
+    for (const char *q = pattern; q < end; q++) {
+        if (*q == '*' || *q == '+' || *q == '-' || *q == '?') quantifiers++;
+    }
+    if (quantifiers < 2) return 0;
     int anchored = 0;
     if (anchorable && p < end && *p == '^') { anchored = 1; p++; }
     double product = 1.0;
