@@ -431,7 +431,7 @@ public final class XLSXWriter {
     static func serial(of date: CellDate) -> String? {
         var days = 0
         if date.hasDate {
-            days = daysFromCivil(date.year, date.month, date.day) - daysFromCivil(1899, 12, 30)
+            days = DateSystem.daysFromCivil(date.year, date.month, date.day) - DateSystem.daysFromCivil(1899, 12, 30)
             if days < 61 { days -= 1 }
             guard days >= 1 else { return nil }
         }
@@ -453,15 +453,6 @@ public final class XLSXWriter {
         }
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 
     // MARK: - Styles
 
