@@ -21,14 +21,10 @@ public final class SQLiteClientStore {
     ///   before failing with `StoreError.Kind.busy`.
     public init(path: String, busyTimeoutSeconds: Double = 10) throws {
         connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutSeconds * 1000))
-        do {
-            try connection.execute("PRAGMA foreign_keys = ON")
-            try connection.execute("PRAGMA journal_mode = WAL")
-            try connection.execute("PRAGMA synchronous = NORMAL")
-            try migrate()
-        } catch let error as StoreError {
-            throw error
-        }
+        try connection.execute("PRAGMA foreign_keys = ON")
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("PRAGMA synchronous = NORMAL")
+        try migrate()
     }
 
     private func migrate() throws {

@@ -39,10 +39,9 @@ public enum ReportWriter {
         let problems = problemsByRow(report)
         let rows = try WorkbookFile.openRows(path: source, sheet: sheet)
         let writer = try XLSXWriter(path: path, properties: DocumentProperties(title: "Import report: \(report.file)", creator: "clientimport"))
-        var width = 0
-        var pending: [Row] = []
         // The "Errors" column goes after the widest row; the header tells the width well enough.
-        if let header = try rows.nextRow() { width = header.cells.count; pending.append(header) }
+        let header = try rows.nextRow()
+        let width = header?.cells.count ?? 0
         try writer.beginSheet(SheetLayout(name: String(rows.sheetName.prefix(31)), columns: Array(repeating: ColumnLayout(width: 18), count: width) + [ColumnLayout(width: 60)], frozenHeaderRows: 1))
         var isHeader = true
         func emit(_ row: Row) throws {
@@ -61,7 +60,7 @@ public enum ReportWriter {
             isHeader = false
         }
         var next = 1
-        for row in pending { try emitPadded(row, next: &next, emit) }
+        if let header { try emitPadded(header, next: &next, emit) }
         while let row = try rows.nextRow() { try emitPadded(row, next: &next, emit) }
         try writer.endSheet()
         try writer.close()

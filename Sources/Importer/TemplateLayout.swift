@@ -125,7 +125,7 @@ public struct TemplateExporter {
                             includeIDs: Bool) throws -> [ExportPart] {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         let total = try store.clientCount()
-        let partCount = max(1, (total + rowsPerFile - 1) / rowsPerFile)
+        let partCount = total <= rowsPerFile ? 1 : (total - 1) / rowsPerFile + 1
         let base = (path as NSString).deletingPathExtension
         let pathExtension = (path as NSString).pathExtension.isEmpty ? "xlsx" : (path as NSString).pathExtension
         var parts: [ExportPart] = []
@@ -170,15 +170,8 @@ public struct TemplateExporter {
             }
             try writer.close()
         } else {
-            let writer = try XLSXWriter(path: path, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
-            try writer.beginSheet(layout.sheetLayout)
-            try writer.write(row: layout.headerRow)
-            try store.forEachClient { client in
-                try writer.write(row: layout.cells(for: client).map { OutputCell($0) })
-                count += 1
-            }
-            try writer.endSheet()
-            try writer.close()
+            count = try exportParts(store, to: path, language: language, rowsPerFile: .max, includeIDs: true)
+                .reduce(0) { $0 + $1.clients }
         }
         return count
     }
