@@ -9,6 +9,8 @@ public struct ImportPipeline {
     /// Errors kept in a report; more are counted in `omittedErrors`.
     public static let maximumIssues = 10_000
     static let progressInterval = 2_000
+    /// Template rows checked together in one call into Lua.
+    static let batchRows = 1_000
 
     public let store: any ClientStore
     public let searchPath: SearchPath
@@ -35,12 +37,15 @@ public struct ImportPipeline {
         var report = ImportReport(status: .rejected, file: fileName, ruleSet: ruleSet.name)
 
         var readingPlugin = try pluginReading(path, engine: engine)
-        let rows = try readingPlugin.map { try $0.readRows(path: path, in: engine.lua) }
+        var rows = try readingPlugin.map { try $0.readRows(path: path, in: engine.lua) }
             ?? WorkbookFile.openRows(path: path, sheet: options.sheet, csv: options.csv)
         guard let header = try rows.nextRow() else {
             report.errors.append(ImportIssue(row: 1, message: "the file is empty: the first row must hold the headers"))
             return report
         }
+        // A workbook is read on another thread while this one checks and stores; rows a
+        // plugin read came from Lua, which stays on this thread.
+        if readingPlugin == nil { rows = ReadAheadRows(rows) }
         let layout: Layout
         switch try recognise(header, engine: engine, catalog: catalog, plugin: readingPlugin) {
         case .template(let mapping):
@@ -73,8 +78,8 @@ public struct ImportPipeline {
                     try run.process(row)
                     if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
                 }
-                run.reportProgress()
                 try run.finish()
+                run.reportProgress()
                 if !run.report.errors.isEmpty || run.report.omittedErrors > 0 { throw Rollback(report: run.report) }
                 run.report.status = options.dryRun ? .checked : .imported
                 run.report.batch = options.dryRun ? nil : run.batch
@@ -172,10 +177,13 @@ private struct Run {
     var batch: Int64 = 0
     var rowLimitExceededAt: Int?
     private let fieldKeys: [String]
+    /// The client field of each of `fieldKeys` (nil for id and balance).
+    private let clientFields: [ClientField?]
+    private let idColumn: Int?
+    private let balanceColumn: Int?
     private let customFieldNames: [String]
-    /// The current row's texts, by position in `fieldKeys` and `customFieldNames` (reused).
-    private var fieldTexts: [String]
-    private var customTexts: [String]
+    /// Template rows read but not yet checked.
+    private var pending: TextBatch
     private let columnOfKey: [String: Int]
     private let columnOfCustomField: [String: Int]
     /// Custom fields of the base, and those this import created.
@@ -189,9 +197,11 @@ private struct Run {
         self.mapping = mapping
         self.employee = employee; self.options = options; self.report = report
         fieldKeys = mapping.fieldColumns.map(\.key)
+        clientFields = fieldKeys.map(ClientField.init(rawValue:))
+        idColumn = fieldKeys.firstIndex(of: "id")
+        balanceColumn = fieldKeys.firstIndex(of: "balance")
         customFieldNames = mapping.customColumns.map(\.name)
-        fieldTexts = Array(repeating: "", count: fieldKeys.count)
-        customTexts = Array(repeating: "", count: customFieldNames.count)
+        pending = TextBatch(keys: fieldKeys, customNames: customFieldNames)
         columnOfKey = Dictionary(mapping.fieldColumns.map { ($0.key, $0.index) }, uniquingKeysWith: { a, _ in a })
         columnOfCustomField = Dictionary(mapping.customColumns.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     }
@@ -215,24 +225,29 @@ private struct Run {
             return
         }
         switch layout {
-        case .template(let checker, _): try processTemplateRow(row, checker: checker)
+        case .template(let checker, _):
+            let cells = row.cells, fieldColumns = mapping.fieldColumns, customColumns = mapping.customColumns
+            func text(_ index: Int) -> String { index < cells.count ? cells[index].displayText : "" }
+            pending.append(rowNumber: row.number, text: { text(fieldColumns[$0].index) },
+                           customText: { text(customColumns[$0].index) })
+            if pending.count >= ImportPipeline.batchRows { try checkPending(checker) }
         case .plugin(let mapper, _): try processPluginRow(row, mapper: mapper)
         }
     }
 
-    private mutating func processTemplateRow(_ row: Row, checker: RowChecker) throws {
-        let cells = row.cells
-        for (position, column) in mapping.fieldColumns.enumerated() {
-            fieldTexts[position] = column.index < cells.count ? cells[column.index].displayText : ""
+    /// Checks the pending template rows in one call into Lua, then applies each valid one.
+    private mutating func checkPending(_ checker: RowChecker) throws {
+        guard pending.count > 0 else { return }
+        let checked = try checker.check(pending)
+        for (index, row) in pending.rowNumbers.enumerated()
+        where record(errors: checked.errors[index], warnings: checked.warnings[index], row: row) {
+            let fields = clientFields, names = customFieldNames
+            try apply(id: idColumn.flatMap { checked.fields[$0][index].stringValue },
+                      balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
+                $0.assign(checked, index: index, fields: fields, customFieldNames: names)
+            }
         }
-        for (position, column) in mapping.customColumns.enumerated() {
-            customTexts[position] = column.index < cells.count ? cells[column.index].displayText : ""
-        }
-        let checked = try checker.check(keys: fieldKeys, texts: fieldTexts, customNames: customFieldNames,
-                                        customTexts: customTexts, rowNumber: row.number)
-        if record(checked, row: row.number) {
-            try apply(checked.fields, keys: fieldKeys, customFieldNames: customFieldNames, row: row.number)
-        }
+        pending.removeAll()
     }
 
     private mutating func processPluginRow(_ row: Row, mapper: PluginMapper) throws {
@@ -247,7 +262,7 @@ private struct Run {
             addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
             return
         }
-        for (checked, keys) in mapped.clients where record(checked, row: row.number) {
+        for (checked, keys) in mapped.clients where record(errors: checked.errors, warnings: checked.warnings, row: row.number) {
             let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key { return name }
                 return nil
@@ -258,16 +273,19 @@ private struct Run {
                 addWarning(ImportIssue(row: row.number, column: name,
                     message: "the column \"\(name)\" is kept as a new text custom field (--keep-unmapped-as-custom-fields)"))
             }
-            try apply(checked.fields, keys: keys, customFieldNames: custom.sorted(), row: row.number)
+            let fields = checked.fields
+            try apply(id: fields["id"].stringValue, balance: fields["balance"].stringValue, row: row.number) {
+                $0.assign(fields, keys: keys, customFieldNames: custom.sorted())
+            }
         }
     }
 
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
     /// `true` when the row has no errors and may be applied.
-    private mutating func record(_ checked: CheckedRow, row: Int) -> Bool {
-        for problem in checked.warnings.sorted(by: leftToRight) { addWarning(issue(problem, row: row)) }
-        for problem in checked.errors.sorted(by: leftToRight) { addError(issue(problem, row: row)) }
-        return checked.errors.isEmpty
+    private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int) -> Bool {
+        for problem in warnings.sorted(by: leftToRight) { addWarning(issue(problem, row: row)) }
+        for problem in errors.sorted(by: leftToRight) { addError(issue(problem, row: row)) }
+        return errors.isEmpty
     }
 
     func reportProgress() {
@@ -277,23 +295,28 @@ private struct Run {
                                          rowsWritten: writing ? counts.created + counts.updated : 0))
     }
 
+    /// Checks the rows still pending, then closes the batch with its counts.
     mutating func finish() throws {
+        if case .template(let checker, _) = layout { try checkPending(checker) }
         if let first = rowLimitExceededAt, let limit = rowLimit {
             addError(ImportIssue(row: first, message: message("too_many_rows", ["rows": String(report.counts.rows), "limit": String(limit)])))
         }
         try store.finishBatch(batch, counts: report.counts)
     }
 
-    private mutating func apply(_ fields: LuaTable, keys: [String], customFieldNames: [String], row: Int) throws {
+    /// Creates or updates the client of one valid row: `idText` and `balanceText` are the
+    /// row's typed id and balance, `assign` sets the fields its columns carry.
+    private mutating func apply(id idText: String?, balance balanceText: String?, row: Int,
+                                assign: (inout Client) -> Void) throws {
         var existing: Client?
-        if let idText = fields["id"].stringValue, let id = Int64(idText) {
+        if let idText, let id = Int64(idText) {
             existing = try store.client(id: id)
             if existing == nil {
                 addWarning(cellIssue("id", row: row, value: idText, message: message("id_unknown", ["value": idText])))
             }
         }
         var client = existing ?? Client(id: 0, name: "")
-        client.assign(fields, keys: keys, customFieldNames: customFieldNames)
+        assign(&client)
 
         if existing == nil {
             let duplicates = try duplicatesOf(client, row: row)
@@ -306,7 +329,7 @@ private struct Run {
                 case .update:
                     existing = try store.client(id: first)
                     if var target = existing {
-                        target.assign(fields, keys: keys, customFieldNames: customFieldNames)
+                        assign(&target)
                         client = target
                     }
                 }
@@ -323,7 +346,7 @@ private struct Run {
             client.id = try store.insertClient(client, batch: batch, sourceRow: row)
         }
 
-        if let targetText = fields["balance"].stringValue, let target = ExactDecimal(targetText) {
+        if let targetText = balanceText, let target = ExactDecimal(targetText) {
             let difference = target - (existing?.balance ?? .zero)
             if !difference.isZero {
                 if !employee.canAdjustBalance {

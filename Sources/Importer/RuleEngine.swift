@@ -22,9 +22,8 @@ public final class RuleEngine {
         } catch let error as LuaError {
             throw RuleError(error, during: "starting Lua")
         }
-        lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
         do {
-            _ = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude")
+            try Self.prepare(lua)
             guard let engine = try lua.run(string: "return require('lib.engine')", chunkName: "=engine").first?.tableValue else {
                 throw RuleError(file: "rules/lib/engine.lua", "the engine module must return a table")
             }
@@ -37,6 +36,14 @@ public final class RuleEngine {
             return nil
         } ?? [])
         ruleSet = try RuleSet.load(file: file, in: lua, knownTypes: types)
+    }
+
+    /// Sets up the `clientimport` namespace of a new state: what every rule set, plugin and
+    /// `rules/lib` module may use.
+    static func prepare(_ lua: LuaState) throws {
+        lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
+        lua.register("split_numbers", in: "clientimport", native: .splitNumbers)
+        _ = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude")
     }
 
     /// Checks the rule set's example rows (the template's example in each language) with its own
@@ -110,17 +117,20 @@ public final class RuleEngine {
                     uniquingKeysWith: { a, _ in a }))),
             ])),
         ]))
-        guard let makeChecker = engine["checker"].functionValue else {
-            throw RuleError(file: "rules/lib/engine.lua", "the engine has no `checker` function")
-        }
-        do {
-            guard let check = try lua.call(makeChecker, [ruleSet.table, context]).first?.functionValue else {
-                throw RuleError(file: ruleSet.file, "engine.checker must return a function")
+        func make(_ name: String) throws -> LuaFunction {
+            guard let maker = engine[name].functionValue else {
+                throw RuleError(file: "rules/lib/engine.lua", "the engine has no `\(name)` function")
             }
-            return RowChecker(lua: lua, check: check, file: ruleSet.file)
-        } catch let error as LuaError {
-            throw RuleError(error, during: "rule set \(ruleSet.name)")
+            do {
+                guard let function = try lua.call(maker, [ruleSet.table, context]).first?.functionValue else {
+                    throw RuleError(file: ruleSet.file, "engine.\(name) must return a function")
+                }
+                return function
+            } catch let error as LuaError {
+                throw RuleError(error, during: "rule set \(ruleSet.name)")
+            }
         }
+        return RowChecker(lua: lua, check: try make("checker"), checkBatch: try make("batch_checker"), file: ruleSet.file)
     }
 }
 
@@ -159,10 +169,56 @@ struct RowProblem {
     var message: String
 }
 
-/// Checks rows one at a time through the rule set's Lua checker.
+/// Rows of a template file, column by column, as the batch checker takes them.
+struct TextBatch {
+    /// The field key of each column in `texts`.
+    let keys: [String]
+    /// The custom field of each column in `customTexts`.
+    let customNames: [String]
+    private(set) var rowNumbers: [Int] = []
+    /// texts[c][i]: row i's text in the column of `keys[c]`.
+    private(set) var texts: [[String]]
+    private(set) var customTexts: [[String]]
+
+    init(keys: [String], customNames: [String]) {
+        self.keys = keys
+        self.customNames = customNames
+        texts = Array(repeating: [], count: keys.count)
+        customTexts = Array(repeating: [], count: customNames.count)
+    }
+
+    var count: Int { rowNumbers.count }
+
+    /// Appends a row: `text(c)` is its text for `keys[c]`, `customText(c)` for `customNames[c]`.
+    mutating func append(rowNumber: Int, text: (Int) -> String, customText: (Int) -> String) {
+        rowNumbers.append(rowNumber)
+        for c in texts.indices { texts[c].append(text(c)) }
+        for c in customTexts.indices { customTexts[c].append(customText(c)) }
+    }
+
+    mutating func removeAll() {
+        rowNumbers.removeAll(keepingCapacity: true)
+        for c in texts.indices { texts[c].removeAll(keepingCapacity: true) }
+        for c in customTexts.indices { customTexts[c].removeAll(keepingCapacity: true) }
+    }
+}
+
+/// What the rule set made of a `TextBatch`, by row index in the batch.
+struct CheckedBatch {
+    /// fields[c][i]: row i's typed value for the batch's `keys[c]` (`.nil` when the cell gives none).
+    var fields: [[LuaValue]]
+    /// custom[c][i]: row i's stored value for the batch's `customNames[c]`, when it has one.
+    var custom: [[String?]]
+    var errors: [[RowProblem]]
+    var warnings: [[RowProblem]]
+}
+
+/// Checks rows through the rule set's Lua checkers: a batch of template rows at once, or one
+/// row (a plugin's client, an example).
 struct RowChecker {
     let lua: LuaState
     let check: LuaFunction
+    let checkBatch: LuaFunction
     let file: String
 
     func check(_ values: [LuaKey: LuaValue], rowNumber: Int) throws -> CheckedRow {
@@ -175,23 +231,43 @@ struct RowChecker {
         return try checkedRow(result)
     }
 
-    /// The import's hot path: the row's texts go to Lua without `LuaValue`s, and only the typed
-    /// fields (and any errors or warnings) come back. Same results as `check(_:rowNumber:)` with
-    /// `values[keys[i]] = texts[i]` and `values.custom[customNames[j]] = customTexts[j]`.
-    func check(keys: [String], texts: [String], customNames: [String], customTexts: [String],
-               rowNumber: Int) throws -> CheckedRow {
+    /// The import's hot path: the batch's texts go to Lua as one list per column, and only the
+    /// typed values (and any errors or warnings) come back.
+    func check(_ batch: TextBatch) throws -> CheckedBatch {
+        let count = batch.count
+        guard count > 0 else { return CheckedBatch(fields: [], custom: [], errors: [], warnings: []) }
+        let argument = LuaArgument.record([
+            ("count", .value(.integer(Int64(count)))),
+            ("rows", .integers(batch.rowNumbers.map(Int64.init))),
+            ("columns", .record(zip(batch.keys, batch.texts).map { ($0, .texts($1)) })),
+            ("custom", .record(zip(batch.customNames, batch.customTexts).map { ($0, .texts($1)) })),
+        ])
+        let rows = "rows \(batch.rowNumbers[0])–\(batch.rowNumbers[count - 1])"
         do {
-            return try lua.call(check, record: keys, texts, nestedKey: "custom", nestedKeys: customNames, customTexts,
-                                integer: Int64(rowNumber)) { view, other in
-                guard let view, let fields = try view.table("fields", { try $0.copy() }) else {
-                    throw RuleError(file: file, "the row check must return { fields = {…}, errors = {…}, warnings = {…} }, got \(view == nil ? typeName(other) : "a table")")
+            return try lua.call(checkBatch, building: [argument]) { view, other in
+                guard let view else {
+                    throw RuleError(file: file, "the batch check must return { fields = {…}, custom = {…}, errors = {…}, warnings = {…} }, got \(typeName(other))")
                 }
-                let errors = view.isEmptyList("errors") ? [] : try problems(try view.value("errors"))
-                let warnings = view.isEmptyList("warnings") ? [] : try problems(try view.value("warnings"))
-                return CheckedRow(fields: fields, errors: errors, warnings: warnings)
+                // A list the checker did not return reads as no values.
+                func column(_ table: String, _ key: String) throws -> [LuaValue] {
+                    let values = try view.table(table) { columns in
+                        try columns.table(key) { list in try (1...count).map { try list.value(at: $0) } }
+                    }
+                    return values.flatMap { $0 } ?? Array(repeating: .nil, count: count)
+                }
+                var checked = CheckedBatch(
+                    fields: try batch.keys.map { try column("fields", $0) },
+                    custom: try batch.customNames.map { try column("custom", $0).map(\.stringValue) },
+                    errors: Array(repeating: [], count: count), warnings: Array(repeating: [], count: count))
+                for (list, isError) in [("errors", true), ("warnings", false)] where !view.isEmptyList(list) {
+                    for (index, problem) in try indexedProblems(try view.value(list)) where (1...count).contains(index) {
+                        if isError { checked.errors[index - 1].append(problem) } else { checked.warnings[index - 1].append(problem) }
+                    }
+                }
+                return checked
             }
         } catch let error as LuaError {
-            throw RuleError(error, during: "checking row \(rowNumber)")
+            throw RuleError(error, during: "checking \(rows)")
         }
     }
 
@@ -203,13 +279,19 @@ struct RowChecker {
     }
 
     private func problems(_ value: LuaValue) throws -> [RowProblem] {
+        try indexedProblems(value).map(\.problem)
+    }
+
+    /// Each error or warning with the batch index (`index`) it names (0 when none).
+    private func indexedProblems(_ value: LuaValue) throws -> [(index: Int, problem: RowProblem)] {
         guard let list = value.tableValue else { return [] }
         return try list.array.map { item in
             guard let message = item["message"].stringValue else {
                 throw RuleError(file: file, "each error or warning must be a table with a `message` string, got \(typeName(item))")
             }
-            return RowProblem(key: item["key"].stringValue ?? "", isCustomField: item["custom"].boolValue ?? false,
-                              value: item["value"].stringValue ?? "", message: message)
+            return (Int(item["index"].intValue ?? 0), RowProblem(
+                key: item["key"].stringValue ?? "", isCustomField: item["custom"].boolValue ?? false,
+                value: item["value"].stringValue ?? "", message: message))
         }
     }
 }
@@ -268,32 +350,41 @@ struct PluginMapper {
         case .failure(let problems): throw ImportError(problems.issues.map(\.description).joined(separator: "\n"))
         }
         let checker = try engine.checker(language: mapping.language, catalog: catalog, options: RuleOptions())
-        let keys = mapping.fieldColumns.map(\.key), names = mapping.customColumns.map(\.name)
+        let fieldColumns = mapping.fieldColumns, customColumns = mapping.customColumns
         var result = Result()
         let clock = ContinuousClock()
-        var pending: [(number: Int, texts: [String], custom: [String])] = []
-        pending.reserveCapacity(chunk)
+        // `chunk` rows are read (outside the clock), then checked a batch at a time as an import does.
+        var pending: [TextBatch] = []
         var finished = false
         while !finished {
-            pending.removeAll(keepingCapacity: true)
-            while pending.count < chunk, let row = try rows.nextRow() {
+            pending.removeAll()
+            var batch = TextBatch(keys: fieldColumns.map(\.key), customNames: customColumns.map(\.name))
+            var read = 0
+            while read < chunk, let row = try rows.nextRow() {
                 func text(_ index: Int) -> String { index < row.cells.count ? row.cells[index].displayText : "" }
-                pending.append((row.number, mapping.fieldColumns.map { text($0.index) }, mapping.customColumns.map { text($0.index) }))
-            }
-            finished = pending.count < chunk
-            let start = clock.now
-            for row in pending {
-                let checked = try checker.check(keys: keys, texts: row.texts, customNames: names, customTexts: row.custom,
-                                                rowNumber: row.number)
-                if let error = checked.errors.first {
-                    result.rowsWithErrors += 1
-                    if result.firstError == nil { result.firstError = "row \(row.number), \(error.key): \(error.message)" }
+                batch.append(rowNumber: row.number, text: { text(fieldColumns[$0].index) },
+                             customText: { text(customColumns[$0].index) })
+                read += 1
+                if batch.count == ImportPipeline.batchRows {
+                    pending.append(batch)
+                    batch.removeAll()
                 }
-                result.warnings += checked.warnings.count
+            }
+            if batch.count > 0 { pending.append(batch) }
+            finished = read < chunk
+            let start = clock.now
+            for batch in pending {
+                let checked = try checker.check(batch)
+                for (index, errors) in checked.errors.enumerated() {
+                    guard let error = errors.first else { continue }
+                    result.rowsWithErrors += 1
+                    if result.firstError == nil { result.firstError = "row \(batch.rowNumbers[index]), \(error.key): \(error.message)" }
+                }
+                result.warnings += checked.warnings.reduce(0) { $0 + $1.count }
             }
             let elapsed = clock.now - start
             result.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            result.rows += pending.count
+            result.rows += read
         }
         return result
     }

@@ -1,15 +1,24 @@
 import CLua
 
-/// The import's hot path: a row goes to Lua as a table of strings built straight on the stack
-/// (no `LuaTable` dictionary, no `LuaValue` per cell), and the result is read in place through a
-/// `LuaTableView` — only the parts the caller needs are copied to Swift.
+/// An argument built straight on the Lua stack: lists of many strings or integers go to Lua
+/// without a `LuaValue` per element, which is what makes handing over thousands of rows cheap.
+public indirect enum LuaArgument {
+    case value(LuaValue)
+    /// A list `{ texts[0], texts[1], … }` of strings.
+    case texts([String])
+    /// A list of integers.
+    case integers([Int64])
+    /// A table with these string keys (a key given twice keeps its last value).
+    case record([(key: String, value: LuaArgument)])
+}
+
+/// The import's hot path: rows go to Lua as lists of strings built on the stack, and the result
+/// is read in place through a `LuaTableView`, so only the parts the caller needs are copied to
+/// Swift.
 extension LuaState {
-    /// Calls `function(record, integer)` where `record` is a new table with `keys[i] = values[i]`
-    /// and, when `nestedKey` is given, `record[nestedKey]` a table with `nestedKeys[j] =
-    /// nestedValues[j]`. `read` gets the first result as a table view, valid only during `read`;
-    /// when the result is not a table, `nil` and the result copied to Swift.
-    public func call<T>(_ function: LuaFunction, record keys: [String], _ values: [String],
-                        nestedKey: String?, nestedKeys: [String], _ nestedValues: [String], integer: Int64,
+    /// Calls `function(arguments…)`. `read` gets the first result as a table view, valid only
+    /// during `read`; when the result is not a table, `nil` and the result copied to Swift.
+    public func call<T>(_ function: LuaFunction, building arguments: [LuaArgument],
                         read: (LuaTableView?, LuaValue) throws -> T) throws -> T {
         guard function.stateID == ObjectIdentifier(self) else {
             throw LuaError(kind: .runtime, message: "the function belongs to another Lua state")
@@ -17,31 +26,46 @@ extension LuaState {
         if callDepth == 0 { resetLimits() }
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
-        _ = lua_checkstack(L, 16)
+        guard lua_checkstack(L, Int32(clamping: arguments.count + 8)) != 0 else {
+            throw LuaError(kind: .runtime, message: "Lua stack overflow while passing arguments")
+        }
         ci_lua_push_message_handler(L)
         ci_lua_push_reference(L, function.reference)
-        lua_createtable(L, 0, Int32(clamping: keys.count + 1))
-        for (key, value) in zip(keys, values) {
-            pushString(key, in: L)
-            pushString(value, in: L)
-            lua_rawset(L, -3)
-        }
-        if let nestedKey {
-            pushString(nestedKey, in: L)
-            lua_createtable(L, 0, Int32(clamping: nestedKeys.count))
-            for (key, value) in zip(nestedKeys, nestedValues) {
-                pushString(key, in: L)
-                pushString(value, in: L)
-                lua_rawset(L, -3)
-            }
-            lua_rawset(L, -3)
-        }
-        lua_pushinteger(L, integer)
-        try protectedCallLeavingResults(argumentCount: 2, handler: base + 1, chunk: nil)
+        for argument in arguments { try push(argument, depth: 1) }
+        try protectedCallLeavingResults(argumentCount: Int32(arguments.count), handler: base + 1, chunk: nil)
         let first = base + 2
         guard lua_gettop(L) >= first else { return try read(nil, .nil) }
         guard lua_type(L, first) == LUA_TTABLE else { return try read(nil, try value(at: first, in: L)) }
         return try read(LuaTableView(state: self, index: first), .nil)
+    }
+
+    private func push(_ argument: LuaArgument, depth: Int) throws {
+        guard depth <= Self.maximumTableDepth, lua_checkstack(L, 4) != 0 else {
+            throw LuaError(kind: .runtime, message: "argument nested deeper than \(Self.maximumTableDepth) levels")
+        }
+        switch argument {
+        case .value(let value):
+            try push(value, in: L)
+        case .texts(let texts):
+            lua_createtable(L, Int32(clamping: texts.count), 0)
+            for (offset, text) in texts.enumerated() {
+                pushString(text, in: L)
+                lua_rawseti(L, -2, lua_Integer(offset + 1))
+            }
+        case .integers(let integers):
+            lua_createtable(L, Int32(clamping: integers.count), 0)
+            for (offset, integer) in integers.enumerated() {
+                lua_pushinteger(L, integer)
+                lua_rawseti(L, -2, lua_Integer(offset + 1))
+            }
+        case .record(let fields):
+            lua_createtable(L, 0, Int32(clamping: fields.count))
+            for (key, value) in fields {
+                pushString(key, in: L)
+                try push(value, depth: depth + 1)
+                lua_rawset(L, -3)
+            }
+        }
     }
 }
 

@@ -229,6 +229,17 @@ public final class LuaState {
         ci_lua_pop(L, 1)
     }
 
+    /// Exposes a function written in C as `namespace.name(...)`.
+    public func register(_ name: String, in namespace: String, native function: LuaNativeFunction) {
+        pushNamespace(namespace)
+        lua_pushlstring(L, name, name.utf8.count)
+        switch function {
+        case .splitNumbers: ci_lua_push_split_numbers(L)
+        }
+        lua_rawset(L, -3)
+        ci_lua_pop(L, 1)
+    }
+
     /// Sets `namespace.name = value` (e.g. `clientimport.api_version = 1`), creating the global
     /// table `namespace` if missing. A function of another state is set as `nil`.
     public func set(_ name: String, in namespace: String, to value: LuaValue) {

@@ -30,6 +30,33 @@ import Testing
         #expect(try fixture.store.balanceHistory(clientID: 2).isEmpty)
     }
 
+    /// Rows are checked a batch (`ImportPipeline.batchRows`) at a time: every row of a long file
+    /// keeps its own values, errors and cells, on either side of a batch boundary.
+    @Test func rowsAcrossBatchBoundariesKeepTheirOwnValuesAndErrors() throws {
+        let rows = (1...2_500).map { n in
+            ImportFixture.row(["name": "Client \(n)", "phone": "+33 6 \(String(10_000_000 + n))",
+                               "juridical": n % 2 == 0 ? "Oui" : "", "balance": n % 3 == 0 ? "\(n),5" : ""])
+        }
+        let path = try fixture.workbook(rows: rows)
+        let report = try fixture.run(path) { $0.rowLimit = .unlimited }
+        #expect(report.status == .imported)
+        #expect(report.counts == BatchCounts(rows: 2_500, created: 2_500, updated: 0, unchanged: 0, balanceCorrections: 833))
+        for n in [1, 999, 1_000, 1_001, 2_000, 2_001, 2_500] {
+            let client = try #require(try fixture.store.client(id: Int64(n)))
+            #expect(client.name == "Client \(n)")
+            #expect(client.phones == ["336\(10_000_000 + n)"])
+            #expect(client.juridical == (n % 2 == 0))
+            #expect(client.balance == (n % 3 == 0 ? ExactDecimal("\(n).5")! : .zero))
+        }
+
+        var bad = rows
+        for n in [1, 1_000, 1_001, 2_500] { bad[n - 1] = ImportFixture.row(["name": "", "juridical": "peut-être"]) }
+        let rejected = try ImportFixture().run(try fixture.workbook("bad.xlsx", rows: bad)) { $0.rowLimit = .unlimited }
+        #expect(rejected.status == .rejected)
+        // Row n of the data is row n + 1 of the sheet; Name is column B, Company column G.
+        #expect(rejected.errors.map(\.cell) == ["B2", "G2", "B1001", "G1001", "B1002", "G1002", "B2501", "G2501"])
+    }
+
     @Test func exportThenImportTheUnchangedFileChangesNothing() throws {
         try fixture.store.addMarketingSources(["Google"])
         try fixture.store.addCustomField(CustomFieldDefinition(name: "Passeport", type: .text))

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Importer
 import LuaBridge
 import TestSupport
 import Testing
@@ -18,6 +19,7 @@ import Testing
     @Test(arguments: files)
     func luaTestFilePasses(_ file: String) throws {
         let lua = try LuaState(modulePaths: ["\(repositoryRoot)/rules"])
+        try RuleEngine.prepare(lua)
         let tests = try #require(try lua.run(file: "\(repositoryRoot)/rules/lib/tests/\(file)").first?.tableValue)
         #expect(!tests.fields.isEmpty)
         for (name, test) in tests.fields {

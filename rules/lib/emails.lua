@@ -8,7 +8,11 @@ local SHAPE = "^[%w%.%%%+%-_!#$&'*/=?^`{|}~]+@[%w%-]+%.[%w%.%-]+$"
 
 --- Returns the trimmed address, or nil and a message key.
 function emails.parse(raw)
-  local s = text.trim(raw)
+  return emails.parse_trimmed(text.trim(raw))
+end
+
+--- `parse` of a text already trimmed (the engine trims every cell once).
+function emails.parse_trimmed(s)
   -- The common address: the shape (`find`: no copy of the match; lower-casing changes no character class, so it is checked
   -- on `s` itself), no "..", no "." first or before "@". It holds no "," ";" or space, so it
   -- cannot be several addresses.

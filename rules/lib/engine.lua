@@ -1,6 +1,7 @@
--- Checks one row against a rule set: each column's type, then the column's own `validate`,
--- then the rule set's `validate_row`. The host calls `engine.checker(rule_set, ctx)` once per
--- import and the returned function once per row.
+-- Checks rows against a rule set: each column's type, then the column's own `validate`, then
+-- the rule set's `validate_row`. The host calls `engine.batch_checker(rule_set, ctx)` once per
+-- import and the returned function once per batch of rows; `engine.checker` checks one row
+-- (a plugin's client, a rule set's example) with the same code.
 local text = require("lib.text")
 local phones = require("lib.phones")
 local emails = require("lib.emails")
@@ -49,14 +50,22 @@ function TYPES.text(s, column)
   return s
 end
 
+-- The options phones.parse_list takes, made once per import's ctx rather than once per cell.
+local phone_options = setmetatable({}, { __mode = "k" })
+
 -- Types get the import's `ctx` (they read only `options` and `catalog`).
 function TYPES.phones(s, _, ctx)
-  local list, problem = phones.parse_list(s, { country_code = ctx.options.phone_country_code })
+  local options = phone_options[ctx]
+  if options == nil then
+    options = { country_code = ctx.options.phone_country_code }
+    phone_options[ctx] = options
+  end
+  local list, problem = phones.parse_list(s, options)
   if not list then return nil, problem end
   return list
 end
 
-function TYPES.email(s) return emails.parse(s) end
+function TYPES.email(s) return emails.parse_trimmed(s) end
 TYPES["yes-no"] = function(s) return yesno.parse(s) end
 
 function TYPES.percent(s)
@@ -122,7 +131,9 @@ local EMPTY = { ["yes-no"] = false, text = "", email = "", ["marketing-source"] 
 -- Types whose result depends only on the cell text (and the import's catalog, fixed for an
 -- import) and whose values repeat down a column: their results (strings, booleans, or a message
 -- key) are remembered per column, for up to MEMO_LIMIT distinct texts each.
-local MEMOISED = { ["yes-no"] = true, percent = true, money = true, ["marketing-source"] = true, ["price-type"] = true }
+local MEMOISED = {
+  text = true, ["yes-no"] = true, percent = true, money = true, ["marketing-source"] = true, ["price-type"] = true,
+}
 local MEMO_LIMIT = 10000
 
 local NBSP = "\194\160"
@@ -130,30 +141,35 @@ local trim = text.trim
 -- The bytes text.trim strips at either end (what `%s` matches in the C locale).
 local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 
---- Returns `check(values, row_number)`, which returns { fields, errors, warnings }.
---- `values` maps column keys to trimmed cell texts; `values.custom` maps custom field names to
---- texts. Empty cells are "" (or absent).
-function engine.checker(rule_set, ctx)
+-- text.trim(as_text(cell)), without a call for the common cells: absent, empty, or a string
+-- with nothing to trim.
+local function trimmed(cell)
+  if cell == nil then return "" end
+  if cell ~= "" and (type(cell) ~= "string" or find(cell, NBSP, 1, true) or SPACE[byte(cell, 1)]
+                     or SPACE[byte(cell, -1)]) then
+    return trim(as_text(cell))
+  end
+  return cell
+end
+
+local NO_CELLS = {}
+
+--- Returns `check_batch(batch)`, which checks many rows at once, column by column: each
+--- column's type, then the column's own `validate`, then the rule set's `validate_row` for each
+--- row without errors. The host calls `engine.batch_checker(rule_set, ctx)` once per import.
+---
+--- `batch.count` rows; `batch.rows[i]` is row i's number in the file; `batch.columns[key][i]`
+--- the text of row i in column `key` (absent or "" for an empty cell; a column the file lacks
+--- has no list); `batch.custom[name][i]` the same for a custom field's column.
+---
+--- Returns { fields = { [key] = { typed value of row 1, … } }, custom = { [name] = { stored value
+--- … } }, errors = { { index = i, key, value, message, custom? } … }, warnings = { … } }; a typed
+--- value is nil where the cell gives none (an empty money cell, say).
+function engine.batch_checker(rule_set, ctx)
   local language = ctx.language
   local columns = rule_set.columns
+  local options, catalog = ctx.options, ctx.catalog
   local function message(key, vars) return format_message(rule_set, language, key, vars) end
-
-  local function report(list, key, message_key, value, vars)
-    vars = vars or {}
-    vars.value = value
-    vars.column = key
-    list[#list + 1] = { key = key, value = value, message = message(message_key, vars) }
-  end
-
-  -- The `ctx` of `validate` and `validate_row`, built only for a row that needs one.
-  local function row_context(values, row_number, errors, warnings)
-    return {
-      row = row_number, language = language, options = ctx.options, catalog = ctx.catalog,
-      error = function(key, message_key, vars) report(errors, key, message_key, values[key], vars) end,
-      warn = function(key, message_key, vars) report(warnings, key, message_key, values[key], vars) end,
-      message = message,
-    }
-  end
 
   -- Per column of a memoised type: `values` maps the cell as given (trimmed or not, strings
   -- only) to its typed value, so a known cell is not even trimmed; `problems` maps a trimmed
@@ -171,119 +187,150 @@ function engine.checker(rule_set, ctx)
     if field_type ~= "text" then custom_memos[field_type] = { values = {}, count = 0 } end
   end
 
-  return function(values, row_number)
-    -- Sized by the constructor for every client field (its nil entries store nothing), so that
-    -- filling it does not grow it several times.
-    local fields = {
-      custom = {}, id = nil, name = nil, phone = nil, address = nil, email = nil, last_name = nil,
-      juridical = nil, supplier = nil, conflicted = nil, notes = nil, marketing_source = nil,
-      discount_card = nil, discount_goods = nil, discount_services = nil, discount_materials = nil,
-      price_type_sales = nil, price_type_orders = nil, balance = nil,
-    }
+  return function(batch)
+    local count, cells_of = batch.count, batch.columns
     local errors, warnings = {}, {}
-    local row_ctx
+    local failed = {} -- failed[i]: row i has an error
+    local contexts = {} -- the `ctx` of `validate` and `validate_row`, one per row, made on demand
 
-    -- What `for _, column in ipairs(columns)` visits, without a call per column.
-    local index = 1
-    while true do
-      local column = columns[index]
-      if column == nil then break end
-      index = index + 1
-      local key, kind = column.key, column.type
-      local cell = values[key]
+    local function report(list, i, key, message_key, value, vars, custom)
+      vars = vars or {}
+      vars.value = value
+      vars.column = key
+      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars) }
+      if list == errors then failed[i] = true end
+    end
+
+    local function row_context(i)
+      local row_ctx = contexts[i]
+      if row_ctx == nil then
+        -- ctx.error and ctx.warn report the cell as given.
+        local function cell(key) return (cells_of[key] or NO_CELLS)[i] end
+        row_ctx = {
+          row = batch.rows[i], language = language, options = options, catalog = catalog,
+          error = function(key, message_key, vars) report(errors, i, key, message_key, cell(key), vars) end,
+          warn = function(key, message_key, vars) report(warnings, i, key, message_key, cell(key), vars) end,
+          message = message,
+        }
+        contexts[i] = row_ctx
+      end
+      return row_ctx
+    end
+
+    local fields = {}
+    for _, column in ipairs(columns) do
+      local key, kind, validate = column.key, column.type, column.validate
+      local convert, empty = TYPES[kind], EMPTY[kind]
+      local cells = cells_of[key] or NO_CELLS
+      local typed = {}
+      fields[key] = typed
       local memo = memos[column]
       if memo and memo.kind ~= kind then memo = nil end
-      local raw, value, problem
-      if memo and cell ~= nil then value = memo.values[cell] end
-      local typed = value ~= nil
-      if typed then
-        if column.validate then raw = trim(as_text(cell)) end -- the text a failed validate reports
-      else
-        -- text.trim(as_text(cell)), without a call for the common cells: empty, or a string with
-        -- nothing to trim.
-        raw = cell
-        if raw == nil then
-          raw = ""
-        elseif raw ~= "" and (type(raw) ~= "string" or find(raw, NBSP, 1, true) or SPACE[byte(raw, 1)]
-                              or SPACE[byte(raw, -1)]) then
-          raw = trim(as_text(raw))
-        end
-        if raw == "" then
-          if column.required then report(errors, key, "required", raw) end
-          if kind == "phones" then
-            fields[key] = {}
-          else
-            local empty = EMPTY[kind]
-            if empty ~= nil then fields[key] = empty end
+      local known, problems = memo and memo.values, memo and memo.problems
+      for i = 1, count do
+        local cell = cells[i]
+        local value
+        if known and cell ~= nil then value = known[cell] end
+        if value ~= nil then
+          typed[i] = value
+          if validate then
+            local ok, problem_key, vars = validate(value, row_context(i))
+            if ok == false then report(errors, i, key, problem_key or "invalid", trimmed(cell), vars) end
           end
         else
-          if memo then problem = memo.problems[raw] end
-          if problem == nil then
-            value, problem = TYPES[kind](raw, column, ctx)
-            if memo and memo.count < MEMO_LIMIT then
-              if value ~= nil then
-                if type(cell) == "string" then memo.values[cell] = value; memo.count = memo.count + 1 end
-              elseif problem ~= nil then
-                memo.problems[raw] = problem; memo.count = memo.count + 1
+          local raw = trimmed(cell)
+          if raw == "" then
+            if column.required then report(errors, i, key, "required", raw) end
+            if kind == "phones" then typed[i] = {} else typed[i] = empty end
+          else
+            local problem = problems and problems[raw]
+            if problem == nil then
+              value, problem = convert(raw, column, ctx)
+              if memo and memo.count < MEMO_LIMIT then
+                if value ~= nil then
+                  if type(cell) == "string" then known[cell] = value; memo.count = memo.count + 1 end
+                elseif problem ~= nil then
+                  problems[raw] = problem; memo.count = memo.count + 1
+                end
+              end
+            end
+            if value == nil then
+              report(errors, i, key, problem, raw)
+            else
+              typed[i] = value
+              if validate then
+                local ok, problem_key, vars = validate(value, row_context(i))
+                if ok == false then report(errors, i, key, problem_key or "invalid", raw, vars) end
               end
             end
           end
-          if value == nil then report(errors, key, problem, raw) else typed = true end
         end
-      end
-      if typed then
-        local validate = column.validate
-        if validate then
-          row_ctx = row_ctx or row_context(values, row_number, errors, warnings)
-          local ok, problem_key, vars = validate(value, row_ctx)
-          if ok == false then report(errors, key, problem_key or "invalid", raw, vars) end
-        end
-        fields[key] = value
       end
     end
 
-    local custom = values.custom
-    if custom then
-      for name, raw in pairs(custom) do
-        local trimmed = raw
-        if raw == nil then
-          trimmed = ""
-        elseif raw ~= "" and (type(raw) ~= "string" or find(raw, NBSP, 1, true) or SPACE[byte(raw, 1)]
-                              or SPACE[byte(raw, -1)]) then
-          trimmed = trim(as_text(raw))
-        end
-        local field_type = ctx.catalog.custom_fields[name]
-        if not field_type and ctx.options.keep_unmapped_as_custom_fields then
-          field_type = "text" -- the host creates the field before storing the value
-        end
+    local custom = {}
+    local field_types = catalog.custom_fields
+    for name, cells in pairs(batch.custom or NO_CELLS) do
+      local stored = {}
+      custom[name] = stored
+      local field_type = field_types[name]
+      if not field_type and options.keep_unmapped_as_custom_fields then
+        field_type = "text" -- the host creates the field before storing the value
+      end
+      local convert, memo = CUSTOM[field_type], custom_memos[field_type]
+      for i = 1, count do
+        local raw = trimmed(cells[i])
         if not field_type then
-          errors[#errors + 1] = { key = name, custom = true, value = trimmed,
-                                  message = message("custom_field_unknown", { value = trimmed, column = name }) }
-        elseif trimmed ~= "" then
+          report(errors, i, name, "custom_field_unknown", raw, nil, true)
+        elseif raw ~= "" then
           local value, problem
-          local memo = custom_memos[field_type]
-          if memo then value = memo.values[trimmed] end
+          if memo then value = memo.values[raw] end
           if value == nil then
-            value, problem = CUSTOM[field_type](trimmed)
+            value, problem = convert(raw)
             if memo and value ~= nil and memo.count < MEMO_LIMIT then
-              memo.values[trimmed] = value; memo.count = memo.count + 1
+              memo.values[raw] = value; memo.count = memo.count + 1
             end
           end
           if value == nil then
-            errors[#errors + 1] = { key = name, custom = true, value = trimmed,
-                                    message = message(problem, { value = trimmed, column = name }) }
+            report(errors, i, name, problem, raw, nil, true)
           elseif value ~= "" then
-            fields.custom[name] = value
+            stored[i] = value
           end
         end
       end
     end
 
     local validate_row = rule_set.validate_row
-    if validate_row and #errors == 0 then
-      validate_row(fields, row_ctx or row_context(values, row_number, errors, warnings))
+    if validate_row then
+      for i = 1, count do
+        if not failed[i] then
+          local row = { custom = {} }
+          for key, typed in pairs(fields) do row[key] = typed[i] end
+          for name, stored in pairs(custom) do row.custom[name] = stored[i] end
+          validate_row(row, row_context(i))
+        end
+      end
     end
-    return { fields = fields, errors = errors, warnings = warnings }
+    return { fields = fields, custom = custom, errors = errors, warnings = warnings }
+  end
+end
+
+--- Returns `check(values, row_number)`, which checks one row and returns { fields, errors,
+--- warnings }: `values` maps column keys to cell texts (plugins may give numbers, booleans and
+--- lists), `values.custom` custom field names to texts; `fields` maps keys to typed values and
+--- `fields.custom` names to stored values. The same checks as `batch_checker`, for one row.
+function engine.checker(rule_set, ctx)
+  local check_batch = engine.batch_checker(rule_set, ctx)
+  local columns = rule_set.columns
+  return function(values, row_number)
+    local cells, custom_cells = {}, {}
+    for _, column in ipairs(columns) do cells[column.key] = { values[column.key] } end
+    for name, raw in pairs(values.custom or NO_CELLS) do custom_cells[name] = { raw } end
+    local result = check_batch({ count = 1, rows = { row_number }, columns = cells, custom = custom_cells })
+    local fields = { custom = {} }
+    for key, typed in pairs(result.fields) do fields[key] = typed[1] end
+    for name, stored in pairs(result.custom) do fields.custom[name] = stored[1] end
+    return { fields = fields, errors = result.errors, warnings = result.warnings }
   end
 end
 

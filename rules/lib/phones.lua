@@ -14,7 +14,7 @@ local function from_scientific(s)
   return whole .. fraction .. string.rep("0", exponent - #fraction), #fraction < exponent
 end
 
-local find, match, gsub, byte = string.find, string.match, string.gsub, string.byte
+local find, match, gsub, byte, sub = string.find, string.match, string.gsub, string.byte, string.sub
 local trim = text.trim
 
 -- The digits of a number with or without its country code: the international prefix 00
@@ -62,25 +62,49 @@ function phones.normalize(raw, options)
   return normalize_trimmed(trim(raw), options)
 end
 
+-- The host's one-pass splitter (`clientimport.split_numbers`, written in C); without it (plain
+-- Lua, outside the host) every cell takes the general path below.
+local split_numbers = clientimport and clientimport.split_numbers
+
+-- parse_list of a cell whose parts hold only digits, spaces and "+-()/" (nil for any other cell,
+-- or when a number is not valid: the general path then names the offending part).
+local function parse_plain_list(raw, country_code)
+  local parts = split_numbers(raw, ",;\n", "+-()/")
+  if not parts then return nil end
+  for i = 1, #parts do
+    local part = parts[i]
+    local international = byte(part, 1) == 43
+    local digits = complete(international and sub(part, 2) or part, international, country_code)
+    if not digits then return nil end
+    parts[i] = digits
+  end
+  return parts
+end
+
 --- Splits a cell holding several numbers separated by commas or semicolons.
 --- Returns the list of digits, or nil, the message key and the offending part.
 function phones.parse_list(raw, options)
-  if type(raw) ~= "string" then
-    -- not a string: the general path below reads it as text.split did
-  elseif find(raw, "^%d+$") then
-    -- One number of digits only: nothing to split or trim.
-    local digits, problem = complete(raw, false, options and options.country_code)
-    if not digits then return nil, problem, raw end
-    return { digits }
-  elseif not find(raw, ",", 1, true) and not find(raw, ";", 1, true)
-     and not find(raw, "\n", 1, true) then
-    -- One number: what text.split would give, without its loop.
-    local s = trim(raw)
-    if s == "" then return {} end
-    local digits, problem = normalize_trimmed(s, options)
-    if not digits then return nil, problem, s end
-    return { digits }
+  if type(raw) == "string" then
+    local country_code = options and options.country_code
+    if split_numbers then
+      local list = parse_plain_list(raw, country_code)
+      if list then return list end
+    elseif find(raw, "^%d+$") then
+      -- One number of digits only: nothing to split or trim.
+      local digits, problem = complete(raw, false, country_code)
+      if not digits then return nil, problem, raw end
+      return { digits }
+    end
+    if not find(raw, ",", 1, true) and not find(raw, ";", 1, true) and not find(raw, "\n", 1, true) then
+      -- One number: what text.split would give, without its loop.
+      local s = trim(raw)
+      if s == "" then return {} end
+      local digits, problem = normalize_trimmed(s, options)
+      if not digits then return nil, problem, s end
+      return { digits }
+    end
   end
+  -- Not a string (read as text.split reads it), or a cell the plain path does not take.
   -- The parts text.split(raw, ",;\n") gives, checked as they come.
   local list = {}
   for part in (raw or ""):gmatch("[^,;\n]+") do

@@ -72,4 +72,38 @@ return {
     check.equal(problem, "phone_length")
     check.equal(part, "12")
   end,
+  split_numbers_keeps_digits_and_a_leading_plus = function()
+    check.same(clientimport.split_numbers(" +33 6 12 , (0)1-2 ;\194\160+ 4\194\1605 ;", ",;", "+-()"),
+               { "+33612", "012", "+45" })
+    check.same(clientimport.split_numbers("", ",", ""), {})
+    check.same(clientimport.split_numbers(" ,\194\160, ", ",", ""), {})
+    local list, part = clientimport.split_numbers("12, a1 ,3", ",", "")
+    check.equal(list, nil)
+    check.equal(part, "a1")
+    check.equal(select(2, clientimport.split_numbers("1\194", ",", "")), "1\194") -- half a U+00A0
+  end,
+  the_native_split_gives_what_normalize_gives = function()
+    -- parse_list takes cells of digits, spaces and "+-()/" through clientimport.split_numbers
+    -- (written in C); phones.normalize of each part is the Lua path: both must agree.
+    local text = require("lib.text")
+    local cells = { "+33 6 65 34 12 13, 0266944844", "+380 30 646 82 99, 0149203558, +33 6 30 07 58 10",
+                    " +380 (50) 123-45-67 ;\194\160 0612345678\194\160", "06/12/34/56/78,+", "12, 0612345678",
+                    "0044 20 7123 4567;0612345678", "33+6 12 34 56 78", "(+33) 612345678", "06\194\16012\194\16034 56 78",
+                    "0612345678,, ,0712345678", "1234567890123456, 0612345678", "06.12.34.56.78, 0612345678",
+                    "0612345678\n0712345678", "+ 33 6", "--", "()" }
+    for _, cell in ipairs(cells) do
+      for _, options in ipairs({ {}, { country_code = "33" } }) do
+        local expected, problem, bad = {}, nil, nil
+        for _, part in ipairs(text.split(cell, ",;\n")) do
+          local digits, part_problem = phones.normalize(part, options)
+          if not digits then problem, bad = part_problem, part; break end
+          expected[#expected + 1] = digits
+        end
+        local list, got_problem, got_part = phones.parse_list(cell, options)
+        check.equal(got_problem, problem, cell)
+        check.equal(got_part, bad, cell)
+        if problem == nil then check.same(list, expected) end
+      end
+    end
+  end,
 }
