@@ -23,14 +23,28 @@ local RECOGNITION = {
   markers = { "^Phone %d+ %- Value$", "^E%-mail %d+ %- Value$", "^Address %d+ %- Formatted$" },
 }
 
--- The numbers n of every "<kind> n - <suffix>" header, in order.
+-- group_numbers' lists by headers list (the same one for every row of an import), then by
+-- kind and suffix: scanning every header for every group of every row cost more than the rest
+-- of `map`.
+local groups_of = setmetatable({}, { __mode = "k" })
+
+-- The numbers n of every "<kind> n - <suffix>" header, in order (a list not to be changed).
 local function group_numbers(headers, kind, suffix)
-  local numbers = {}
+  local groups = groups_of[headers]
+  if not groups then
+    groups = {}
+    groups_of[headers] = groups
+  end
+  local key = kind .. " - " .. suffix
+  local numbers = groups[key]
+  if numbers then return numbers end
+  numbers = {}
   for _, header in ipairs(headers) do
     local n = text.trim(header):match("^" .. kind .. " (%d+) %- " .. suffix .. "$")
     if n then numbers[#numbers + 1] = tonumber(n) end
   end
   table.sort(numbers)
+  groups[key] = numbers
   return numbers
 end
 
@@ -49,7 +63,8 @@ end
 
 local function addresses(row, headers)
   local list = {}
-  local numbers = group_numbers(headers, "Address", "Formatted")
+  local numbers = {}
+  for _, n in ipairs(group_numbers(headers, "Address", "Formatted")) do numbers[#numbers + 1] = n end
   for _, n in ipairs(group_numbers(headers, "Address", "Street")) do numbers[#numbers + 1] = n end
   table.sort(numbers)
   local done = {}

@@ -368,19 +368,21 @@ private struct Run {
         else { report.counts.unchanged += 1 }
     }
 
-    /// Clients (already in the base, or created by an earlier row of this file) sharing a phone
-    /// or the email of a new client; each match is reported as a warning.
+    /// For each phone and the email of a new client, the first client (lowest ID; already in the
+    /// base, or created by an earlier row of this file) sharing it, reported as a warning. Only
+    /// the first: a number shared by thousands of rows (a company's switchboard) would otherwise
+    /// make every later row warn about every earlier one, and the import quadratic.
     private mutating func duplicatesOf(_ client: Client, row: Int) throws -> [Int64] {
         var found: [Int64] = []
         for phone in client.phones {
-            for id in try store.clientIDs(withPhone: phone) where !found.contains(id) {
+            if let id = try store.clientIDs(withPhone: phone).first, !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("phone", row: row, value: phone, message: message(
                     "duplicate_phone", ["value": phone, "client": String(id), "advice": duplicateAdvice])))
             }
         }
         if !client.email.isEmpty {
-            for id in try store.clientIDs(withEmail: client.email) where !found.contains(id) {
+            if let id = try store.clientIDs(withEmail: client.email).first, !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("email", row: row, value: client.email, message: message(
                     "duplicate_email", ["value": client.email, "client": String(id), "advice": duplicateAdvice])))
