@@ -4,10 +4,15 @@ import Foundation
 /// journal. Every write runs inside `transaction`, so a file is imported whole or not at all.
 public final class SQLiteClientStore {
     let connection: SQLiteConnection
-    /// IDs of marketing sources, price types and custom fields by "table\u{0}name", looked up
+    /// IDs of marketing sources, price types and custom fields by table and name, looked up
     /// once a transaction instead of once a row (cleared when a transaction begins and ends, so
     /// a rolled-back definition or another process's change is never seen stale).
-    var nameIDs: [String: Int64] = [:]
+    var nameIDs: [NameKey: Int64] = [:]
+
+    struct NameKey: Hashable {
+        let table: String
+        let name: String
+    }
 
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = Schema.administrator
