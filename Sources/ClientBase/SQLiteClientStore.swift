@@ -14,6 +14,11 @@ public final class SQLiteClientStore {
         let name: String
     }
 
+    /// Clients this transaction has written a `batch_changes` row for, by batch, so a balance
+    /// correction right after a client's creation skips a statement that would be ignored.
+    /// Cleared with `nameIDs`.
+    var clientsInBatch: [Int64: Set<Int64>] = [:]
+
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = Schema.administrator
 
@@ -62,7 +67,11 @@ public final class SQLiteClientStore {
     public func transaction<T>(commit: Bool = true, _ body: () throws -> T) throws -> T {
         connection.resetStatements()
         nameIDs.removeAll()
-        defer { nameIDs.removeAll() }
+        clientsInBatch.removeAll()
+        defer {
+            nameIDs.removeAll()
+            clientsInBatch.removeAll()
+        }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let result = try body()

@@ -114,6 +114,23 @@ import Testing
         #expect(throws: StoreError.self) { try store.undo(batch: second, employeeID: 1, comment: "again") }
     }
 
+    @Test func aBalanceOnlyChangeStillTiesTheClientToItsBatch() throws {
+        let first = try importBatch { batch in
+            let id = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+            // Right after the creation: already in the batch, so nothing more to record.
+            try store.appendBalanceCorrection(clientID: id, amount: ExactDecimal(10), comment: "c", batch: batch, employeeID: 1, sourceRow: 2)
+        }
+        let second = try importBatch { batch in
+            try store.appendBalanceCorrection(clientID: 1, amount: ExactDecimal(5), comment: "c", batch: batch, employeeID: 1, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: 1, amount: ExactDecimal(1), comment: "c", batch: batch, employeeID: 1, sourceRow: 3)
+        }
+        #expect(throws: StoreError.self) { try store.undo(batch: first, employeeID: 1, comment: "undo") }
+        try store.undo(batch: second, employeeID: 1, comment: "undo")
+        #expect(try store.client(id: 1)?.balance == ExactDecimal(10))
+        try store.undo(batch: first, employeeID: 1, comment: "undo")
+        #expect(try store.clientCount() == 0)
+    }
+
     @Test func aBaseFromBeforeTheBatchChangesRebuildKeepsItsJournal() throws {
         let batch = try importBatch { batch in
             _ = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
