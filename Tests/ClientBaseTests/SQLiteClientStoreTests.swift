@@ -131,6 +131,17 @@ import Testing
         #expect(try store.clientCount() == 0)
     }
 
+    @Test func textIsStoredAndReadBackWhole() throws {
+        var client = Client(id: 0, name: "")
+        client.notes = "before\u{0}after, ünïcödé 📞"
+        _ = try importBatch { batch in
+            _ = try store.insertClient(client, batch: batch, sourceRow: 2)
+        }
+        let read = try #require(try store.client(id: 1))
+        #expect(read.name == "")
+        #expect(read.notes == client.notes)
+    }
+
     @Test func aBaseFromBeforeTheBatchChangesRebuildKeepsItsJournal() throws {
         let batch = try importBatch { batch in
             _ = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
