@@ -112,7 +112,7 @@ extension SQLiteClientStore {
         let id = connection.lastInsertRowID
         try writeDetails(of: client, id: id, replacing: false)
         try connection.statement(.recordCreated).bind(1, batch).bind(2, id).bind(3, sourceRow.map(Int64.init)).run()
-        clientsInBatch[batch, default: []].insert(id)
+        lastRecordedChange = (batch, id)
         return id
     }
 
@@ -130,16 +130,16 @@ extension SQLiteClientStore {
         try connection.statement(.appendLedgerEntry).bind(1, clientID).bind(2, amount.tenThousandths).bind(3, comment)
             .bind(4, batch).bind(5, employeeID).bind(6, Self.now()).run()
         // A client whose only change is its balance still belongs to the batch, for undo's checks.
-        if clientsInBatch[batch]?.contains(clientID) == true { return }
+        if let last = lastRecordedChange, last == (batch, clientID) { return }
         try connection.statement(.recordBalance).bind(1, batch).bind(2, clientID).bind(3, sourceRow.map(Int64.init)).run()
-        clientsInBatch[batch, default: []].insert(clientID)
+        lastRecordedChange = (batch, clientID)
     }
 
     func recordChange(batch: Int64, clientID: Int64, kind: String, sourceRow: Int?, before: Client?) throws {
         let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try connection.statement(.recordChange).bind(1, batch).bind(2, clientID).bind(3, kind)
             .bind(4, sourceRow.map(Int64.init)).bind(5, json).run()
-        clientsInBatch[batch, default: []].insert(clientID)
+        lastRecordedChange = (batch, clientID)
     }
 
     private struct ReferenceIDs { var marketingSource, priceSales, priceOrders: Int64? }

@@ -14,10 +14,11 @@ public final class SQLiteClientStore {
         let name: String
     }
 
-    /// Clients this transaction has written a `batch_changes` row for, by batch, so a balance
-    /// correction right after a client's creation skips a statement that would be ignored.
-    /// Cleared with `nameIDs`.
-    var clientsInBatch: [Int64: Set<Int64>] = [:]
+    /// The last client this transaction wrote a `batch_changes` row for: the importer corrects a
+    /// balance right after creating or updating the client, and then the INSERT OR IGNORE would
+    /// be ignored. One pair, not a set, so memory stays flat however long the file. Cleared with
+    /// `nameIDs`.
+    var lastRecordedChange: (batch: Int64, clientID: Int64)?
 
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = Schema.administrator
@@ -68,10 +69,10 @@ public final class SQLiteClientStore {
     public func transaction<T>(commit: Bool = true, _ body: () throws -> T) throws -> T {
         connection.resetStatements()
         nameIDs.removeAll()
-        clientsInBatch.removeAll()
+        lastRecordedChange = nil
         defer {
             nameIDs.removeAll()
-            clientsInBatch.removeAll()
+            lastRecordedChange = nil
         }
         try connection.execute("BEGIN IMMEDIATE")
         do {
