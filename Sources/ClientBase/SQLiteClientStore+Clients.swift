@@ -1,7 +1,7 @@
 import Foundation
 
 extension SQLiteClientStore {
-    private static let clientColumns = """
+    static let clientColumns = """
         c.id, c.name, c.last_name, c.email, c.address, c.juridical, c.supplier, c.conflicted, c.notes,
         COALESCE(ms.name, ''), c.discount_card, c.discount_goods, c.discount_services, c.discount_materials,
         COALESCE(ps.name, ''), COALESCE(po.name, ''),
@@ -14,10 +14,11 @@ extension SQLiteClientStore {
 
     /// The client with this ID, or `nil` when there is none (or it was removed by an undo).
     public func client(id: Int64) throws -> Client? {
-        let statement = try connection.statement(
-            "SELECT \(Self.clientColumns) WHERE c.id = ?1 AND c.deleted_batch IS NULL").bind(.integer(id))
+        let statement = try connection.statement(.clientByID).bind(1, id)
         guard try statement.step() else { return nil }
         var client = decodeClient(statement)
+        // Let go of the read snapshot now rather than at the next lookup.
+        statement.reset()
         try loadDetails(into: &client)
         return client
     }
@@ -62,33 +63,24 @@ extension SQLiteClientStore {
     }
 
     private func loadDetails(into client: inout Client) throws {
-        let phones = try connection.statement(
-            "SELECT number FROM client_phones WHERE client_id = ?1 ORDER BY position").bind(.integer(client.id))
+        let phones = try connection.statement(.phonesOfClient).bind(1, client.id)
         while try phones.step() { client.phones.append(phones.text(0)) }
-        let values = try connection.statement("""
-            SELECT f.name, v.value FROM client_custom_values v JOIN custom_fields f ON f.id = v.field_id
-            WHERE v.client_id = ?1
-            """).bind(.integer(client.id))
+        let values = try connection.statement(.customValuesOfClient).bind(1, client.id)
         while try values.step() { client.customFields[values.text(0)] = values.text(1) }
     }
 
     /// IDs of clients that have this phone number (digits as stored).
     public func clientIDs(withPhone phone: String) throws -> [Int64] {
-        try ids("""
-            SELECT DISTINCT p.client_id FROM client_phones p JOIN clients c ON c.id = p.client_id
-            WHERE p.number = ?1 AND c.deleted_batch IS NULL ORDER BY p.client_id
-            """, phone)
+        try ids(.clientIDsWithPhone, phone)
     }
 
     /// IDs of clients that have this email address (compared without case).
     public func clientIDs(withEmail email: String) throws -> [Int64] {
-        try ids("""
-            SELECT id FROM clients WHERE email = ?1 COLLATE NOCASE AND email <> '' AND deleted_batch IS NULL ORDER BY id
-            """, email)
+        try ids(.clientIDsWithEmail, email)
     }
 
-    private func ids(_ sql: String, _ key: String) throws -> [Int64] {
-        let statement = try connection.statement(sql).bind(.text(key))
+    private func ids(_ query: RowStatement, _ key: String) throws -> [Int64] {
+        let statement = try connection.statement(query).bind(1, key)
         var result: [Int64] = []
         while try statement.step() { result.append(statement.int(0)) }
         return result
@@ -115,29 +107,19 @@ extension SQLiteClientStore {
     /// returns the ID. The balance is not written here: use `appendBalanceCorrection`.
     public func insertClient(_ client: Client, batch: Int64, sourceRow: Int?) throws -> Int64 {
         let references = try referenceIDs(of: client)
-        try connection.statement("""
-            INSERT INTO clients(id, name, last_name, email, address, juridical, supplier, conflicted, notes,
-                marketing_source_id, discount_card, discount_goods, discount_services, discount_materials,
-                price_type_sales_id, price_type_orders_id, created_batch)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-            """).bind(fieldValues(of: client, id: client.id > 0 ? .integer(client.id) : .null, references: references)
-                      + [.integer(batch)]).run()
+        try bindFields(of: client, id: client.id > 0 ? client.id : nil, references: references,
+                       to: connection.statement(.insertClient)).bind(17, batch).run()
         let id = connection.lastInsertRowID
         try writeDetails(of: client, id: id, replacing: false)
-        try connection.statement("INSERT INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'created', ?3)")
-            .bind(.integer(batch), .integer(id), .optional(sourceRow.map(Int64.init))).run()
+        try connection.statement(.recordCreated).bind(1, batch).bind(2, id).bind(3, sourceRow.map(Int64.init)).run()
+        lastRecordedChange = (batch, id)
         return id
     }
 
     /// Overwrites a client's fields (not its balance) and records the previous state for undo.
     public func updateClient(_ client: Client, previous: Client, batch: Int64, sourceRow: Int?) throws {
         let references = try referenceIDs(of: client)
-        try connection.statement("""
-            UPDATE clients SET name = ?2, last_name = ?3, email = ?4, address = ?5, juridical = ?6, supplier = ?7,
-                conflicted = ?8, notes = ?9, marketing_source_id = ?10, discount_card = ?11, discount_goods = ?12,
-                discount_services = ?13, discount_materials = ?14, price_type_sales_id = ?15, price_type_orders_id = ?16
-            WHERE id = ?1
-            """).bind(fieldValues(of: client, id: .integer(client.id), references: references)).run()
+        try bindFields(of: client, id: client.id, references: references, to: connection.statement(.updateClient)).run()
         try writeDetails(of: client, id: client.id, replacing: true)
         try recordChange(batch: batch, clientID: client.id, kind: "updated", sourceRow: sourceRow, before: previous)
     }
@@ -145,22 +127,19 @@ extension SQLiteClientStore {
     /// Appends one entry to a client's balance ledger.
     public func appendBalanceCorrection(clientID: Int64, amount: ExactDecimal, comment: String,
                                         batch: Int64, employeeID: Int64?, sourceRow: Int?) throws {
-        try connection.statement("""
-            INSERT INTO balance_ledger(client_id, amount, comment, batch_id, employee_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """).bind(.integer(clientID), .integer(amount.tenThousandths), .text(comment), .integer(batch),
-                      .optional(employeeID), .text(Self.now())).run()
+        try connection.statement(.appendLedgerEntry).bind(1, clientID).bind(2, amount.tenThousandths).bind(3, comment)
+            .bind(4, batch).bind(5, employeeID).bind(6, Self.now()).run()
         // A client whose only change is its balance still belongs to the batch, for undo's checks.
-        try connection.statement("""
-            INSERT OR IGNORE INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'balance', ?3)
-            """).bind(.integer(batch), .integer(clientID), .optional(sourceRow.map(Int64.init))).run()
+        if let last = lastRecordedChange, last == (batch, clientID) { return }
+        try connection.statement(.recordBalance).bind(1, batch).bind(2, clientID).bind(3, sourceRow.map(Int64.init)).run()
+        lastRecordedChange = (batch, clientID)
     }
 
     func recordChange(batch: Int64, clientID: Int64, kind: String, sourceRow: Int?, before: Client?) throws {
         let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try connection.statement("""
-            INSERT INTO batch_changes(batch_id, client_id, kind, source_row, before_json) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT(batch_id, client_id) DO UPDATE SET kind = excluded.kind, before_json = excluded.before_json
-            """).bind(.integer(batch), .integer(clientID), .text(kind), .optional(sourceRow.map(Int64.init)), .optional(json)).run()
+        try connection.statement(.recordChange).bind(1, batch).bind(2, clientID).bind(3, kind)
+            .bind(4, sourceRow.map(Int64.init)).bind(5, json).run()
+        lastRecordedChange = (batch, clientID)
     }
 
     private struct ReferenceIDs { var marketingSource, priceSales, priceOrders: Int64? }
@@ -180,7 +159,7 @@ extension SQLiteClientStore {
     /// The ID of the row of `table` (marketing_sources, price_types, custom_fields) named `name`,
     /// cached for the current transaction.
     private func nameID(_ table: String, _ name: String) throws -> Int64? {
-        let key = table + "\u{0}" + name
+        let key = NameKey(table: table, name: name)
         if let id = nameIDs[key] { return id }
         let statement = try connection.statement("SELECT id FROM \(table) WHERE name = ?1").bind(.text(name))
         guard try statement.step() else { return nil }
@@ -190,26 +169,90 @@ extension SQLiteClientStore {
         return id
     }
 
-    private func fieldValues(of c: Client, id: SQLValue, references r: ReferenceIDs) -> [SQLValue] {
-        [id, .text(c.name), .text(c.lastName), .text(c.email), .text(c.address), .flag(c.juridical), .flag(c.supplier),
-         .flag(c.conflicted), .text(c.notes), .optional(r.marketingSource), .text(c.discountCard),
-         .optional(c.discountGoods?.tenThousandths), .optional(c.discountServices?.tenThousandths),
-         .optional(c.discountMaterials?.tenThousandths), .optional(r.priceSales), .optional(r.priceOrders)]
+    /// Binds `?1` (the ID) to `?16` of `.insertClient` and `.updateClient`, which share that order.
+    private func bindFields(of c: Client, id: Int64?, references r: ReferenceIDs, to s: SQLiteStatement) -> SQLiteStatement {
+        s.bind(1, id).bind(2, c.name).bind(3, c.lastName).bind(4, c.email).bind(5, c.address).bind(6, c.juridical)
+            .bind(7, c.supplier).bind(8, c.conflicted).bind(9, c.notes).bind(10, r.marketingSource).bind(11, c.discountCard)
+            .bind(12, c.discountGoods?.tenThousandths).bind(13, c.discountServices?.tenThousandths)
+            .bind(14, c.discountMaterials?.tenThousandths).bind(15, r.priceSales).bind(16, r.priceOrders)
     }
 
     private func writeDetails(of client: Client, id: Int64, replacing: Bool) throws {
         if replacing {
-            try connection.statement("DELETE FROM client_phones WHERE client_id = ?1").bind(.integer(id)).run()
-            try connection.statement("DELETE FROM client_custom_values WHERE client_id = ?1").bind(.integer(id)).run()
+            try connection.statement(.deletePhones).bind(1, id).run()
+            try connection.statement(.deleteCustomValues).bind(1, id).run()
         }
         for (position, phone) in client.phones.enumerated() {
-            try connection.statement("INSERT INTO client_phones(client_id, position, number) VALUES (?1, ?2, ?3)")
-                .bind(.integer(id), .integer(Int64(position)), .text(phone)).run()
+            try connection.statement(.insertPhone).bind(1, id).bind(2, Int64(position)).bind(3, phone).run()
         }
         for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
             guard let field = try nameID("custom_fields", name) else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
-            try connection.statement("INSERT INTO client_custom_values(client_id, field_id, value) VALUES (?1, ?2, ?3)")
-                .bind(.integer(id), .integer(field), .text(value)).run()
+            try connection.statement(.insertCustomValue).bind(1, id).bind(2, field).bind(3, value).run()
+        }
+    }
+}
+
+/// The statements an import or an export runs once or more a row.
+enum RowStatement: Int, CaseIterable {
+    case clientByID, phonesOfClient, customValuesOfClient, clientIDsWithPhone, clientIDsWithEmail
+    case insertClient, updateClient, deletePhones, deleteCustomValues, insertPhone, insertCustomValue
+    case recordCreated, recordChange, recordBalance, appendLedgerEntry
+
+    var sql: String {
+        switch self {
+        case .clientByID:
+            "SELECT \(SQLiteClientStore.clientColumns) WHERE c.id = ?1 AND c.deleted_batch IS NULL"
+        case .phonesOfClient:
+            "SELECT number FROM client_phones WHERE client_id = ?1 ORDER BY position"
+        case .customValuesOfClient:
+            """
+            SELECT f.name, v.value FROM client_custom_values v JOIN custom_fields f ON f.id = v.field_id
+            WHERE v.client_id = ?1
+            """
+        case .clientIDsWithPhone:
+            """
+            SELECT DISTINCT p.client_id FROM client_phones p JOIN clients c ON c.id = p.client_id
+            WHERE p.number = ?1 AND c.deleted_batch IS NULL ORDER BY p.client_id
+            """
+        case .clientIDsWithEmail:
+            """
+            SELECT id FROM clients WHERE email = ?1 COLLATE NOCASE AND email <> '' AND deleted_batch IS NULL ORDER BY id
+            """
+        case .insertClient:
+            """
+            INSERT INTO clients(id, name, last_name, email, address, juridical, supplier, conflicted, notes,
+                marketing_source_id, discount_card, discount_goods, discount_services, discount_materials,
+                price_type_sales_id, price_type_orders_id, created_batch)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            """
+        case .updateClient:
+            """
+            UPDATE clients SET name = ?2, last_name = ?3, email = ?4, address = ?5, juridical = ?6, supplier = ?7,
+                conflicted = ?8, notes = ?9, marketing_source_id = ?10, discount_card = ?11, discount_goods = ?12,
+                discount_services = ?13, discount_materials = ?14, price_type_sales_id = ?15, price_type_orders_id = ?16
+            WHERE id = ?1
+            """
+        case .deletePhones:
+            "DELETE FROM client_phones WHERE client_id = ?1"
+        case .deleteCustomValues:
+            "DELETE FROM client_custom_values WHERE client_id = ?1"
+        case .insertPhone:
+            "INSERT INTO client_phones(client_id, position, number) VALUES (?1, ?2, ?3)"
+        case .insertCustomValue:
+            "INSERT INTO client_custom_values(client_id, field_id, value) VALUES (?1, ?2, ?3)"
+        case .recordCreated:
+            "INSERT INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'created', ?3)"
+        case .recordChange:
+            """
+            INSERT INTO batch_changes(batch_id, client_id, kind, source_row, before_json) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT(batch_id, client_id) DO UPDATE SET kind = excluded.kind, before_json = excluded.before_json
+            """
+        case .recordBalance:
+            "INSERT OR IGNORE INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'balance', ?3)"
+        case .appendLedgerEntry:
+            """
+            INSERT INTO balance_ledger(client_id, amount, comment, batch_id, employee_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """
         }
     }
 }

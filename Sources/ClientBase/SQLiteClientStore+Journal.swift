@@ -80,10 +80,8 @@ extension SQLiteClientStore {
             var toReverse: [(Int64, Int64)] = []
             while try reversals.step() { toReverse.append((reversals.int(0), reversals.int(1))) }
             for (clientID, amount) in toReverse {
-                try connection.statement("""
-                    INSERT INTO balance_ledger(client_id, amount, comment, batch_id, employee_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                    """).bind(.integer(clientID), .integer(-amount), .text(comment), .integer(undoID),
-                              .optional(employeeID), .text(Self.now())).run()
+                try connection.statement(.appendLedgerEntry).bind(1, clientID).bind(2, -amount).bind(3, comment)
+                    .bind(4, undoID).bind(5, employeeID).bind(6, Self.now()).run()
                 counts.balanceCorrections += 1
             }
 

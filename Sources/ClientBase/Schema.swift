@@ -99,5 +99,22 @@ enum Schema {
         DROP INDEX clients_email;
         CREATE INDEX clients_email_nocase ON clients(email COLLATE NOCASE) WHERE email <> '';
         """,
+        // SQLite (3.40) checks `kind IN (three values)` by building a temporary B-tree on every
+        // insert: a third of the store's SQLite time on a big import. Comparisons with OR accept
+        // exactly the same values. A CHECK cannot be altered, so the table is rebuilt.
+        """
+        CREATE TABLE batch_changes_rebuilt(
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            kind TEXT NOT NULL CHECK (kind = 'created' OR kind = 'updated' OR kind = 'balance'),
+            source_row INTEGER,
+            before_json TEXT,
+            PRIMARY KEY (batch_id, client_id)) WITHOUT ROWID;
+        INSERT INTO batch_changes_rebuilt(batch_id, client_id, kind, source_row, before_json)
+            SELECT batch_id, client_id, kind, source_row, before_json FROM batch_changes;
+        DROP TABLE batch_changes;
+        ALTER TABLE batch_changes_rebuilt RENAME TO batch_changes;
+        CREATE INDEX batch_changes_client ON batch_changes(client_id);
+        """,
     ]
 }

@@ -114,6 +114,62 @@ import Testing
         #expect(throws: StoreError.self) { try store.undo(batch: second, employeeID: 1, comment: "again") }
     }
 
+    @Test func aBalanceOnlyChangeStillTiesTheClientToItsBatch() throws {
+        let first = try importBatch { batch in
+            let id = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+            // Right after the creation: already in the batch, so nothing more to record.
+            try store.appendBalanceCorrection(clientID: id, amount: ExactDecimal(10), comment: "c", batch: batch, employeeID: 1, sourceRow: 2)
+        }
+        let second = try importBatch { batch in
+            try store.appendBalanceCorrection(clientID: 1, amount: ExactDecimal(5), comment: "c", batch: batch, employeeID: 1, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: 1, amount: ExactDecimal(1), comment: "c", batch: batch, employeeID: 1, sourceRow: 3)
+        }
+        #expect(throws: StoreError.self) { try store.undo(batch: first, employeeID: 1, comment: "undo") }
+        try store.undo(batch: second, employeeID: 1, comment: "undo")
+        #expect(try store.client(id: 1)?.balance == ExactDecimal(10))
+        try store.undo(batch: first, employeeID: 1, comment: "undo")
+        #expect(try store.clientCount() == 0)
+    }
+
+    @Test func textIsStoredAndReadBackWhole() throws {
+        var client = Client(id: 0, name: "")
+        client.notes = "before\u{0}after, ünïcödé 📞"
+        _ = try importBatch { batch in
+            _ = try store.insertClient(client, batch: batch, sourceRow: 2)
+        }
+        let read = try #require(try store.client(id: 1))
+        #expect(read.name == "")
+        #expect(read.notes == client.notes)
+    }
+
+    @Test func aBaseFromBeforeTheBatchChangesRebuildKeepsItsJournal() throws {
+        let batch = try importBatch { batch in
+            _ = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+        }
+        // Put the table back as schema version 2 made it, rows included.
+        let raw = try SQLiteRaw(path: folder.file("base.sqlite"))
+        #expect(raw.execute("""
+            CREATE TABLE old(
+                batch_id INTEGER NOT NULL REFERENCES batches(id),
+                client_id INTEGER NOT NULL REFERENCES clients(id),
+                kind TEXT NOT NULL CHECK (kind IN ('created', 'updated', 'balance')),
+                source_row INTEGER,
+                before_json TEXT,
+                PRIMARY KEY (batch_id, client_id)) WITHOUT ROWID;
+            INSERT INTO old SELECT * FROM batch_changes;
+            DROP TABLE batch_changes;
+            ALTER TABLE old RENAME TO batch_changes;
+            CREATE INDEX batch_changes_client ON batch_changes(client_id);
+            PRAGMA user_version = 2;
+            """) == "")
+
+        let reopened = try SQLiteClientStore(path: folder.file("base.sqlite"))
+        #expect(raw.execute("INSERT INTO batch_changes(batch_id, client_id, kind) VALUES (\(batch), 2, 'moved')")
+            .contains("CHECK constraint failed"))
+        try reopened.undo(batch: batch, employeeID: 1, comment: "undo")
+        #expect(try reopened.clientCount() == 0)
+    }
+
     private func importBatch(_ body: (Int64) throws -> Void) throws -> Int64 {
         try store.transaction {
             let batch = try store.beginBatch(BatchSource(fileName: "f.xlsx", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1))
