@@ -17,8 +17,10 @@ public protocol ClientStore: AnyObject {
     func clientCount() throws -> Int
     /// Every client in ID order, one at a time.
     func forEachClient(_ body: (Client) throws -> Void) throws
-    func clientIDs(withPhone phone: String) throws -> [Int64]
-    func clientIDs(withEmail email: String) throws -> [Int64]
+    /// The lowest-ID client with this phone (digits as stored), for duplicate warnings.
+    func firstClientID(withPhone phone: String) throws -> Int64?
+    /// The lowest-ID client with this email (compared without case).
+    func firstClientID(withEmail email: String) throws -> Int64?
     func balanceHistory(clientID: Int64) throws -> [BalanceCorrection]
 
     // Writing, inside `transaction`

@@ -69,21 +69,22 @@ extension SQLiteClientStore {
         while try values.step() { client.customFields[values.text(0)] = values.text(1) }
     }
 
-    /// IDs of clients that have this phone number (digits as stored).
-    public func clientIDs(withPhone phone: String) throws -> [Int64] {
-        try ids(.clientIDsWithPhone, phone)
+    /// The first client (lowest ID) that has this phone number (digits as stored), if any.
+    public func firstClientID(withPhone phone: String) throws -> Int64? {
+        try firstID(.firstClientWithPhone, phone)
     }
 
-    /// IDs of clients that have this email address (compared without case).
-    public func clientIDs(withEmail email: String) throws -> [Int64] {
-        try ids(.clientIDsWithEmail, email)
+    /// The first client (lowest ID) that has this email address (compared without case), if any.
+    public func firstClientID(withEmail email: String) throws -> Int64? {
+        try firstID(.firstClientWithEmail, email)
     }
 
-    private func ids(_ query: RowStatement, _ key: String) throws -> [Int64] {
+    private func firstID(_ query: RowStatement, _ key: String) throws -> Int64? {
         let statement = try connection.statement(query).bind(1, key)
-        var result: [Int64] = []
-        while try statement.step() { result.append(statement.int(0)) }
-        return result
+        guard try statement.step() else { return nil }
+        let id = statement.int(0)
+        statement.reset()
+        return id
     }
 
     /// The ledger of one client, oldest first.
@@ -194,7 +195,7 @@ extension SQLiteClientStore {
 
 /// The statements an import or an export runs once or more a row.
 enum RowStatement: Int, CaseIterable {
-    case clientByID, phonesOfClient, customValuesOfClient, clientIDsWithPhone, clientIDsWithEmail
+    case clientByID, phonesOfClient, customValuesOfClient, firstClientWithPhone, firstClientWithEmail
     case insertClient, updateClient, deletePhones, deleteCustomValues, insertPhone, insertCustomValue
     case recordCreated, recordChange, recordBalance, appendLedgerEntry
 
@@ -209,14 +210,15 @@ enum RowStatement: Int, CaseIterable {
             SELECT f.name, v.value FROM client_custom_values v JOIN custom_fields f ON f.id = v.field_id
             WHERE v.client_id = ?1
             """
-        case .clientIDsWithPhone:
+        // LIMIT 1 in index order: a number shared by thousands of clients costs one probe.
+        case .firstClientWithPhone:
             """
-            SELECT DISTINCT p.client_id FROM client_phones p JOIN clients c ON c.id = p.client_id
-            WHERE p.number = ?1 AND c.deleted_batch IS NULL ORDER BY p.client_id
+            SELECT p.client_id FROM client_phones p JOIN clients c ON c.id = p.client_id
+            WHERE p.number = ?1 AND c.deleted_batch IS NULL ORDER BY p.client_id LIMIT 1
             """
-        case .clientIDsWithEmail:
+        case .firstClientWithEmail:
             """
-            SELECT id FROM clients WHERE email = ?1 COLLATE NOCASE AND email <> '' AND deleted_batch IS NULL ORDER BY id
+            SELECT id FROM clients WHERE email = ?1 COLLATE NOCASE AND email <> '' AND deleted_batch IS NULL ORDER BY id LIMIT 1
             """
         case .insertClient:
             """

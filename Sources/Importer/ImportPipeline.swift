@@ -375,14 +375,14 @@ private struct Run {
     private mutating func duplicatesOf(_ client: Client, row: Int) throws -> [Int64] {
         var found: [Int64] = []
         for phone in client.phones {
-            if let id = try store.clientIDs(withPhone: phone).first, !found.contains(id) {
+            if let id = try store.firstClientID(withPhone: phone), !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("phone", row: row, value: phone, message: message(
                     "duplicate_phone", ["value": phone, "client": String(id), "advice": duplicateAdvice])))
             }
         }
         if !client.email.isEmpty {
-            if let id = try store.clientIDs(withEmail: client.email).first, !found.contains(id) {
+            if let id = try store.firstClientID(withEmail: client.email), !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("email", row: row, value: client.email, message: message(
                     "duplicate_email", ["value": client.email, "client": String(id), "advice": duplicateAdvice])))

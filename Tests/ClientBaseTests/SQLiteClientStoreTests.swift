@@ -31,6 +31,38 @@ import Testing
         #expect(try again.catalog().employees.count == 1)
     }
 
+    @Test func theFirstClientWithAPhoneOrEmailIsTheLowestIDStillInTheBase() throws {
+        func client(_ name: String, phones: [String], email: String) -> Client {
+            var client = Client(id: 0, name: name)
+            client.phones = phones
+            client.email = email
+            return client
+        }
+        let source = BatchSource(fileName: "a", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1)
+        let first = try store.transaction {
+            let batch = try store.beginBatch(source)
+            _ = try store.insertClient(client("A", phones: ["0612345678"], email: "a@example.fr"), batch: batch, sourceRow: 2)
+            try store.finishBatch(batch, counts: BatchCounts(rows: 1, created: 1))
+            return batch
+        }
+        try store.transaction {
+            let batch = try store.beginBatch(source)
+            for name in ["B", "C"] {
+                _ = try store.insertClient(client(name, phones: ["33145678901", "0612345678"], email: "A@Example.FR"), batch: batch, sourceRow: 2)
+            }
+            try store.finishBatch(batch, counts: BatchCounts(rows: 2, created: 2))
+        }
+        #expect(try store.firstClientID(withPhone: "0612345678") == 1)
+        #expect(try store.firstClientID(withPhone: "33145678901") == 2)
+        #expect(try store.firstClientID(withEmail: "a@EXAMPLE.fr") == 1)
+        #expect(try store.firstClientID(withPhone: "0700000000") == nil)
+        #expect(try store.firstClientID(withEmail: "") == nil)
+        // Undoing the first batch removes client 1: the next one with the phone comes first.
+        _ = try store.undo(batch: first, employeeID: 1, comment: "undo")
+        #expect(try store.firstClientID(withPhone: "0612345678") == 2)
+        #expect(try store.firstClientID(withEmail: "a@example.fr") == 2)
+    }
+
     @Test func insertsAndReadsBackEveryField() throws {
         try store.addMarketingSources(["Google"])
         try store.addPriceTypes(["Retail", "Wholesale"])
