@@ -74,9 +74,21 @@ public struct ImportPipeline {
                 run.batch = try store.beginBatch(BatchSource(
                     fileName: fileName, fileSHA256: digest, ruleSet: ruleSet.name, plugin: readingPlugin?.name ?? "",
                     employeeID: employee.id))
-                while let row = try rows.nextRow() {
-                    try run.process(row)
-                    if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
+                switch layout {
+                case .template(let checker, let mapping):
+                    // Rows are checked in Lua on another thread while this one stores the
+                    // batches already checked; the checker and the rows belong to that thread.
+                    let batches = TemplateBatches(rows: rows, checker: checker, mapping: mapping, rowLimit: run.rowLimit)
+                    let checked = ReadAhead(capacity: 2) { try batches.next() }
+                    while let batch = try checked.next() {
+                        try run.apply(batch)
+                        run.reportProgress()
+                    }
+                case .plugin:
+                    while let row = try rows.nextRow() {
+                        try run.process(row)
+                        if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
+                    }
                 }
                 try run.finish()
                 run.reportProgress()
@@ -165,6 +177,59 @@ private enum Layout {
     }
 }
 
+/// Template rows read and checked a batch at a time: the import's producer, which runs on a
+/// thread of its own (it alone uses `rows` and the checker's Lua state).
+final class TemplateBatches {
+    /// One batch of checked rows, and what the reading saw on the way.
+    struct Checked: Sendable {
+        /// Rows read for this batch, those over the row limit included.
+        var rowsRead: Int
+        /// The first row read over the row limit, if any.
+        var firstRowOverLimit: Int?
+        /// The file's row number of each checked row.
+        var rowNumbers: [Int]
+        var checked: CheckedBatch
+    }
+
+    private let rows: any RowReader
+    private let checker: RowChecker
+    private let fieldColumns: [(index: Int, key: String)]
+    private let customColumns: [(index: Int, name: String)]
+    private let rowLimit: Int?
+    private var rowsRead = 0
+
+    init(rows: any RowReader, checker: RowChecker, mapping: ColumnMapping, rowLimit: Int?) {
+        self.rows = rows
+        self.checker = checker
+        fieldColumns = mapping.fieldColumns
+        customColumns = mapping.customColumns
+        self.rowLimit = rowLimit
+    }
+
+    /// The next batch of up to `ImportPipeline.batchRows` rows, checked; nil at the end.
+    func next() throws -> Checked? {
+        var batch = TextBatch(keys: fieldColumns.map(\.key), customNames: customColumns.map(\.name))
+        var read = 0
+        var overLimit: Int?
+        while batch.count < ImportPipeline.batchRows, let row = try rows.nextRow() {
+            read += 1
+            rowsRead += 1
+            // Rows over the limit are counted, not checked: the file is rejected anyway.
+            if let rowLimit, rowsRead > rowLimit {
+                if overLimit == nil { overLimit = row.number }
+                continue
+            }
+            let cells = row.cells
+            func text(_ index: Int) -> String { index < cells.count ? cells[index].displayText : "" }
+            batch.append(rowNumber: row.number, text: { text(fieldColumns[$0].index) },
+                         customText: { text(customColumns[$0].index) })
+        }
+        guard read > 0 else { return nil }
+        return Checked(rowsRead: read, firstRowOverLimit: overLimit, rowNumbers: batch.rowNumbers,
+                       checked: try checker.check(batch))
+    }
+}
+
 /// The state of one import while its rows stream through.
 private struct Run {
     let store: any ClientStore
@@ -182,8 +247,6 @@ private struct Run {
     private let idColumn: Int?
     private let balanceColumn: Int?
     private let customFieldNames: [String]
-    /// Template rows read but not yet checked.
-    private var pending: TextBatch
     private let columnOfKey: [String: Int]
     private let columnOfCustomField: [String: Int]
     /// Custom fields of the base, and those this import created.
@@ -201,12 +264,11 @@ private struct Run {
         idColumn = fieldKeys.firstIndex(of: "id")
         balanceColumn = fieldKeys.firstIndex(of: "balance")
         customFieldNames = mapping.customColumns.map(\.name)
-        pending = TextBatch(keys: fieldKeys, customNames: customFieldNames)
         columnOfKey = Dictionary(mapping.fieldColumns.map { ($0.key, $0.index) }, uniquingKeysWith: { a, _ in a })
         columnOfCustomField = Dictionary(mapping.customColumns.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     }
 
-    private var rowLimit: Int? {
+    var rowLimit: Int? {
         switch options.rowLimit {
         case .ruleSet: ruleSet.maxRows
         case .rows(let limit): limit
@@ -218,28 +280,22 @@ private struct Run {
     /// but every row is still checked so the user sees every error at once.
     private var writing: Bool { report.errors.isEmpty && report.omittedErrors == 0 }
 
+    /// A row of the plugin path: mapped by the plugin, then checked.
     mutating func process(_ row: Row) throws {
         report.counts.rows += 1
         if let limit = rowLimit, report.counts.rows > limit {
             if rowLimitExceededAt == nil { rowLimitExceededAt = row.number }
             return
         }
-        switch layout {
-        case .template(let checker, _):
-            let cells = row.cells, fieldColumns = mapping.fieldColumns, customColumns = mapping.customColumns
-            func text(_ index: Int) -> String { index < cells.count ? cells[index].displayText : "" }
-            pending.append(rowNumber: row.number, text: { text(fieldColumns[$0].index) },
-                           customText: { text(customColumns[$0].index) })
-            if pending.count >= ImportPipeline.batchRows { try checkPending(checker) }
-        case .plugin(let mapper, _): try processPluginRow(row, mapper: mapper)
-        }
+        if case .plugin(let mapper, _) = layout { try processPluginRow(row, mapper: mapper) }
     }
 
-    /// Checks the pending template rows in one call into Lua, then applies each valid one.
-    private mutating func checkPending(_ checker: RowChecker) throws {
-        guard pending.count > 0 else { return }
-        let checked = try checker.check(pending)
-        for (index, row) in pending.rowNumbers.enumerated()
+    /// A batch of template rows checked by the rule set: each valid row is applied.
+    mutating func apply(_ batch: TemplateBatches.Checked) throws {
+        report.counts.rows += batch.rowsRead
+        if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
+        let checked = batch.checked
+        for (index, row) in batch.rowNumbers.enumerated()
         where record(errors: checked.errors[index], warnings: checked.warnings[index], row: row) {
             let fields = clientFields, names = customFieldNames
             try apply(id: idColumn.flatMap { checked.fields[$0][index].stringValue },
@@ -247,7 +303,6 @@ private struct Run {
                 $0.assign(checked, index: index, fields: fields, customFieldNames: names)
             }
         }
-        pending.removeAll()
     }
 
     private mutating func processPluginRow(_ row: Row, mapper: PluginMapper) throws {
@@ -295,9 +350,8 @@ private struct Run {
                                          rowsWritten: writing ? counts.created + counts.updated : 0))
     }
 
-    /// Checks the rows still pending, then closes the batch with its counts.
+    /// Reports a row limit overrun, then closes the batch with its counts.
     mutating func finish() throws {
-        if case .template(let checker, _) = layout { try checkPending(checker) }
         if let first = rowLimitExceededAt, let limit = rowLimit {
             addError(ImportIssue(row: first, message: message("too_many_rows", ["rows": String(report.counts.rows), "limit": String(limit)])))
         }

@@ -162,7 +162,7 @@ struct CheckedRow {
 }
 
 /// A problem the rules found in one cell (`key` is a field key, or a custom field's name).
-struct RowProblem {
+struct RowProblem: Sendable {
     var key: String
     var isCustomField: Bool
     var value: String
@@ -204,7 +204,7 @@ struct TextBatch {
 }
 
 /// What the rule set made of a `TextBatch`, by row index in the batch.
-struct CheckedBatch {
+struct CheckedBatch: Sendable {
     /// fields[c][i]: row i's typed value for the batch's `keys[c]` (`.nil` when the cell gives none).
     var fields: [[LuaValue]]
     /// custom[c][i]: row i's stored value for the batch's `customNames[c]`, when it has one.
