@@ -108,7 +108,7 @@ public final class XLSXReader {
                 "sheet \"\(sheets[number - 1].name)\" is listed but its part \(part) is missing from the archive; the file is damaged — open and re-save it in your spreadsheet program")
         }
         let strings = try loadSharedStrings()
-        return SheetRowReader(sheetName: sheets[number - 1].name, stream: try archive.open(entry), file: path,
+        return SheetRowReader(sheetName: sheets[number - 1].name, stream: try archive.open(entry, maximumSize: ZipArchive.maxSheetSize), file: path,
                               sharedStrings: strings, formats: formats, date1904: date1904)
     }
 

@@ -23,6 +23,9 @@ struct ZipEntry: Sendable {
 final class ZipArchive {
     /// Members larger than this are refused outright (a workbook part this big is an attack).
     static let maxEntrySize: UInt64 = 1 << 30
+    /// A worksheet is streamed, so its bound is on time, not memory: our own export of a
+    /// million clients has a 1.1 GB sheet, and twice that many rows must still import.
+    static let maxSheetSize: UInt64 = 4 << 30
     /// Above `ratioCheckSize`, a member that inflates more than `maxRatio` times is refused.
     static let maxRatio: UInt64 = 1000
     static let ratioCheckSize: UInt64 = 64 << 20
@@ -194,7 +197,8 @@ final class ZipArchive {
     }
 
     /// A stream of the member's uncompressed bytes, checked against its size and CRC-32.
-    func open(_ entry: ZipEntry) throws -> ZipEntryStream {
+    /// `maximumSize` is `maxEntrySize` except for parts that are streamed (`maxSheetSize`).
+    func open(_ entry: ZipEntry, maximumSize: UInt64 = ZipArchive.maxEntrySize) throws -> ZipEntryStream {
         if entry.flags & 1 != 0 {
             throw WorkbookError(.unsupported, file: path, part: entry.name,
                 "the workbook is encrypted; remove the password in your spreadsheet program and save again")
@@ -203,7 +207,7 @@ final class ZipArchive {
             throw WorkbookError(.unsupported, file: path, part: entry.name,
                 "compression method \(entry.method) is not supported; re-save the file from your spreadsheet program")
         }
-        if entry.uncompressedSize > Self.maxEntrySize
+        if entry.uncompressedSize > maximumSize
             || (entry.uncompressedSize > Self.ratioCheckSize
                 && entry.uncompressedSize / max(entry.compressedSize, 1) > Self.maxRatio) {
             throw WorkbookError(.tooLarge, file: path, part: entry.name,
