@@ -63,6 +63,43 @@ import Testing
         #expect(try store.firstClientID(withEmail: "a@example.fr") == 2)
     }
 
+    @Test func probesInsideATransactionSeeTheBaseAndTheClientsItWrote() throws {
+        // The first probe of a transaction builds a Bloom filter from the base; inserts and
+        // updates keep it current. Its answers must be exactly SQL's.
+        let source = BatchSource(fileName: "a", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1)
+        try store.transaction {
+            let batch = try store.beginBatch(source)
+            for n in 0..<3_000 {
+                var client = Client(id: 0, name: "Client \(n)")
+                client.phones = ["0612\(100_000 + n)"]
+                client.email = n % 2 == 0 ? "Client\(n)@Example.fr" : ""
+                _ = try store.insertClient(client, batch: batch, sourceRow: nil)
+            }
+        }
+        try store.transaction {
+            let batch = try store.beginBatch(source)
+            #expect(try store.firstClientID(withPhone: "0612100007") == 8)
+            #expect(try store.firstClientID(withEmail: "client8@example.FR") == 9)
+            #expect(try store.firstClientID(withEmail: "client7@example.fr") == nil)
+            for n in 3_000..<6_000 { #expect(try store.firstClientID(withPhone: "0612\(100_000 + n)") == nil) }
+            var newcomer = Client(id: 0, name: "New")
+            newcomer.phones = ["0799999999"]
+            newcomer.email = "new@example.fr"
+            #expect(try store.firstClientID(withPhone: "0799999999") == nil)
+            let id = try store.insertClient(newcomer, batch: batch, sourceRow: nil)
+            #expect(try store.firstClientID(withPhone: "0799999999") == id)
+            #expect(try store.firstClientID(withEmail: "NEW@example.fr") == id)
+            var moved = try #require(try store.client(id: 2))
+            let before = moved
+            moved.phones = ["0788888888"]
+            moved.email = "moved@example.fr"
+            try store.updateClient(moved, previous: before, batch: batch, sourceRow: nil)
+            #expect(try store.firstClientID(withPhone: "0788888888") == 2)
+            #expect(try store.firstClientID(withEmail: "moved@example.fr") == 2)
+            #expect(try store.firstClientID(withPhone: "0612100001") == nil) // its old number
+        }
+    }
+
     @Test func insertsAndReadsBackEveryField() throws {
         try store.addMarketingSources(["Google"])
         try store.addPriceTypes(["Retail", "Wholesale"])
