@@ -71,39 +71,12 @@ extension SQLiteClientStore {
 
     /// The first client (lowest ID) that has this phone number (digits as stored), if any.
     public func firstClientID(withPhone phone: String) throws -> Int64? {
-        if let filter = try filterInTransaction(), !filter.mayContain(phone: phone) { return nil }
-        return try firstID(.firstClientWithPhone, phone)
+        try firstID(.firstClientWithPhone, phone)
     }
 
     /// The first client (lowest ID) that has this email address (compared without case), if any.
     public func firstClientID(withEmail email: String) throws -> Int64? {
-        if let filter = try filterInTransaction(), !filter.mayContain(email: email) { return nil }
-        return try firstID(.firstClientWithEmail, email)
-    }
-
-    /// The transaction's `DuplicateFilter`, built from the base at the first probe; nil outside
-    /// a transaction (nothing would keep it up to date).
-    private func filterInTransaction() throws -> DuplicateFilter? {
-        guard inTransaction else { return nil }
-        if let duplicateFilter { return duplicateFilter }
-        let count = try connection.statement("SELECT (SELECT COUNT(*) FROM client_phones) + (SELECT COUNT(*) FROM clients)")
-        _ = try count.step()
-        var filter = DuplicateFilter(expected: Int(count.int(0)) * 2)
-        count.reset()
-        // Deleted clients too: a false positive costs one SQL probe, a missed entry a wrong answer.
-        let phones = try connection.statement("SELECT number FROM client_phones")
-        while try phones.step() { filter.insert(phone: phones.text(0)) }
-        let emails = try connection.statement("SELECT email FROM clients WHERE email <> ''")
-        while try emails.step() { filter.insert(email: emails.text(0)) }
-        duplicateFilter = filter
-        return filter
-    }
-
-    /// Adds a written client's phones and email to the transaction's filter, if it was built.
-    private func remember(_ client: Client) {
-        guard duplicateFilter != nil else { return }
-        for phone in client.phones { duplicateFilter?.insert(phone: phone) }
-        duplicateFilter?.insert(email: client.email)
+        try firstID(.firstClientWithEmail, email)
     }
 
     private func firstID(_ query: RowStatement, _ key: String) throws -> Int64? {
@@ -139,7 +112,6 @@ extension SQLiteClientStore {
                        to: connection.statement(.insertClient)).bind(17, batch).run()
         let id = connection.lastInsertRowID
         try writeDetails(of: client, id: id, replacing: false)
-        remember(client)
         try connection.statement(.recordCreated).bind(1, batch).bind(2, id).bind(3, sourceRow.map(Int64.init)).run()
         lastRecordedChange = (batch, id)
         return id
@@ -150,7 +122,6 @@ extension SQLiteClientStore {
         let references = try referenceIDs(of: client)
         try bindFields(of: client, id: client.id, references: references, to: connection.statement(.updateClient)).run()
         try writeDetails(of: client, id: client.id, replacing: true)
-        remember(client)
         try recordChange(batch: batch, clientID: client.id, kind: "updated", sourceRow: sourceRow, before: previous)
     }
 

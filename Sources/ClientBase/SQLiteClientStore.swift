@@ -20,12 +20,6 @@ public final class SQLiteClientStore {
     /// `nameIDs`.
     var lastRecordedChange: (batch: Int64, clientID: Int64)?
 
-    /// The phones and emails of the base, built at the first duplicate probe of a transaction
-    /// and kept up to date by its inserts and updates (see `DuplicateFilter`). Cleared with
-    /// `nameIDs`: another process may change the base between transactions.
-    var duplicateFilter: DuplicateFilter?
-    var inTransaction = false
-
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = Schema.administrator
 
@@ -76,13 +70,9 @@ public final class SQLiteClientStore {
         connection.resetStatements()
         nameIDs.removeAll()
         lastRecordedChange = nil
-        duplicateFilter = nil
-        inTransaction = true
         defer {
             nameIDs.removeAll()
             lastRecordedChange = nil
-            duplicateFilter = nil
-            inTransaction = false
         }
         try connection.execute("BEGIN IMMEDIATE")
         do {

@@ -64,8 +64,6 @@ import Testing
     }
 
     @Test func probesInsideATransactionSeeTheBaseAndTheClientsItWrote() throws {
-        // The first probe of a transaction builds a Bloom filter from the base; inserts and
-        // updates keep it current. Its answers must be exactly SQL's.
         let source = BatchSource(fileName: "a", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1)
         try store.transaction {
             let batch = try store.beginBatch(source)
