@@ -193,22 +193,20 @@ final class TemplateBatches {
 
     private let rows: any RowReader
     private let checker: RowChecker
-    private let fieldColumns: [(index: Int, key: String)]
-    private let customColumns: [(index: Int, name: String)]
+    private let mapping: ColumnMapping
     private let rowLimit: Int?
     private var rowsRead = 0
 
     init(rows: any RowReader, checker: RowChecker, mapping: ColumnMapping, rowLimit: Int?) {
         self.rows = rows
         self.checker = checker
-        fieldColumns = mapping.fieldColumns
-        customColumns = mapping.customColumns
+        self.mapping = mapping
         self.rowLimit = rowLimit
     }
 
     /// The next batch of up to `ImportPipeline.batchRows` rows, checked; nil at the end.
     func next() throws -> Checked? {
-        var batch = TextBatch(keys: fieldColumns.map(\.key), customNames: customColumns.map(\.name))
+        var batch = TextBatch(mapping: mapping)
         var read = 0
         var overLimit: Int?
         while batch.count < ImportPipeline.batchRows, let row = try rows.nextRow() {
@@ -219,10 +217,7 @@ final class TemplateBatches {
                 if overLimit == nil { overLimit = row.number }
                 continue
             }
-            let cells = row.cells
-            func text(_ index: Int) -> String { index < cells.count ? cells[index].displayText : "" }
-            batch.append(rowNumber: row.number, text: { text(fieldColumns[$0].index) },
-                         customText: { text(customColumns[$0].index) })
+            batch.append(row)
         }
         guard read > 0 else { return nil }
         return Checked(rowsRead: read, firstRowOverLimit: overLimit, rowNumbers: batch.rowNumbers,

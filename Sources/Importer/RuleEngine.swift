@@ -175,25 +175,31 @@ struct TextBatch {
     let keys: [String]
     /// The custom field of each column in `customTexts`.
     let customNames: [String]
+    /// Where each of `keys` and `customNames` is in a row's cells.
+    private let fieldIndexes: [Int]
+    private let customIndexes: [Int]
     private(set) var rowNumbers: [Int] = []
     /// texts[c][i]: row i's text in the column of `keys[c]`.
     private(set) var texts: [[String]]
     private(set) var customTexts: [[String]]
 
-    init(keys: [String], customNames: [String]) {
-        self.keys = keys
-        self.customNames = customNames
+    init(mapping: ColumnMapping) {
+        keys = mapping.fieldColumns.map(\.key)
+        customNames = mapping.customColumns.map(\.name)
+        fieldIndexes = mapping.fieldColumns.map(\.index)
+        customIndexes = mapping.customColumns.map(\.index)
         texts = Array(repeating: [], count: keys.count)
         customTexts = Array(repeating: [], count: customNames.count)
     }
 
     var count: Int { rowNumbers.count }
 
-    /// Appends a row: `text(c)` is its text for `keys[c]`, `customText(c)` for `customNames[c]`.
-    mutating func append(rowNumber: Int, text: (Int) -> String, customText: (Int) -> String) {
-        rowNumbers.append(rowNumber)
-        for c in texts.indices { texts[c].append(text(c)) }
-        for c in customTexts.indices { customTexts[c].append(customText(c)) }
+    /// Appends a row's texts in the mapped columns (a missing trailing cell is empty).
+    mutating func append(_ row: Row) {
+        let cells = row.cells
+        rowNumbers.append(row.number)
+        for (c, index) in fieldIndexes.enumerated() { texts[c].append(index < cells.count ? cells[index].displayText : "") }
+        for (c, index) in customIndexes.enumerated() { customTexts[c].append(index < cells.count ? cells[index].displayText : "") }
     }
 
     mutating func removeAll() {
@@ -260,7 +266,11 @@ struct RowChecker {
                     custom: try batch.customNames.map { try column("custom", $0).map(\.stringValue) },
                     errors: Array(repeating: [], count: count), warnings: Array(repeating: [], count: count))
                 for (list, isError) in [("errors", true), ("warnings", false)] where !view.isEmptyList(list) {
-                    for (index, problem) in try indexedProblems(try view.value(list)) where (1...count).contains(index) {
+                    for (index, problem) in try indexedProblems(try view.value(list)) {
+                        // Dropping an error would import a row the rules refused.
+                        guard (1...count).contains(index) else {
+                            throw RuleError(file: file, "the batch check returned a problem with row index \(index), outside 1…\(count): \(problem.message)")
+                        }
                         if isError { checked.errors[index - 1].append(problem) } else { checked.warnings[index - 1].append(problem) }
                     }
                 }
@@ -350,7 +360,6 @@ struct PluginMapper {
         case .failure(let problems): throw ImportError(problems.issues.map(\.description).joined(separator: "\n"))
         }
         let checker = try engine.checker(language: mapping.language, catalog: catalog, options: RuleOptions())
-        let fieldColumns = mapping.fieldColumns, customColumns = mapping.customColumns
         var result = Result()
         let clock = ContinuousClock()
         // `chunk` rows are read (outside the clock), then checked a batch at a time as an import does.
@@ -358,12 +367,10 @@ struct PluginMapper {
         var finished = false
         while !finished {
             pending.removeAll()
-            var batch = TextBatch(keys: fieldColumns.map(\.key), customNames: customColumns.map(\.name))
+            var batch = TextBatch(mapping: mapping)
             var read = 0
             while read < chunk, let row = try rows.nextRow() {
-                func text(_ index: Int) -> String { index < row.cells.count ? row.cells[index].displayText : "" }
-                batch.append(rowNumber: row.number, text: { text(fieldColumns[$0].index) },
-                             customText: { text(customColumns[$0].index) })
+                batch.append(row)
                 read += 1
                 if batch.count == ImportPipeline.batchRows {
                     pending.append(batch)
