@@ -734,7 +734,7 @@ static inline int ci_lua_split_numbers(lua_State *L) {
         }
         for (;;) {
             if (last > first && ci_lua_is_space(text[last - 1])) last--;
-            else if (last >= first + 2 && text[last - 2] == 0xC2 && text[last - 1] == 0xA0) last -= 2;
+            else if (last >= first + 2 && ci_lua_is_nbsp(text, last - 2, last)) last -= 2;
             else break;
         }
         if (first < last) {

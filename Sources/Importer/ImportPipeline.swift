@@ -84,9 +84,9 @@ public struct ImportPipeline {
                         try run.apply(batch)
                         run.reportProgress()
                     }
-                case .plugin:
+                case .plugin(let mapper, _):
                     while let row = try rows.nextRow() {
-                        try run.process(row)
+                        try run.process(row, mapper: mapper)
                         if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
                     }
                 }
@@ -276,13 +276,13 @@ private struct Run {
     private var writing: Bool { report.errors.isEmpty && report.omittedErrors == 0 }
 
     /// A row of the plugin path: mapped by the plugin, then checked.
-    mutating func process(_ row: Row) throws {
+    mutating func process(_ row: Row, mapper: PluginMapper) throws {
         report.counts.rows += 1
         if let limit = rowLimit, report.counts.rows > limit {
             if rowLimitExceededAt == nil { rowLimitExceededAt = row.number }
             return
         }
-        if case .plugin(let mapper, _) = layout { try processPluginRow(row, mapper: mapper) }
+        try processPluginRow(row, mapper: mapper)
     }
 
     /// A batch of template rows checked by the rule set: each valid row is applied.

@@ -77,9 +77,6 @@ public struct LuaTableView {
 
     private var L: OpaquePointer { state.L }
 
-    /// `rawlen`: the length of the sequence part (for lists).
-    public var count: Int { Int(lua_rawlen(L, index)) }
-
     private func withField<T>(_ key: String, _ body: (Int32) throws -> T) rethrows -> T {
         _ = lua_checkstack(L, 4)
         state.pushString(key, in: L)
@@ -100,11 +97,6 @@ public struct LuaTableView {
         try withField(key) { try state.value(at: $0, in: L) }
     }
 
-    /// The field as a string, when it is a Lua string.
-    public func string(_ key: String) -> String? {
-        withField(key) { state.string(at: $0, in: L) }
-    }
-
     /// Whether the field is a table without element 1 (an empty list, as `LuaTable.array` sees it).
     public func isEmptyList(_ key: String) -> Bool {
         withField(key) { at in
@@ -122,20 +114,8 @@ public struct LuaTableView {
         }
     }
 
-    /// Calls `body` with element `position` (1-based) as a table view; `nil` when not a table.
-    public func element<T>(_ position: Int, _ body: (LuaTableView) throws -> T) rethrows -> T? {
-        try withElement(position) { at in
-            lua_type(L, at) == LUA_TTABLE ? try body(LuaTableView(state: state, index: at)) : nil
-        }
-    }
-
     /// Element `position` (1-based) copied to Swift.
     public func value(at position: Int) throws -> LuaValue {
         try withElement(position) { try state.value(at: $0, in: L) }
-    }
-
-    /// The whole table copied to Swift, as `LuaState.value` copies it.
-    public func copy() throws -> LuaTable {
-        try state.value(at: index, in: L).tableValue ?? LuaTable()
     }
 }
