@@ -320,46 +320,12 @@ final class SheetRowReader: RowReader {
     /// checks the head is well-formed), and starts the scanner after it.
     private func readHead() throws {
         guard let window else { return }
-        let marker: StaticString = "<sheetData"
-        while true {
-            let bytes = window.unconsumed
-            if let at = Self.find(marker, in: bytes) {
-                let afterName = at + marker.utf8CodeUnitCount
-                guard afterName < bytes.count else {
-                    if try window.fill() { continue }
-                    return try giveWindowToLibxml2()
-                }
-                guard let close = bytes[afterName...].firstIndex(of: UInt8(ascii: ">")) else {
-                    if try window.fill() { continue }
-                    return try giveWindowToLibxml2()
-                }
-                let next = bytes[afterName]
-                let headBytes = UnsafeBufferPointer(rebasing: bytes[..<at])
-                guard next == UInt8(ascii: ">") || next == 0x20 || next == 0x0A || next == 0x0D || next == 0x09,
-                      bytes[close - 1] != UInt8(ascii: "/"),
-                      !bytes[afterName..<close].contains(UInt8(ascii: "<")),
-                      Self.isPlainUTF8Head(headBytes) else {
-                    return try giveWindowToLibxml2()
-                }
-                try parser.feed(UnsafeBufferPointer(rebasing: bytes[...close]), last: false)
-                window.start += close + 1
-                phase = .scanning
-                return
-            }
-            if try !window.fill() { return try giveWindowToLibxml2() }
+        guard let headCount = try XMLHead.endOfStartTag("<sheetData", in: window) else {
+            return try giveWindowToLibxml2()
         }
-    }
-
-    /// No `<!` (DOCTYPE, comment, CDATA) before `<sheetData>`, and UTF-8 (or no encoding declared).
-    private static func isPlainUTF8Head(_ head: UnsafeBufferPointer<UInt8>) -> Bool {
-        if find("<!", in: head) != nil { return false }
-        if head.count >= 2 && (head[0] == 0xFE || head[0] == 0xFF || head[0] == 0 || head[1] == 0) { return false }
-        guard let at = find("encoding", in: head) else { return true }
-        var i = at + 8
-        while i < head.count && (head[i] == 0x20 || head[i] == UInt8(ascii: "=")) { i += 1 }
-        guard i < head.count, head[i] == UInt8(ascii: "\"") || head[i] == UInt8(ascii: "'") else { return false }
-        let name = head[(i + 1)...].prefix(6).map { $0 | 0x20 }
-        return name == Array("utf-8".utf8) + [head[i] | 0x20]
+        try parser.feed(UnsafeBufferPointer(rebasing: window.unconsumed[..<headCount]), last: false)
+        window.start += headCount
+        phase = .scanning
     }
 
     private func scanRows() throws {
@@ -406,20 +372,6 @@ final class SheetRowReader: RowReader {
         skip = emitted
         phase = .libxml2
     }
-
-    private static func find(_ literal: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = bytes.baseAddress, bytes.count >= literal.utf8CodeUnitCount else { return nil }
-        let n = literal.utf8CodeUnitCount
-        let first = literal.utf8Start[0]
-        var i = 0
-        while i + n <= bytes.count {
-            guard let hit = memchr(base + i, Int32(first), bytes.count - n + 1 - i) else { return nil }
-            i = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if memcmp(base + i, literal.utf8Start, n) == 0 { return i }
-            i += 1
-        }
-        return nil
-    }
 }
 
 /// What a worksheet may hold: Excel's own limits (a file beyond them was not made by a
@@ -436,8 +388,12 @@ enum SheetLimits {
 final class SheetHandler: SAXHandler {
     enum CellType { case number, shared, inline, formulaString, bool, error, isoDate }
 
-    var rows: [Row] = []
-    var error: WorkbookError?
+    // The handler belongs to one reader on one thread, and its events never overlap; the
+    // runtime's exclusivity checks on these hot properties were ~15% of reading a sheet.
+    @exclusivity(unchecked) var rows: [Row] = []
+    /// The first problem found; `failed` says whether there is one without copying it.
+    private(set) var error: WorkbookError?
+    @exclusivity(unchecked) private(set) var failed = false
 
     private let file: String
     private let part: String
@@ -447,15 +403,15 @@ final class SheetHandler: SAXHandler {
 
     private var inSheetData = false
     private var rowNumber = 0
-    private var cells: [Cell] = []
-    private var column = 0          // 1-based column of the current (or last) cell
-    private var cellType = CellType.number
-    private var styleIndex = 0
+    @exclusivity(unchecked) private var cells: [Cell] = []
+    @exclusivity(unchecked) private var column = 0          // 1-based column of the current (or last) cell
+    @exclusivity(unchecked) private var cellType = CellType.number
+    @exclusivity(unchecked) private var styleIndex = 0
     /// The text of the current cell's `<v>` or inline `<t>`, as UTF-8 with entities decoded.
-    var value: [UInt8] = []
-    private var hasValue = false
-    private var capturing = false
-    private var inInline = false
+    @exclusivity(unchecked) var value: [UInt8] = []
+    @exclusivity(unchecked) private var hasValue = false
+    @exclusivity(unchecked) private var capturing = false
+    @exclusivity(unchecked) private var inInline = false
     private var phoneticDepth = 0
 
     init(file: String, part: String, sharedStrings: SharedStrings, formats: NumberFormats, date1904: Bool) {
@@ -600,7 +556,7 @@ final class SheetHandler: SAXHandler {
     }
 
     func cellEnded() {
-        guard error == nil else { return }
+        guard !failed else { return }
         let cell = makeCell()
         if case .empty = cell { return }
         let index = column - 1
@@ -655,7 +611,8 @@ final class SheetHandler: SAXHandler {
 
     /// Keeps the first error; `SheetRowReader` throws it after the chunk that caused it.
     private func fail(_ message: String) {
-        guard error == nil else { return }
+        guard !failed else { return }
+        failed = true
         error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
                               message + "; the file is damaged or was not made by a spreadsheet program — open and re-save it")
     }
@@ -673,7 +630,8 @@ final class SheetHandler: SAXHandler {
         case .shared:
             let index = value.withUnsafeBufferPointer { XMLBytes.integer($0) }
             guard let index, index < sharedStrings.count else {
-                if error == nil {
+                if !failed {
+                    failed = true
                     let shown = String(decoding: value, as: UTF8.self)
                     error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
                         "cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) points to shared string \(shown), but the workbook has only \(sharedStrings.count); the file is damaged — open and re-save it in your spreadsheet program")

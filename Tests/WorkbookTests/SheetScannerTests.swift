@@ -137,7 +137,7 @@ func texts(_ rows: [Row]) -> [[String]] {
     }
 
     @Test func utf8Validation() {
-        func valid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { SheetScanner.isValidUTF8($0) } }
+        func valid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { XMLLexer.isValidUTF8($0) } }
         #expect(valid(Array("aé✓😀".utf8)))
         #expect(!valid([0xC0, 0x80]))          // overlong
         #expect(!valid([0xED, 0xA0, 0x80]))    // surrogate
