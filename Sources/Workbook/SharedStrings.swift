@@ -1,45 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The shared-string table (`xl/sharedStrings.xml`), read once.
 ///
 /// Rich-text runs (`<r><t>`) are concatenated; phonetic runs (`<rPh>`) are skipped; `_xHHHH_`
 /// escapes are decoded.
 ///
-/// Stored compactly: the UTF-8 of every string back to back in one buffer plus one offset per
-/// string, and a `String` is made only when a cell is materialised. A million-row client
-/// sheet has about two million distinct strings; as `[String]` they took about 160 MB (a heap
-/// object per string of more than 15 bytes), here about 60 MB.
+/// Stored compactly: the UTF-8 of every string back to back plus one offset per string, and a
+/// `String` is made only when a cell is materialised (as `[String]`, a million-row client
+/// sheet's two million strings took about 160 MB). Past `memoryLimit` bytes of text, the text
+/// goes to an unlinked temporary file (`SpillFile`) and is read back through a small block
+/// cache per reader, so memory does not grow with the workbook: writers put strings in the
+/// order cells first use them, so a reader going down the rows reads the file front to back.
 struct SharedStrings: Sendable {
-    /// The strings' UTF-8, back to back.
+    /// Text kept in memory before the table spills to a temporary file.
+    static let memoryLimit = 8 << 20
+
+    /// All the text, or, while reading a table that has spilled, the part not yet written out.
     private var bytes: [UInt8] = []
-    /// String `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
+    /// String `i` is the text between `offsets[i]` and `offsets[i + 1]` (in the file, when spilled).
     private var offsets: [UInt32] = [0]
+    private var spill: SpillFile?
+    private let memoryLimit: Int
 
     var count: Int { offsets.count - 1 }
+    /// Whether the text lives in a temporary file.
+    var isSpilled: Bool { spill != nil }
 
-    init() {}
+    init(memoryLimit: Int = SharedStrings.memoryLimit) { self.memoryLimit = memoryLimit }
 
     /// A table holding `strings`, for tests and fuzzing.
-    init(_ strings: [String]) {
-        for string in strings { append(Array(string.utf8)[...]) }
+    init(_ strings: [String], memoryLimit: Int = SharedStrings.memoryLimit) throws {
+        self.init(memoryLimit: memoryLimit)
+        for string in strings { try append(Array(string.utf8)[...]) }
+        try finish()
     }
 
-    /// The string at `index` (which must be below `count`).
+    /// The string at `index` (which must be below `count`); `cache` belongs to the caller's
+    /// reader. Nil only when a spilled table cannot be read back from its file.
     @inline(__always)
-    func string(at index: Int) -> String {
+    func string(at index: Int, cache: SharedStringsCache) -> String? {
         let start = Int(offsets[index]), end = Int(offsets[index + 1])
         if start == end { return "" }
+        if let spill { return cache.string(from: spill, start: start, end: end) }
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 
     fileprivate mutating func reserve(bytes byteCount: Int, strings: Int) {
         // Untouched pages of a large reservation are not resident, and the buffer never has
         // to grow by copying (the text is never longer than the XML it comes from).
-        bytes.reserveCapacity(byteCount)
+        bytes.reserveCapacity(min(byteCount, memoryLimit + (1 << 20)))
         offsets.reserveCapacity(strings + 1)
     }
 
-    fileprivate mutating func append(_ string: ArraySlice<UInt8>) {
+    fileprivate mutating func append(_ string: ArraySlice<UInt8>) throws {
         bytes.append(contentsOf: string)
-        offsets.append(UInt32(bytes.count))
+        offsets.append(UInt32((spill?.size ?? 0) + bytes.count))
+        if bytes.count >= memoryLimit {
+            if spill == nil { spill = try SpillFile() }
+            try spill?.append(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Called once the last string is in: writes out the rest of a spilled table's text and
+    /// lets its buffer go.
+    fileprivate mutating func finish() throws {
+        guard let spill else { return }
+        try spill.append(bytes)
+        bytes = []
     }
 
     /// Reads the part: its `<si>` items with `SharedStringsScanner`, the rest with libxml2;
@@ -80,8 +112,7 @@ struct SharedStrings: Sendable {
                     window.start = window.end
                 } while try window.fill()
                 try parser.feed(UnsafeBufferPointer(start: nil, count: 0), last: true)
-                if let error = handler.error { throw error }
-                return handler.table
+                return try handler.finish()
             case .unexpected:
                 return nil
             }
@@ -97,8 +128,7 @@ struct SharedStrings: Sendable {
             if let error = handler.error { throw error }
         }
         try parser.feed(UnsafeBufferPointer(start: nil, count: 0), last: true)
-        if let error = handler.error { throw error }
-        return handler.table
+        return try handler.finish()
     }
 }
 
@@ -163,7 +193,18 @@ private final class SharedStringsHandler: SAXHandler {
         if !XMLBytes.decodeEscapes(&text) {
             fail("shared string \(table.count) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character")
         }
-        table.append(text[...])
+        do {
+            try table.append(text[...])
+        } catch {
+            self.error = self.error ?? (error as? WorkbookError)
+        }
+    }
+
+    /// The table, once the part has been read whole.
+    func finish() throws -> SharedStrings {
+        if let error { throw error }
+        try table.finish()
+        return table
     }
 
     private func fail(_ message: String) {

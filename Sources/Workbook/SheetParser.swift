@@ -398,6 +398,7 @@ final class SheetHandler: SAXHandler {
     private let file: String
     private let part: String
     private let sharedStrings: SharedStrings
+    private let stringsCache = SharedStringsCache()
     private let formats: NumberFormats
     private let date1904: Bool
 
@@ -638,7 +639,10 @@ final class SheetHandler: SAXHandler {
                 }
                 return .empty
             }
-            let s = sharedStrings.string(at: index)
+            guard let s = sharedStrings.string(at: index, cache: stringsCache) else {
+                fail("shared string \(index) could not be read back from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
+                return .empty
+            }
             return s.isEmpty ? .empty : .text(s)
         case .inline, .formulaString:
             return text()

@@ -34,7 +34,7 @@ import TestSupport
         }
         for path in Self.crashes("sheet") + Self.crashes("sharedstrings") {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-            let handler = SheetHandler(file: "fuzz.xlsx", part: "sheet1.xml", sharedStrings: SharedStrings(["a"]), formats: .empty, date1904: false)
+            let handler = SheetHandler(file: "fuzz.xlsx", part: "sheet1.xml", sharedStrings: try SharedStrings(["a"]), formats: .empty, date1904: false)
             let parser = XMLPushParser(handler: handler, file: "fuzz.xlsx", part: "sheet1.xml")
             _ = try? parser.parse(bytes)
             withExtendedLifetime(handler) {}

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Bytes written once, front to back, to a temporary file that is unlinked as soon as it is
+/// created (nothing is left behind, even after a crash), then read back by offset.
+///
+/// Written by one reader while it reads a part; read afterwards with `pread`, which any number
+/// of readers may do at once.
+final class SpillFile: @unchecked Sendable {
+    private let descriptor: Int32
+    /// Bytes written so far; fixed once the writer is done.
+    private(set) var size = 0
+
+    /// `TMPDIR`, or `/tmp`.
+    static var temporaryFolder: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    init(in folder: String = SpillFile.temporaryFolder) throws {
+        var template = Array("\(folder)/clientimport-strings.XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw WorkbookError(.unreadable, file: folder,
+                                "cannot create a temporary file for the workbook's shared strings in \(folder) (\(String(cString: strerror(errno)))); set TMPDIR to a folder you can write to")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    func append(_ bytes: [UInt8]) throws {
+        var written = 0
+        try bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(size + written))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw WorkbookError(.unreadable, file: "TMPDIR",
+                                        "cannot write the workbook's shared strings to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
+                }
+                written += n
+            }
+        }
+        size += written
+    }
+
+    /// Reads `count` bytes at `offset` into `buffer`; false on an I/O error.
+    func read(into buffer: UnsafeMutableRawPointer, offset: Int, count: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let n = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
+    }
+}
+
+/// One reader's window on a spilled shared-string table: a direct-mapped cache of 64 KiB
+/// blocks of the file (4 MiB in all, allocated on first use).
+///
+/// Strings are read in about the order they were written, so nearly every lookup hits a
+/// cached block. A sheet that jumps around the table instead (written column by column by
+/// some library, or sorted after the strings were numbered) would miss on most lookups; after
+/// enough misses the cache reads the whole text into memory once, which is what every lookup
+/// cost before spilling existed.
+final class SharedStringsCache {
+    private static let blockShift = 16
+    private static let blockSize = 1 << blockShift
+    private static let slotCount = 64
+
+    private var storage: UnsafeMutableRawPointer?
+    /// The block each slot holds, or -1.
+    private var tags = [Int](repeating: -1, count: SharedStringsCache.slotCount)
+    private var whole: [UInt8]?
+    /// Whether lookups missed so often that the cache read the whole text into memory.
+    var holdsWholeText: Bool { whole != nil }
+    private var lookups = 0
+    private var misses = 0
+
+    init() {}
+
+    deinit { storage?.deallocate() }
+
+    func string(from spill: SpillFile, start: Int, end: Int) -> String? {
+        if let whole {
+            return whole.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+        }
+        lookups &+= 1
+        let block = start >> Self.blockShift
+        guard (end - 1) >> Self.blockShift == block else { return straddling(spill, start: start, end: end) }
+        let slot = block % Self.slotCount
+        let storage = self.storage ?? allocate()
+        let base = storage + slot << Self.blockShift
+        if tags[slot] != block {
+            misses += 1
+            if misses > 4096 && misses * 8 > lookups { return readWhole(spill, start: start, end: end) }
+            let count = min(Self.blockSize, spill.size - block << Self.blockShift)
+            guard spill.read(into: base, offset: block << Self.blockShift, count: count) else { return nil }
+            tags[slot] = block
+        }
+        let offset = start & (Self.blockSize - 1)
+        return String(decoding: UnsafeRawBufferPointer(start: base + offset, count: end - start), as: UTF8.self)
+    }
+
+    private func allocate() -> UnsafeMutableRawPointer {
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: Self.slotCount << Self.blockShift, alignment: 16)
+        self.storage = storage
+        return storage
+    }
+
+    /// A string across a block boundary (about one in a few thousand) is read on its own.
+    private func straddling(_ spill: SpillFile, start: Int, end: Int) -> String? {
+        var failed = false
+        let string = String(unsafeUninitializedCapacity: end - start) { buffer in
+            failed = !spill.read(into: buffer.baseAddress!, offset: start, count: end - start)
+            return failed ? 0 : end - start
+        }
+        return failed ? nil : string
+    }
+
+    private func readWhole(_ spill: SpillFile, start: Int, end: Int) -> String? {
+        var failed = false
+        let whole = [UInt8](unsafeUninitializedCapacity: spill.size) { buffer, count in
+            failed = !spill.read(into: buffer.baseAddress!, offset: 0, count: spill.size)
+            count = failed ? 0 : spill.size
+        }
+        if failed { return nil }
+        storage?.deallocate()
+        storage = nil
+        self.whole = whole
+        return string(from: spill, start: start, end: end)
+    }
+}

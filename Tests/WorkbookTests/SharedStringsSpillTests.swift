@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Workbook
+
+/// A shared-string table past its memory limit keeps its text in an unlinked temporary file
+/// and reads it back through a per-reader block cache.
+@Suite struct SharedStringsSpillTests {
+    /// 20,000 strings, about 600 KB of text: many 64 KiB blocks, some strings across a block
+    /// boundary, Cyrillic and emoji split anywhere, and empty strings.
+    static let strings: [String] = (0..<20_000).map { i in
+        switch i % 5 {
+        case 0: ""
+        case 1: "Клієнт №\(i) — вул. Шевченка \(i % 300) 😀"
+        case 2: String(repeating: "x", count: i % 97) + "\(i)"
+        default: "client\(i)@example.com"
+        }
+    }
+
+    @Test func aSpilledTableReadsBackEveryStringInOrder() throws {
+        let table = try SharedStrings(Self.strings, memoryLimit: 4096)
+        #expect(table.isSpilled)
+        #expect(table.count == Self.strings.count)
+        let cache = SharedStringsCache()
+        #expect((0..<table.count).map { table.string(at: $0, cache: cache) } == Self.strings)
+    }
+
+    /// Lookups all over the table miss the cache; past enough misses it reads the text whole
+    /// and still answers every lookup right.
+    @Test func lookupsInRandomOrderAreRightToo() throws {
+        // About 8 MB of text: twice what the cache holds.
+        let strings = (0..<50_000).map { "\($0) " + String(repeating: "Клієнт ", count: 12) }
+        let table = try SharedStrings(strings, memoryLimit: 4096)
+        var generator = SystemRandomNumberGenerator()
+        let order = (0..<60_000).map { _ in Int.random(in: 0..<strings.count, using: &generator) }
+        let cache = SharedStringsCache()
+        var wrong = 0
+        for index in order where table.string(at: index, cache: cache) != strings[index] { wrong += 1 }
+        #expect(wrong == 0)
+        #expect(cache.holdsWholeText)
+        let sequential = SharedStringsCache()
+        #expect((0..<table.count).allSatisfy { table.string(at: $0, cache: sequential) == strings[$0] })
+        #expect(!sequential.holdsWholeText)
+    }
+
+    @Test func aSmallTableStaysInMemory() throws {
+        let table = try SharedStrings(Array(Self.strings.prefix(100)))
+        #expect(!table.isSpilled)
+        #expect(table.string(at: 1, cache: SharedStringsCache()) == Self.strings[1])
+    }
+
+    /// The file is unlinked when created: nothing is left in its folder, even while it is in use.
+    @Test func theTemporaryFileLeavesNoName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spill = try SpillFile(in: folder.path)
+        try spill.append(Array("hello".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        var bytes = [UInt8](repeating: 0, count: 5)
+        #expect(bytes.withUnsafeMutableBytes { spill.read(into: $0.baseAddress!, offset: 0, count: 5) })
+        #expect(bytes == Array("hello".utf8))
+    }
+}
