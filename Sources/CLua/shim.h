@@ -394,11 +394,27 @@ static inline size_t ci_lua_longest_run(const unsigned char *subject, size_t len
 static inline double ci_lua_pattern_cost(const unsigned char *subject, size_t length, const char *pattern, size_t plength, int anchorable) {
     const char *p = pattern, *end = pattern + plength;
     // Most patterns have at most one quantifier and cost nothing: skip the subject scans then.
+    // Escapes and sets are skipped (their '-', '+', '?' are literals); `%b` counts its two
+    // delimiters, which can only raise the count.
     int quantifiers = 0;
     for (const char *q = pattern; q < end; q++) {
+        if (*q == '%') { q++; continue; }
+        if (*q == '[') {
+            q++;
+            if (q < end && *q == '^') q++;
+            if (q < end) q++;                           // a ']' first is a member
+            while (q < end && *q != ']') { if (*q == '%') q++; q++; }
+            continue;
+        }
         if (*q == '*' || *q == '+' || *q == '-' || *q == '?') quantifiers++;
     }
     if (quantifiers < 2) return 0;
+    // Each factor of the bound below is at most max(length + 1, 2), and there are at most
+    // quantifiers + 1 of them: when that power is within the limit, so is the bound (a cell
+    // checked with a three-quantifier pattern needs no subject scan at all).
+    double base = length + 1.0 < 2.0 ? 2.0 : (double)length + 1.0, ceiling = base;
+    for (int i = 0; i < quantifiers && ceiling <= CI_LUA_PATTERN_STEPS; i++) ceiling *= base;
+    if (ceiling <= CI_LUA_PATTERN_STEPS) return 0;
     int anchored = 0;
     if (anchorable && p < end && *p == '^') { anchored = 1; p++; }
     double product = 1.0;
