@@ -98,3 +98,52 @@ import Testing
         #expect(ColumnLetters.index(of: "A1") == nil)
     }
 }
+
+/// The fast paths of `displayText` and `isoText` against the general code they skip.
+@Suite struct DisplayTextFastPathTests {
+    /// Random literals of every shape (signs, leading and trailing zeros, long digit runs,
+    /// exponents): whenever the literal is taken as canonical, rebuilding it gives it back.
+    @Test func canonicalLiteralsAreWhatRebuildingGives() {
+        var generator = SystemRandomNumberGenerator()
+        func digits(_ count: Int) -> String { String((0..<count).map { _ in "0123456789".randomElement(using: &generator)! }) }
+        var canonical = 0
+        for _ in 0..<200_000 {
+            var literal = Bool.random(using: &generator) ? "-" : ""
+            literal += digits(Int.random(in: 0...17, using: &generator))
+            if Int.random(in: 0..<3, using: &generator) > 0 {
+                literal += "." + String(repeating: "0", count: Int.random(in: 0...5, using: &generator))
+                literal += digits(Int.random(in: 0...17, using: &generator))
+            }
+            if Int.random(in: 0..<20, using: &generator) == 0 { literal += "E\(Int.random(in: -20...20, using: &generator))" }
+            let number = NumberCell(literal: literal)
+            if number.isCanonicalDecimal {
+                canonical += 1
+                #expect(number.rebuiltDisplayText == literal, "\(literal)")
+            }
+            #expect(number.displayText == number.rebuiltDisplayText, "\(literal)")
+        }
+        #expect(canonical > 10_000)
+    }
+
+    @Test(arguments: ["42", "-1234.56", "0.075", "0.0001", "999999999999999", "0", "0.5"])
+    func everydayNumbersAreCanonical(literal: String) {
+        #expect(NumberCell(literal: literal).isCanonicalDecimal)
+    }
+
+    @Test(arguments: ["-0", "007", "1.50", ".5", "5.", "0.00001", "1234567890123456", "1E3", "+5", " 5", "0.1234567890123456"])
+    func othersAreRebuilt(literal: String) {
+        #expect(!NumberCell(literal: literal).isCanonicalDecimal)
+    }
+
+    @Test func isoTextMatchesThePaddedVersion() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let date = CellDate(year: Int.random(in: -50...12_000, using: &generator), month: Int.random(in: 1...12, using: &generator),
+                                day: Int.random(in: 1...31, using: &generator), hour: Int.random(in: 0...23, using: &generator),
+                                minute: Int.random(in: 0...59, using: &generator), second: Int.random(in: 0...59, using: &generator),
+                                hasDate: Bool.random(using: &generator), hasTime: Bool.random(using: &generator))
+            #expect(date.isoText == date.paddedText)
+        }
+        #expect(CellDate(year: 2024, month: 3, day: 9, hour: 7, minute: 5, second: 0, hasDate: true, hasTime: true).isoText == "2024-03-09T07:05:00")
+    }
+}
