@@ -32,11 +32,13 @@ public final class CSVReader: RowReader {
 
     private let path: String
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var endOfFile = false
+    // A reader is used by one thread at a time and its methods never overlap; the runtime's
+    // exclusivity checks on these per-byte properties were half the time of reading a CSV.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var endOfFile = false
     private var recordCount = 0
-    private var field: [UInt8] = []
+    @exclusivity(unchecked) private var field: [UInt8] = []
     private var utf16Carry: [UInt8] = []
     private var pendingHighSurrogate: UInt16?
 
