@@ -95,26 +95,36 @@ struct XMLLexer {
             }
             let nameStart = p
             var colon: UnsafePointer<UInt8>?
-            while true {
+            let nameEnd: UnsafePointer<UInt8>
+            let quote: UInt8
+            if end - p >= 3, p[1] == UInt8(ascii: "="), p[2] == UInt8(ascii: "\"") || p[2] == UInt8(ascii: "'"),
+               Self.isPlainNameByte(p[0]) {
+                // The usual one-letter name written `r="…"`: no scan for where the name ends.
+                nameEnd = p + 1
+                quote = p[2]
+                p += 3
+            } else {
+                while true {
+                    try need(1)
+                    let b = p[0]
+                    if b == UInt8(ascii: "=") || Self.isSpace(b) { break }
+                    if b == UInt8(ascii: ":") { colon = p }
+                    guard b > 0x20, b != UInt8(ascii: "<"), b != UInt8(ascii: ">"), b != UInt8(ascii: "/"),
+                          b != UInt8(ascii: "\""), b != UInt8(ascii: "'") else { throw Failure.unexpected }
+                    p += 1
+                }
+                nameEnd = p
+                guard nameEnd > nameStart else { throw Failure.unexpected }
+                skipSpace()
+                try need(2)
+                guard p[0] == UInt8(ascii: "=") else { throw Failure.unexpected }
+                p += 1
+                skipSpace()
                 try need(1)
-                let b = p[0]
-                if b == UInt8(ascii: "=") || Self.isSpace(b) { break }
-                if b == UInt8(ascii: ":") { colon = p }
-                guard b > 0x20, b != UInt8(ascii: "<"), b != UInt8(ascii: ">"), b != UInt8(ascii: "/"),
-                      b != UInt8(ascii: "\""), b != UInt8(ascii: "'") else { throw Failure.unexpected }
+                quote = p[0]
+                guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { throw Failure.unexpected }
                 p += 1
             }
-            let nameEnd = p
-            guard nameEnd > nameStart else { throw Failure.unexpected }
-            skipSpace()
-            try need(2)
-            guard p[0] == UInt8(ascii: "=") else { throw Failure.unexpected }
-            p += 1
-            skipSpace()
-            try need(1)
-            let quote = p[0]
-            guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { throw Failure.unexpected }
-            p += 1
             let valueStart = p
             while true {
                 try need(1)
@@ -136,6 +146,14 @@ struct XMLLexer {
                 }
             }
         }
+    }
+
+    /// A byte that may make up a one-letter attribute name on its own (not a delimiter, a quote
+    /// or a namespace colon).
+    @inline(__always)
+    private static func isPlainNameByte(_ b: UInt8) -> Bool {
+        b > 0x20 && b != UInt8(ascii: "<") && b != UInt8(ascii: ">") && b != UInt8(ascii: "/")
+            && b != UInt8(ascii: "\"") && b != UInt8(ascii: "'") && b != UInt8(ascii: ":") && b != UInt8(ascii: "=")
     }
 
     /// Character data up to the next `<`, appended (decoded) to `buffer`.
