@@ -4,4 +4,11 @@
 
 // SQLITE_TRANSIENT is a cast macro that Swift cannot import.
 static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
+
+// sqlite3_config is variadic, which Swift cannot call. Memory statistics take a global mutex and
+// update counters on every allocation; nothing here reads them (sqlite3_memory_used, soft heap
+// limits). Only takes effect before SQLite initialises (the first open); SQLITE_MISUSE after.
+static inline int csqlite_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 #endif
