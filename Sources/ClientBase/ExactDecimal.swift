@@ -19,27 +19,45 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// decimals, optional exponent (`3.5E2`, as spreadsheets store numbers). `nil` otherwise or
     /// when the value does not fit.
     public init?(_ text: String) {
-        var bytes = Array(text.utf8)[...]
+        // One pass over the UTF-8 bytes, no arrays: a balance or a discount is parsed per row.
+        var text = text
+        guard let units = text.withUTF8(Self.parseUnits) else { return nil }
+        tenThousandths = units
+    }
+
+    /// The value of `bytes` in ten-thousandths, or `nil`. The digits accumulate as they come,
+    /// except that trailing zeros are only counted: more than four decimals is exact when the
+    /// extra ones are zeros (`1.50000`, `100e-6`), so they may still be dropped at the end.
+    private static func parseUnits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let zero = UInt8(ascii: "0")
+        var index = 0
         var negative = false
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
             negative = first == UInt8(ascii: "-")
-            bytes = bytes.dropFirst()
+            index = 1
         }
-        var digits: [UInt8] = []
+        var units: Int64 = 0
+        var trailingZeros = 0
+        var digitCount = 0
         var fractionDigits = 0
         var seenPoint = false
         var exponent = 0
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
+        while index < bytes.count {
             let byte = bytes[index]
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                digits.append(byte - UInt8(ascii: "0"))
+            if byte &- zero < 10 {
+                digitCount += 1
                 if seenPoint { fractionDigits += 1 }
+                if byte == zero {
+                    trailingZeros += 1
+                } else {
+                    guard let next = scaled(units, by: trailingZeros + 1, plus: Int64(byte &- zero)) else { return nil }
+                    units = next
+                    trailingZeros = 0
+                }
             } else if byte == UInt8(ascii: ".") && !seenPoint {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                guard let parsed = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)),
-                      abs(parsed) < 40 else { return nil }
+                guard let parsed = parseExponent(bytes, from: index + 1) else { return nil }
                 exponent = parsed
                 break
             } else {
@@ -47,25 +65,48 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
             }
             index += 1
         }
-        guard !digits.isEmpty else { return nil }
-        // value = digits × 10^(exponent − fractionDigits); we keep it × 10^scale.
-        var shift = exponent - fractionDigits + Self.scale
-        if shift < 0 {
-            // Only trailing zeros may be dropped: more than four decimals is not exact here.
-            while shift < 0 {
-                guard digits.last == 0 else { return nil }
-                digits.removeLast()
-                shift += 1
+        guard digitCount > 0 else { return nil }
+        // value = digits × 10^(exponent − fractionDigits); we keep it × 10^scale. Only trailing
+        // zeros may be dropped: more than four decimals is not exact here.
+        let shift = trailingZeros + exponent - fractionDigits + scale
+        guard shift >= 0, let magnitude = scaled(units, by: shift, plus: 0) else { return nil }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// `value × 10^power + digit`, or `nil` when it does not fit.
+    private static func scaled(_ value: Int64, by power: Int, plus digit: Int64) -> Int64? {
+        var result = value
+        if result != 0 {
+            for _ in 0..<power {
+                let (times10, overflow) = result.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                result = times10
             }
         }
-        var units: Int64 = 0
-        for digit in digits + Array(repeating: 0, count: shift) {
-            let (times10, overflow1) = units.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int64(digit))
-            if overflow1 || overflow2 { return nil }
-            units = sum
+        let (sum, overflow) = result.addingReportingOverflow(digit)
+        return overflow ? nil : sum
+    }
+
+    /// The exponent after `e`: an optional sign and ASCII digits to the end (what `Int(_:)`
+    /// accepts), below 40 in magnitude; `nil` otherwise.
+    private static func parseExponent(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
         }
-        tenThousandths = negative ? -units : units
+        guard index < bytes.count else { return nil }
+        var value = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            // Saturates: any magnitude from 40 up is refused, however many digits it has.
+            value = min(value * 10 + Int(digit), 40)
+            index += 1
+        }
+        guard value < 40 else { return nil }
+        return negative ? -value : value
     }
 
     /// The shortest exact text: `12.5`, `-0.01`, `100` (no exponent, no trailing zeros).
