@@ -105,16 +105,38 @@ extension SQLiteClientStore {
     // MARK: Writing (call inside `transaction`)
 
     /// Creates a client with a new ID (or with `client.id` when it is positive and free) and
-    /// returns the ID. The balance is not written here: use `appendBalanceCorrection`.
+    /// returns the ID. The balance is not written here: use `appendBalanceCorrection`. The
+    /// journal keeps the batch's created IDs as runs (`batch_created_clients`), without
+    /// `sourceRow`, which nothing read back.
     public func insertClient(_ client: Client, batch: Int64, sourceRow: Int?) throws -> Int64 {
         let references = try referenceIDs(of: client)
         try bindFields(of: client, id: client.id > 0 ? client.id : nil, references: references,
                        to: connection.statement(.insertClient)).bind(17, batch).run()
         let id = connection.lastInsertRowID
         try writeDetails(of: client, id: id, replacing: false)
-        try connection.statement(.recordCreated).bind(1, batch).bind(2, id).bind(3, sourceRow.map(Int64.init)).run()
+        try recordCreated(batch: batch, clientID: id)
+        // Already in the batch: a balance correction right after needs no `batch_changes` row.
         lastRecordedChange = (batch, id)
         return id
+    }
+
+    /// Adds a created client to the batch's pending run of IDs, or starts a new run (writing the
+    /// pending one) when the ID does not follow it: a client given its own ID.
+    private func recordCreated(batch: Int64, clientID: Int64) throws {
+        if let run = pendingCreatedRun, run.batch == batch, run.lastClientID &+ 1 == clientID {
+            pendingCreatedRun?.lastClientID = clientID
+            return
+        }
+        try writePendingCreatedRun()
+        pendingCreatedRun = CreatedRun(batch: batch, firstClientID: clientID, lastClientID: clientID)
+    }
+
+    /// Writes the pending run of created IDs (call before the transaction commits).
+    func writePendingCreatedRun() throws {
+        guard let run = pendingCreatedRun else { return }
+        pendingCreatedRun = nil
+        try connection.statement("INSERT INTO batch_created_clients(batch_id, first_client_id, last_client_id) VALUES (?1, ?2, ?3)")
+            .bind(1, run.batch).bind(2, run.firstClientID).bind(3, run.lastClientID).run()
     }
 
     /// Overwrites a client's fields (not its balance) and records the previous state for undo.
@@ -197,7 +219,7 @@ extension SQLiteClientStore {
 enum RowStatement: Int, CaseIterable {
     case clientByID, phonesOfClient, customValuesOfClient, firstClientWithPhone, firstClientWithEmail
     case insertClient, updateClient, deletePhones, deleteCustomValues, insertPhone, insertCustomValue
-    case recordCreated, recordChange, recordBalance, appendLedgerEntry
+    case recordChange, recordBalance, appendLedgerEntry
 
     var sql: String {
         switch self {
@@ -242,8 +264,6 @@ enum RowStatement: Int, CaseIterable {
             "INSERT INTO client_phones(client_id, position, number) VALUES (?1, ?2, ?3)"
         case .insertCustomValue:
             "INSERT INTO client_custom_values(client_id, field_id, value) VALUES (?1, ?2, ?3)"
-        case .recordCreated:
-            "INSERT INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'created', ?3)"
         case .recordChange:
             """
             INSERT INTO batch_changes(batch_id, client_id, kind, source_row, before_json) VALUES (?1, ?2, ?3, ?4, ?5)

@@ -54,11 +54,21 @@ extension SQLiteClientStore {
             guard batchRow.text(0) == "import" else { throw StoreError(.invalid, "batch \(id) is an undo; it cannot be undone") }
             guard batchRow.text(1) == "imported" else { throw StoreError(.conflict, "batch \(id) was undone already") }
 
+            // A later batch cannot have created one of this batch's clients (IDs are never
+            // reused), so only its `batch_changes` rows are compared with this batch's clients:
+            // its created runs and its own `batch_changes` rows.
             let later = try connection.statement("""
-                SELECT DISTINCT later.batch_id FROM batch_changes mine
+                SELECT later.batch_id FROM batch_changes mine
                 JOIN batch_changes later ON later.client_id = mine.client_id AND later.batch_id > mine.batch_id
                 JOIN batches b ON b.id = later.batch_id AND b.state = 'imported'
-                WHERE mine.batch_id = ?1 ORDER BY later.batch_id
+                WHERE mine.batch_id = ?1
+                UNION
+                SELECT later.batch_id FROM batch_created_clients mine
+                JOIN batch_changes later ON later.client_id BETWEEN mine.first_client_id AND mine.last_client_id
+                    AND later.batch_id > mine.batch_id
+                JOIN batches b ON b.id = later.batch_id AND b.state = 'imported'
+                WHERE mine.batch_id = ?1
+                ORDER BY 1
                 """).bind(.integer(id))
             var blocking: [Int64] = []
             while try later.step() { blocking.append(later.int(0)) }
@@ -85,17 +95,31 @@ extension SQLiteClientStore {
                 counts.balanceCorrections += 1
             }
 
-            let changes = try connection.statement(
-                "SELECT client_id, kind, before_json FROM batch_changes WHERE batch_id = ?1 ORDER BY client_id").bind(.integer(id))
+            let createdRuns = try connection.statement(
+                "SELECT first_client_id, last_client_id FROM batch_created_clients WHERE batch_id = ?1").bind(.integer(id))
+            var runs: [(Int64, Int64)] = []
+            while try createdRuns.step() { runs.append((createdRuns.int(0), createdRuns.int(1))) }
+            for (first, last) in runs {
+                try connection.statement("UPDATE clients SET deleted_batch = ?3 WHERE id BETWEEN ?1 AND ?2")
+                    .bind(.integer(first), .integer(last), .integer(undoID)).run()
+                let count = Int(last - first + 1)
+                counts.rows += count
+                counts.updated += count
+            }
+
+            // A client this batch created and then changed again (a later row of the same file)
+            // is removed above; its `batch_changes` row is not restored.
+            let changes = try connection.statement("""
+                SELECT c.client_id, c.kind, c.before_json FROM batch_changes c WHERE c.batch_id = ?1
+                AND NOT EXISTS (SELECT 1 FROM batch_created_clients r WHERE r.batch_id = ?1
+                                AND c.client_id BETWEEN r.first_client_id AND r.last_client_id)
+                ORDER BY c.client_id
+                """).bind(.integer(id))
             var rows: [(Int64, String, String?)] = []
             while try changes.step() { rows.append((changes.int(0), changes.text(1), changes.optionalText(2))) }
             for (clientID, kind, before) in rows {
                 counts.rows += 1
                 switch kind {
-                case "created":
-                    try connection.statement("UPDATE clients SET deleted_batch = ?2 WHERE id = ?1")
-                        .bind(.integer(clientID), .integer(undoID)).run()
-                    counts.updated += 1
                 case "updated":
                     guard let before, let previous = try? JSONDecoder().decode(Client.self, from: Data(before.utf8)),
                           let current = try client(id: clientID) else {

@@ -20,6 +20,17 @@ public final class SQLiteClientStore {
     /// `nameIDs`.
     var lastRecordedChange: (batch: Int64, clientID: Int64)?
 
+    /// The run of consecutive client IDs this transaction created last, not yet written to
+    /// `batch_created_clients`: written when a creation does not extend it and before COMMIT,
+    /// so a 100,000-client import writes one row, not 100,000.
+    var pendingCreatedRun: CreatedRun?
+
+    struct CreatedRun {
+        let batch: Int64
+        let firstClientID: Int64
+        var lastClientID: Int64
+    }
+
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = Schema.administrator
 
@@ -70,13 +81,16 @@ public final class SQLiteClientStore {
         connection.resetStatements()
         nameIDs.removeAll()
         lastRecordedChange = nil
+        pendingCreatedRun = nil
         defer {
             nameIDs.removeAll()
             lastRecordedChange = nil
+            pendingCreatedRun = nil
         }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            try writePendingCreatedRun()
             connection.resetStatements()
             try connection.execute(commit ? "COMMIT" : "ROLLBACK")
             return result

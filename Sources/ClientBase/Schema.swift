@@ -116,5 +116,24 @@ enum Schema {
         ALTER TABLE batch_changes_rebuilt RENAME TO batch_changes;
         CREATE INDEX batch_changes_client ON batch_changes(client_id);
         """,
+        // A batch's created clients as runs of consecutive IDs, one row per run (an import's new
+        // clients take the next free IDs, so usually one run a batch), instead of one
+        // `batch_changes` row per client: that row was a B-tree insert per created client.
+        // `batch_changes` keeps the updated and balance-only clients; 'created' is no longer
+        // written there, and the existing rows move here.
+        """
+        CREATE TABLE batch_created_clients(
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            first_client_id INTEGER NOT NULL REFERENCES clients(id),
+            last_client_id INTEGER NOT NULL REFERENCES clients(id),
+            CHECK (first_client_id <= last_client_id),
+            PRIMARY KEY (batch_id, first_client_id)) WITHOUT ROWID;
+        INSERT INTO batch_created_clients(batch_id, first_client_id, last_client_id)
+            SELECT batch_id, MIN(client_id), MAX(client_id) FROM (
+                SELECT batch_id, client_id, client_id - ROW_NUMBER() OVER (PARTITION BY batch_id ORDER BY client_id) AS run
+                FROM batch_changes WHERE kind = 'created')
+            GROUP BY batch_id, run;
+        DELETE FROM batch_changes WHERE kind = 'created';
+        """,
     ]
 }

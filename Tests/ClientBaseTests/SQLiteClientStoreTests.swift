@@ -215,6 +215,7 @@ import Testing
         }
         // Put the table back as schema version 2 made it, rows included.
         let raw = try SQLiteRaw(path: folder.file("base.sqlite"))
+        #expect(raw.execute(Self.createdRunsBackToRows) == "")
         #expect(raw.execute("""
             CREATE TABLE old(
                 batch_id INTEGER NOT NULL REFERENCES batches(id),
@@ -236,6 +237,89 @@ import Testing
         try reopened.undo(batch: batch, employeeID: 1, comment: "undo")
         #expect(try reopened.clientCount() == 0)
     }
+
+    @Test func createdClientsAreJournalledAsRunsOfIDs() throws {
+        let first = try importBatch { batch in
+            for name in ["A", "B", "C"] { _ = try store.insertClient(Client(id: 0, name: name), batch: batch, sourceRow: 2) }
+            _ = try store.insertClient(Client(id: 10, name: "Own ID"), batch: batch, sourceRow: 5)
+            _ = try store.insertClient(Client(id: 0, name: "After"), batch: batch, sourceRow: 6)
+        }
+        let second = try importBatch { batch in
+            _ = try store.insertClient(Client(id: 0, name: "D"), batch: batch, sourceRow: 2)
+        }
+        let raw = try SQLiteRaw(path: folder.file("base.sqlite"))
+        #expect(raw.rows("SELECT * FROM batch_created_clients ORDER BY 1, 2")
+            == [["\(first)", "1", "3"], ["\(first)", "10", "11"], ["\(second)", "12", "12"]])
+        #expect(raw.rows("SELECT COUNT(*) FROM batch_changes") == [["0"]])
+
+        try store.undo(batch: first, employeeID: 1, comment: "undo")
+        #expect(try store.clientCount() == 1)
+        #expect(try store.client(id: 12)?.name == "D")
+        let undo = try #require(try store.history().last)
+        #expect(undo.counts == BatchCounts(rows: 5, created: 0, updated: 5, unchanged: 0, balanceCorrections: 0))
+    }
+
+    @Test func undoRemovesAClientTheBatchCreatedAndThenUpdated() throws {
+        let batch = try importBatch { batch in
+            let id = try store.insertClient(Client(id: 0, name: "First row"), batch: batch, sourceRow: 2)
+            let created = try #require(try store.client(id: id))
+            var updated = created
+            updated.name = "Second row"
+            try store.updateClient(updated, previous: created, batch: batch, sourceRow: 3)
+        }
+        try store.undo(batch: batch, employeeID: 1, comment: "undo")
+        #expect(try store.clientCount() == 0)
+        #expect(try store.history().last?.counts == BatchCounts(rows: 1, created: 0, updated: 1, unchanged: 0, balanceCorrections: 0))
+    }
+
+    @Test func aBaseFromBeforeCreatedRunsKeepsItsJournal() throws {
+        let first = try importBatch { batch in
+            for name in ["A", "B", "C"] {
+                let id = try store.insertClient(Client(id: 0, name: name), batch: batch, sourceRow: 2)
+                try store.appendBalanceCorrection(clientID: id, amount: ExactDecimal(10), comment: "c", batch: batch, employeeID: 1, sourceRow: 2)
+            }
+            _ = try store.insertClient(Client(id: 10, name: "Own ID"), batch: batch, sourceRow: 5)
+        }
+        let second = try importBatch { batch in
+            let previous = try #require(try store.client(id: 2))
+            var changed = previous
+            changed.name = "B changed"
+            try store.updateClient(changed, previous: previous, batch: batch, sourceRow: 2)
+            _ = try store.insertClient(Client(id: 0, name: "D"), batch: batch, sourceRow: 3)
+        }
+        // Put the journal back as schema version 3 wrote it: a 'created' row per created client.
+        let raw = try SQLiteRaw(path: folder.file("base.sqlite"))
+        #expect(raw.execute(Self.createdRunsBackToRows + "PRAGMA user_version = 3;") == "")
+        #expect(raw.rows("SELECT batch_id, client_id, kind FROM batch_changes ORDER BY 1, 2") == [
+            ["\(first)", "1", "created"], ["\(first)", "2", "created"], ["\(first)", "3", "created"], ["\(first)", "10", "created"],
+            ["\(second)", "2", "updated"], ["\(second)", "11", "created"],
+        ])
+
+        let reopened = try SQLiteClientStore(path: folder.file("base.sqlite"))
+        #expect(raw.rows("PRAGMA user_version") == [["4"]])
+        #expect(raw.rows("SELECT * FROM batch_created_clients ORDER BY 1, 2")
+            == [["\(first)", "1", "3"], ["\(first)", "10", "10"], ["\(second)", "11", "11"]])
+        #expect(raw.rows("SELECT batch_id, client_id, kind FROM batch_changes") == [["\(second)", "2", "updated"]])
+
+        #expect(throws: StoreError.self) { try reopened.undo(batch: first, employeeID: 1, comment: "undo") }
+        try reopened.undo(batch: second, employeeID: 1, comment: "undo")
+        #expect(try reopened.client(id: 2)?.name == "B")
+        #expect(try reopened.client(id: 11) == nil)
+        try reopened.undo(batch: first, employeeID: 1, comment: "undo")
+        #expect(try reopened.clientCount() == 0)
+        #expect(try reopened.balanceHistory(clientID: 1).map(\.amount) == [ExactDecimal(10), ExactDecimal(-10)])
+        #expect(try reopened.history().map(\.counts.rows) == [0, 0, 2, 4])
+    }
+
+    /// Turns `batch_created_clients` back into the one `batch_changes` row per created client
+    /// that schema versions 1 to 3 wrote, and drops it.
+    static let createdRunsBackToRows = """
+        WITH RECURSIVE ids(batch_id, client_id, last_client_id) AS (
+            SELECT batch_id, first_client_id, last_client_id FROM batch_created_clients
+            UNION ALL SELECT batch_id, client_id + 1, last_client_id FROM ids WHERE client_id < last_client_id)
+        INSERT INTO batch_changes(batch_id, client_id, kind) SELECT batch_id, client_id, 'created' FROM ids;
+        DROP TABLE batch_created_clients;
+        """
 
     private func importBatch(_ body: (Int64) throws -> Void) throws -> Int64 {
         try store.transaction {

@@ -17,4 +17,18 @@ final class SQLiteRaw {
         defer { sqlite3_free(message) }
         return rc == SQLITE_OK ? "" : String(cString: message!)
     }
+
+    /// The rows a query returns, each column as text ("" for NULL); `[]` when it fails.
+    func rows(_ sql: String) -> [[String]] {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else { return [] }
+        defer { sqlite3_finalize(statement) }
+        var result: [[String]] = []
+        while sqlite3_step(statement) == SQLITE_ROW {
+            result.append((0..<sqlite3_column_count(statement)).map { column in
+                sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+            })
+        }
+        return result
+    }
 }
