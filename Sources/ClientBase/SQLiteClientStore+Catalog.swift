@@ -46,20 +46,21 @@ extension SQLiteClientStore {
 
     /// Adds marketing sources; names already present are kept once.
     public func addMarketingSources(_ names: [String]) throws {
-        try addNames(names, table: "marketing_sources", what: "marketing source")
+        try addNames(names, table: .marketingSources, what: "marketing source")
     }
 
     /// Adds price types; names already present are kept once.
     public func addPriceTypes(_ names: [String]) throws {
-        try addNames(names, table: "price_types", what: "price type")
+        try addNames(names, table: .priceTypes, what: "price type")
     }
 
-    private func addNames(_ names: [String], table: String, what: String) throws {
+    private func addNames(_ names: [String], table: NamedTable, what: String) throws {
         try transaction {
             for name in names {
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
                 guard !trimmed.isEmpty else { throw StoreError(.invalid, "a \(what) needs a name") }
-                try connection.statement("INSERT OR IGNORE INTO \(table)(name) VALUES (?1)").bind(.text(trimmed)).run()
+                try connection.statement("INSERT OR IGNORE INTO \(table.sql)(name) VALUES (?1)").bind(.text(trimmed)).run()
+                forgetNameIDs(table)
             }
         }
     }
@@ -80,6 +81,7 @@ extension SQLiteClientStore {
         }
         try connection.statement("INSERT INTO custom_fields(name, type) VALUES (?1, ?2)")
             .bind(.text(name), .text(field.type.rawValue)).run()
+        forgetNameIDs(.customFields)
     }
 
     /// Adds a role, or changes whether an existing one may adjust balances.

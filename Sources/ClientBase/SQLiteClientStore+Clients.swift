@@ -169,26 +169,24 @@ extension SQLiteClientStore {
 
     private func referenceIDs(of client: Client) throws -> ReferenceIDs {
         ReferenceIDs(
-            marketingSource: try lookup("marketing_sources", client.marketingSource, what: "marketing source"),
-            priceSales: try lookup("price_types", client.priceTypeSales, what: "price type"),
-            priceOrders: try lookup("price_types", client.priceTypeOrders, what: "price type"))
+            marketingSource: try lookup(.marketingSources, client.marketingSource, what: "marketing source"),
+            priceSales: try lookup(.priceTypes, client.priceTypeSales, what: "price type"),
+            priceOrders: try lookup(.priceTypes, client.priceTypeOrders, what: "price type"))
     }
 
-    private func lookup(_ table: String, _ name: String, what: String) throws -> Int64? {
+    private func lookup(_ table: NamedTable, _ name: String, what: String) throws -> Int64? {
         guard !name.isEmpty else { return nil }
         return try nameID(table, name) ?? { throw StoreError(.notFound, "there is no \(what) \"\(name)\"") }()
     }
 
-    /// The ID of the row of `table` (marketing_sources, price_types, custom_fields) named `name`,
-    /// cached for the current transaction.
-    private func nameID(_ table: String, _ name: String) throws -> Int64? {
-        let key = NameKey(table: table, name: name)
-        if let id = nameIDs[key] { return id }
-        let statement = try connection.statement("SELECT id FROM \(table) WHERE name = ?1").bind(.text(name))
+    /// The ID of the row of `table` named `name`, cached for the current transaction.
+    private func nameID(_ table: NamedTable, _ name: String) throws -> Int64? {
+        if let id = nameIDs[table.rawValue][name] { return id }
+        let statement = try connection.statement("SELECT id FROM \(table.sql) WHERE name = ?1").bind(.text(name))
         guard try statement.step() else { return nil }
         let id = statement.int(0)
         statement.reset()
-        nameIDs[key] = id
+        nameIDs[table.rawValue][name] = id
         return id
     }
 
@@ -209,7 +207,7 @@ extension SQLiteClientStore {
             try connection.statement(.insertPhone).bind(1, id).bind(2, Int64(position)).bind(3, phone).run()
         }
         for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
-            guard let field = try nameID("custom_fields", name) else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
+            guard let field = try nameID(.customFields, name) else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
             try connection.statement(.insertCustomValue).bind(1, id).bind(2, field).bind(3, value).run()
         }
     }

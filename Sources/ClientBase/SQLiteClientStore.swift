@@ -4,14 +4,31 @@ import Foundation
 /// journal. Every write runs inside `transaction`, so a file is imported whole or not at all.
 public final class SQLiteClientStore {
     let connection: SQLiteConnection
-    /// IDs of marketing sources, price types and custom fields by table and name, looked up
-    /// once a transaction instead of once a row (cleared when a transaction begins and ends, so
-    /// a rolled-back definition or another process's change is never seen stale).
-    var nameIDs: [NameKey: Int64] = [:]
+    /// IDs of marketing sources, price types and custom fields by name, a dictionary per table
+    /// (indexed by `NamedTable`), looked up once a transaction instead of once a row. Emptied
+    /// when a transaction begins and ends, so a rolled-back definition or another process's
+    /// change is never seen stale, and a table's when this store inserts into it.
+    var nameIDs = [[String: Int64]](repeating: [:], count: NamedTable.allCases.count)
 
-    struct NameKey: Hashable {
-        let table: String
-        let name: String
+    /// The settings tables whose rows an imported client names.
+    enum NamedTable: Int, CaseIterable {
+        case marketingSources, priceTypes, customFields
+
+        var sql: String {
+            switch self {
+            case .marketingSources: "marketing_sources"
+            case .priceTypes: "price_types"
+            case .customFields: "custom_fields"
+            }
+        }
+    }
+
+    func forgetNameIDs(_ table: NamedTable? = nil) {
+        if let table {
+            nameIDs[table.rawValue].removeAll()
+        } else {
+            for index in nameIDs.indices { nameIDs[index].removeAll() }
+        }
     }
 
     /// The last client this transaction wrote a `batch_changes` row for: the importer corrects a
@@ -79,11 +96,11 @@ public final class SQLiteClientStore {
     /// first). A thrown error, or `commit: false` (a dry run), rolls everything back.
     public func transaction<T>(commit: Bool = true, _ body: () throws -> T) throws -> T {
         connection.resetStatements()
-        nameIDs.removeAll()
+        forgetNameIDs()
         lastRecordedChange = nil
         pendingCreatedRun = nil
         defer {
-            nameIDs.removeAll()
+            forgetNameIDs()
             lastRecordedChange = nil
             pendingCreatedRun = nil
         }
