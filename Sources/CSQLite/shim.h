@@ -2,8 +2,9 @@
 #define CLIENTIMPORT_CSQLITE_SHIM_H
 #include <sqlite3.h>
 
-// SQLITE_TRANSIENT is a cast macro that Swift cannot import.
+// SQLITE_TRANSIENT and SQLITE_STATIC are cast macros that Swift cannot import.
 static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
+static inline sqlite3_destructor_type csqlite_static(void) { return SQLITE_STATIC; }
 
 // sqlite3_config is variadic, which Swift cannot call. Memory statistics take a global mutex and
 // update counters on every allocation; nothing here reads them (sqlite3_memory_used, soft heap

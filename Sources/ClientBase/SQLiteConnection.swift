@@ -123,13 +123,28 @@ final class SQLiteConnection {
 final class SQLiteStatement {
     private let raw: OpaquePointer
     private unowned let connection: SQLiteConnection
+    /// The bytes of the text bound to each parameter (index − 1), bound with SQLITE_STATIC
+    /// rather than SQLITE_TRANSIENT, which made SQLite malloc a copy per bind and free it at the
+    /// next reset. A buffer is only written or freed by the next bind of its parameter (SQLite
+    /// lets go of the old value then, without reading it) or after `sqlite3_finalize`, so it
+    /// outlives every step that reads it. A Swift string's own bytes could not be bound like
+    /// this: `withUTF8` promises them only inside its closure (a short string is copied to
+    /// the stack), and the step comes after.
+    /// (A fixed block rather than an array: no copy-on-write or exclusivity checks per bind.)
+    private let textBuffers: UnsafeMutableBufferPointer<UnsafeMutableRawBufferPointer>
 
     fileprivate init(_ raw: OpaquePointer, connection: SQLiteConnection) {
         self.raw = raw
         self.connection = connection
+        textBuffers = .allocate(capacity: Int(sqlite3_bind_parameter_count(raw)))
+        textBuffers.initialize(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0))
     }
 
-    deinit { sqlite3_finalize(raw) }
+    deinit {
+        sqlite3_finalize(raw)
+        for buffer in textBuffers { buffer.deallocate() }
+        textBuffers.deallocate()
+    }
 
     func reset() {
         sqlite3_reset(raw)
@@ -182,16 +197,39 @@ final class SQLiteStatement {
     func bind(_ index: Int32, _ value: String) -> SQLiteStatement {
         var value = value
         value.withUTF8 { bytes in
-            // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
-            if let base = bytes.baseAddress {
-                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    _ = sqlite3_bind_text(raw, index, $0, Int32(bytes.count), csqlite_transient())
-                }
-            } else {
-                sqlite3_bind_text(raw, index, "", 0, csqlite_transient())
+            // A statement mid-step refuses new bindings (SQLITE_MISUSE) and may still read the
+            // old one: its buffer is left alone.
+            guard index >= 1, Int(index) <= textBuffers.count, sqlite3_stmt_busy(raw) == 0 else {
+                bindTransient(index, bytes)
+                return
             }
+            let buffer = textBuffer(index, byteCount: bytes.count)
+            if let source = bytes.baseAddress { buffer.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+            // Never a null pointer, even for '' (a null pointer binds NULL).
+            sqlite3_bind_text(raw, index, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                              csqlite_static())
         }
         return self
+    }
+
+    /// The buffer of parameter `index`, at least `byteCount` bytes (and never empty).
+    private func textBuffer(_ index: Int32, byteCount: Int) -> UnsafeMutableRawBufferPointer {
+        let slot = Int(index) - 1
+        if textBuffers[slot].count >= byteCount && textBuffers[slot].baseAddress != nil { return textBuffers[slot] }
+        textBuffers[slot].deallocate()
+        textBuffers[slot] = .allocate(byteCount: max(byteCount, 32), alignment: 1)
+        return textBuffers[slot]
+    }
+
+    private func bindTransient(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        // An empty buffer may have no address, and a null pointer would bind NULL, not ''.
+        if let base = bytes.baseAddress {
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                _ = sqlite3_bind_text(raw, index, $0, Int32(bytes.count), csqlite_transient())
+            }
+        } else {
+            sqlite3_bind_text(raw, index, "", 0, csqlite_transient())
+        }
     }
 
     /// Steps once; `true` when a row is available.

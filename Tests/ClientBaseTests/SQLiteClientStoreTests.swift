@@ -209,6 +209,26 @@ import Testing
         #expect(read.notes == client.notes)
     }
 
+    /// Each parameter's text buffer grows and is reused across rows.
+    @Test func textsOfChangingLengthsAreStoredWhole() throws {
+        let notes = ["short", String(repeating: "é📞x", count: 5_000), "", "b", String(repeating: "z", count: 40)]
+        _ = try importBatch { batch in
+            for note in notes {
+                var client = Client(id: 0, name: note.isEmpty ? "" : "N")
+                client.notes = note
+                client.phones = [note.isEmpty ? "0" : "\(note.utf8.count)"]
+                _ = try store.insertClient(client, batch: batch, sourceRow: 2)
+            }
+        }
+        for (offset, note) in notes.enumerated() {
+            let read = try #require(try store.client(id: Int64(offset + 1)))
+            #expect(read.notes == note)
+            #expect(read.phones == [note.isEmpty ? "0" : "\(note.utf8.count)"])
+        }
+        #expect(try store.firstClientID(withPhone: "5") == 1)
+        #expect(try store.firstClientID(withPhone: "0") == 3)
+    }
+
     @Test func aBaseFromBeforeTheBatchChangesRebuildKeepsItsJournal() throws {
         let batch = try importBatch { batch in
             _ = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
