@@ -12,11 +12,13 @@
 # fastexcel, openpyxl (read-only, at most 100k rows) reading the same XLSX, Python's csv module
 # reading the CSV, xlsxwriter (constant_memory) writing the same rows. Wall time and peak RSS
 # come from /usr/bin/time (apt package `time`) for every process; (a) and (b) also print their
-# own clock. Ratios are ours/theirs in this run.
+# own clock (the process's time less starting it and, for rules, reading). Ratios are
+# ours/theirs in this run.
 #
 # Needs swift, python3 with pip (python-calamine fastexcel pyarrow openpyxl xlsxwriter are
-# installed for the user when missing), /usr/bin/time. SKIP_OPENPYXL=1 skips openpyxl; SKIP_BUILD=1
-# uses the release build as it is.
+# installed for the user when missing) and /usr/bin/time; hyperfine, when present, times the read
+# of files up to 5,000 rows over 20 runs (as root on Debian, both are apt-installed when missing).
+# SKIP_OPENPYXL=1 skips openpyxl; SKIP_BUILD=1 uses the release build as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -25,6 +27,10 @@ data=Benchmarks/data
 work=$(mktemp -d "${TMPDIR:-/tmp}/clientimport-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
+if { [ ! -x /usr/bin/time ] || ! command -v hyperfine >/dev/null; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time hyperfine >/dev/null 2>&1 \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time hyperfine >/dev/null; } || true
+fi
 [ -x /usr/bin/time ] || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 python3 -c "import python_calamine, fastexcel, pyarrow, openpyxl, xlsxwriter" 2>/dev/null \
     || python3 -m pip install --user --quiet python-calamine fastexcel pyarrow openpyxl xlsxwriter >&2 \
@@ -77,7 +83,19 @@ for n in "${sizes[@]}"; do
     read -r pcsv_s pcsv_m <<<"$(timed "$work/out" python3 Benchmarks/peers.py csv-read "$csv")"
     read -r xw_s xw_m <<<"$(timed "$work/out" python3 Benchmarks/peers.py xlsxwriter "$xlsx" "$work/xw.xlsx")"
 
-    read -r a_s a_m <<<"$(timed "$work/out" "$bin/bench" read "$xlsx")"
+    read -r a_s a_m <<<"$(timed "$work/read" "$bin/bench" read "$xlsx")"
+    read_clock=$(awk '{ print $6 }' "$work/read")
+    # One run of a small file is mostly process start-up and noise: the mean of 20 with hyperfine.
+    read_runs=""
+    if [ "$n" -le 5000 ] && command -v hyperfine >/dev/null; then
+        hyperfine -N -w 3 -r 20 --export-json "$work/runs.json" "$bin/bench read $xlsx" >/dev/null 2>&1
+        read_runs=$(python3 - "$work/runs.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"; whole process {r['mean'] * 1000:.1f} ± {r['stddev'] * 1000:.1f} ms over 20 runs")
+PY
+)
+    fi
     read -r acsv_s acsv_m <<<"$(timed "$work/out" "$bin/bench" read "$csv")"
     new_base "$base"
     read -r b_s b_m <<<"$(timed "$work/rules" "$bin/bench" rules "$xlsx" --db "$base")"
@@ -90,7 +108,7 @@ for n in "${sizes[@]}"; do
     new_base "$base"
     read -r ccsv_s ccsv_m <<<"$(timed "$work/out" "$bin/clientimport" import "$csv" --max-rows unlimited --quiet --db "$base")"
 
-    row "$n" "(a) read xlsx: ours" "$a_s" "$a_m" "ours/fastexcel $(ratio "$a_s" "$fast_s"), ours/calamine $(ratio "$a_s" "$cal_s")"
+    row "$n" "(a) read xlsx: ours" "$a_s" "$a_m" "ours/fastexcel $(ratio "$a_s" "$fast_s"), ours/calamine $(ratio "$a_s" "$cal_s"); reading alone ${read_clock} s${read_runs}"
     row "$n" "(a) read xlsx: fastexcel" "$fast_s" "$fast_m"
     row "$n" "(a) read xlsx: calamine" "$cal_s" "$cal_m"
     [ -z "$opx_s" ] || row "$n" "(a) read xlsx: openpyxl r/o" "$opx_s" "$opx_m"
