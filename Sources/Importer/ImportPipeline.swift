@@ -26,6 +26,7 @@ public struct ImportPipeline {
     /// sets that cannot run (`RuleError`), a busy base (`StoreError`) or a bad option
     /// (`ImportError`); a file with bad data returns a report with status `rejected`.
     public func run(path: String) throws -> ImportReport {
+        try WorkbookFile.requireRegularFile(path)
         // The journal's digest of the file, hashed on another thread while this one loads the
         // rules and opens the workbook (0.7 s of a 100 MB workbook).
         var hashed = false

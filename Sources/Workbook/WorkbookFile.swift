@@ -5,6 +5,7 @@ import Foundation
 public enum WorkbookFile {
     public static func openRows(path: String, sheet: SheetSelector = .firstVisible,
                                 csv: CSVOptions = .init()) throws -> any RowReader {
+        try requireRegularFile(path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw WorkbookError(.notFound, file: path, "the file does not exist or cannot be read")
         }
@@ -25,5 +26,19 @@ public enum WorkbookFile {
             throw WorkbookError(.unsupported, file: path, ".\(fileExtension) files are not read; save it as .xlsx or .csv")
         }
         return try CSVReader(path: path, options: csv)
+    }
+
+    /// Refuses a path that is not a regular file. A workbook is opened more than once (its
+    /// signature, then its zip directory or its text; the import also hashes it), which a pipe
+    /// cannot give: the second reader would wait for data the first one took, for ever.
+    public static func requireRegularFile(_ path: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw WorkbookError(.notFound, file: path, "the file does not exist or cannot be read")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw WorkbookError(.unreadable, file: path,
+                                "this is not a regular file but a folder, a pipe or a device; save the data to a file and import that")
+        }
     }
 }

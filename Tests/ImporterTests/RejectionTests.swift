@@ -2,6 +2,7 @@ import ClientBase
 import Foundation
 import Importer
 import Testing
+import Workbook
 
 /// Each rejection case of RemOnline's help rejects the whole file, names the row and column,
 /// and leaves the base byte for byte as it was.
@@ -82,4 +83,21 @@ import Testing
         let report = try fixture.run(try fixture.workbook(rows: [ImportFixture.row(["name": "Jean"])])) { $0.employee = "Léa" }
         #expect(report.status == .imported)
     }
+
+    /// A pipe with no writer would block any reader, and a folder is not a file: both are refused
+    /// before anything opens them, with the base untouched.
+    @Test(.timeLimit(.minutes(1))) func aPipeOrAFolderIsRefused() throws {
+        let pipe = fixture.folder.file("clients.csv")
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let folder = fixture.folder.file("clients.xlsx")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let before = try fixture.databaseBytes()
+        for path in [pipe, folder] {
+            let error = #expect(throws: WorkbookError.self) { try fixture.run(path) }
+            #expect(error?.kind == .unreadable)
+            #expect(error?.message.contains("not a regular file") == true)
+        }
+        #expect(try fixture.databaseBytes() == before)
+    }
 }
+
