@@ -36,9 +36,15 @@ public enum WorkbookFile {
         guard stat(path, &status) == 0 else {
             throw WorkbookError(.notFound, file: path, "the file does not exist or cannot be read")
         }
-        guard status.st_mode & S_IFMT == S_IFREG else {
+        switch status.st_mode & S_IFMT {
+        case S_IFREG:
+            return
+        case S_IFDIR:
             throw WorkbookError(.unreadable, file: path,
-                                "this is not a regular file but a folder, a pipe or a device; save the data to a file and import that")
+                                "this is a folder, not a regular file; give the path of the .xlsx or .csv file inside it")
+        default:
+            throw WorkbookError(.unreadable, file: path,
+                                "this is a pipe or a device, not a regular file; save the data to a file and import that")
         }
     }
 }
