@@ -63,7 +63,9 @@ public enum OutputTarget {
             }
         }
         for entry in protectedEntries() where entry.canonicalPath == target.path || sameInode(entry.canonicalPath, target.status) {
-            let pointer = target.path == absolute(path) ? "" : " (it leads to \(target.path))"
+            var link = stat()
+            let isLink = lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK
+            let pointer = isLink ? " (it leads to \(target.path))" : ""
             throw refusal(path, "this is \(entry.role)\(pointer); writing there would destroy it — choose another file name")
         }
         return target.path
