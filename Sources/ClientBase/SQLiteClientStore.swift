@@ -58,10 +58,19 @@ public final class SQLiteClientStore {
     ///
     /// - Parameter busyTimeoutSeconds: how long to wait for another process's import to finish
     ///   before failing with `StoreError.Kind.busy`.
-    public init(path: String, busyTimeoutSeconds: Double = 10) throws {
-        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutSeconds * 1000))
+    /// - Parameter readOnly: open an existing base for reading only (export, lists, history):
+    ///   a read-only file or folder works, and a missing base is an error (`cannotOpen`)
+    ///   instead of a new one. A base made by an older build is opened for writing all the
+    ///   same, to bring its schema up to date.
+    public init(path: String, busyTimeoutSeconds: Double = 10, readOnly: Bool = false) throws {
+        let milliseconds = Int32(busyTimeoutSeconds * 1000)
+        var connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: milliseconds, readOnly: readOnly)
+        if readOnly, try Self.schemaVersion(connection) < Schema.migrations.count {
+            connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: milliseconds)
+        }
+        self.connection = connection
         try connection.execute("PRAGMA foreign_keys = ON")
-        try connection.execute("PRAGMA journal_mode = WAL")
+        if !connection.isReadOnly { try connection.execute("PRAGMA journal_mode = WAL") }
         try connection.execute("PRAGMA synchronous = NORMAL")
         // An import is one transaction. With SQLite's default 2 MiB page cache, a 100,000-row import
         // spilled dirty pages to the WAL and read them back (75,000 writes and 57,000 reads); the
@@ -73,12 +82,22 @@ public final class SQLiteClientStore {
         try migrate()
     }
 
+    private static func schemaVersion(_ connection: SQLiteConnection) throws -> Int {
+        let statement = try connection.statement("PRAGMA user_version")
+        defer { statement.reset() }
+        _ = try statement.step()
+        return Int(statement.int(0))
+    }
+
     private func migrate() throws {
         let statement = try connection.statement("PRAGMA user_version")
         _ = try statement.step()
         let version = Int(statement.int(0))
         guard version < Schema.migrations.count else { return }
         try transaction {
+            // Read again under the write lock: another process may have created the same new
+            // base since (two commands started on a missing base both saw version 0).
+            let version = try Self.schemaVersion(connection)
             for (index, migration) in Schema.migrations.enumerated() where index >= version {
                 try connection.execute(migration)
             }

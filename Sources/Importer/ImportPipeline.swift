@@ -27,6 +27,7 @@ public struct ImportPipeline {
     /// (`ImportError`); a file with bad data returns a report with status `rejected`.
     public func run(path: String) throws -> ImportReport {
         try WorkbookFile.requireRegularFile(path)
+        OutputTarget.protect(path, as: "the file being imported")
         // The journal's digest of the file, hashed on another thread while this one loads the
         // rules and opens the workbook (0.7 s of a 100 MB workbook).
         var hashed = false

@@ -128,10 +128,14 @@ public struct TemplateExporter {
         let partCount = total <= rowsPerFile ? 1 : (total - 1) / rowsPerFile + 1
         let base = (path as NSString).deletingPathExtension
         let pathExtension = (path as NSString).pathExtension.isEmpty ? "xlsx" : (path as NSString).pathExtension
+        func partPath(_ number: Int) -> String { partCount == 1 ? path : "\(base)-\(number).\(pathExtension)" }
+        // Every part's name is checked before the first is written, so a refused part 3 leaves
+        // no parts 1 and 2 behind.
+        for number in 1...partCount { try OutputTarget.check(partPath(number)) }
         var parts: [ExportPart] = []
         var writer: XLSXWriter?
         func startPart() throws {
-            let partPath = partCount == 1 ? path : "\(base)-\(parts.count + 1).\(pathExtension)"
+            let partPath = partPath(parts.count + 1)
             let next = try XLSXWriter(path: partPath, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
             try next.beginSheet(layout.sheetLayout)
             try next.write(row: layout.headerRow)

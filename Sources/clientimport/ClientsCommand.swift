@@ -14,14 +14,14 @@ struct ClientsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let store = try base.open()
+                let store = try base.openForReading()
                 var clients: [JSONText] = []
                 try store.forEachClient { client in
                     switch format {
                     case .json: clients.append(client.json)
                     case .text:
                         let name = [client.name, client.lastName].filter { !$0.isEmpty }.joined(separator: " ")
-                        print("\(client.id)\t\(name)\t\(client.phones.joined(separator: ", "))\t\(client.email)\t\(client.balance)")
+                        print(TerminalText.line([String(client.id), name, client.phones.joined(separator: ", "), client.email, "\(client.balance)"]))
                     }
                 }
                 if format == .json { print(JSONText.array(clients).rendered) }
@@ -37,7 +37,7 @@ struct ClientsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let store = try base.open()
+                let store = try base.openForReading()
                 guard let client = try store.client(id: id) else {
                     throw StoreError(.notFound, "there is no client with ID \(id)")
                 }
@@ -51,7 +51,7 @@ struct ClientsCommand: ParsableCommand {
                     print(describe(client))
                     if !history.isEmpty { print("Balance history:") }
                     for entry in history {
-                        print("  \(entry.at)  \(entry.amount)  \(entry.comment)  (batch \(entry.batch.map(String.init) ?? "-"), \(entry.employee ?? "-"))")
+                        print(TerminalText.escape("  \(entry.at)  \(entry.amount)  \(entry.comment)  (batch \(entry.batch.map(String.init) ?? "-"), \(entry.employee ?? "-"))"))
                     }
                 }
             }
@@ -81,6 +81,7 @@ private func describe(_ client: Client) -> String {
     fields.append(("Price type in orders", client.priceTypeOrders))
     fields.append(("Balance", client.balance.description))
     fields += client.customFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    return (["Client \(client.id): \(name)"] + fields.filter { !$0.1.isEmpty }.map { "  \($0.0): \($0.1)" })
+    let escape = TerminalText.escape
+    return (["Client \(client.id): \(escape(name))"] + fields.filter { !$0.1.isEmpty }.map { "  \(escape($0.0)): \(escape($0.1))" })
         .joined(separator: "\n")
 }

@@ -10,12 +10,33 @@ struct BaseOptions: ParsableArguments {
     var db: String?
 
     var path: String {
-        db ?? ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "clients.sqlite"
+        db ?? Self.defaultPath
+    }
+
+    /// The base without --db: $CLIENTIMPORT_DB, else clients.sqlite.
+    static var defaultPath: String {
+        ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "clients.sqlite"
     }
 
     func open() throws -> SQLiteClientStore {
+        try open(readOnly: false)
+    }
+
+    /// Opens the base for a command that only reads it: a read-only base works, a missing one
+    /// is an error (exit 74) rather than a new empty base.
+    func openForReading() throws -> SQLiteClientStore {
+        try open(readOnly: true)
+    }
+
+    private func open(readOnly: Bool) throws -> SQLiteClientStore {
         let timeout = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"].flatMap(Double.init) ?? 10
-        return try SQLiteClientStore(path: path, busyTimeoutSeconds: timeout)
+        protectFromOutputs()
+        return try SQLiteClientStore(path: path, busyTimeoutSeconds: timeout, readOnly: readOnly)
+    }
+
+    /// No output file of this run may replace the base or the files SQLite keeps beside it.
+    func protectFromOutputs() {
+        OutputTarget.protectBase(path)
     }
 }
 

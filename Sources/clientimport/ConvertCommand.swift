@@ -44,7 +44,8 @@ struct ConvertCommand: ParsableCommand {
             options.plugin = plugin == "auto" ? .auto : plugin == "template" ? .templateOnly : .named(plugin)
             options.language = language.language
             options.rules.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields
-            let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.open().catalog() : nil
+            base.protectFromOutputs()
+            let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.openForReading().catalog() : nil
             let converter = Converter(options: options, language: language.language, rowsPerFile: rowsPerFile)
             let (report, parts) = try converter.convert(file, to: output, settingsFrom: catalog)
             switch format {
@@ -54,12 +55,12 @@ struct ConvertCommand: ParsableCommand {
                     ("parts", .array(parts.map { .object([("file", .string($0.path)), ("clients", .number(String($0.clients)))]) })),
                 ]).rendered)
             case .text:
-                if let plugin = report.plugin { print("Read with plugin \(plugin): \(report.pluginChoice ?? "").") }
+                if let plugin = report.plugin { print(TerminalText.escape("Read with plugin \(plugin): \(report.pluginChoice ?? "").")) }
                 if report.status == .rejected {
-                    print("Rejected \(report.file): \(report.errors.count + report.omittedErrors) errors; nothing was written.")
-                    for issue in report.errors.prefix(20) { print("  " + issue.description) }
+                    print("Rejected \(TerminalText.escape(report.file)): \(report.errors.count + report.omittedErrors) errors; nothing was written.")
+                    for issue in report.errors.prefix(20) { print("  " + TerminalText.escape(issue.description)) }
                 } else {
-                    for part in parts { print("Wrote \(part.clients) clients to \(part.path).") }
+                    for part in parts { print("Wrote \(part.clients) clients to \(TerminalText.escape(part.path)).") }
                 }
             }
             if report.status == .rejected { throw ExitCode(Exit.rejected) }

@@ -9,7 +9,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let batches = try base.open().history()
+            let batches = try base.openForReading().history()
             switch format {
             case .json: print(JSONText.array(batches.map(\.json)).rendered)
             case .text:
@@ -17,8 +17,8 @@ struct HistoryCommand: ParsableCommand {
                     let c = batch.counts
                     let what = batch.kind == .undo
                         ? "undo of batch \(batch.undoesBatch ?? 0): \(c.rows) clients restored or removed, \(c.balanceCorrections) balance corrections reversed"
-                        : "\(batch.fileName) [\(batch.state.rawValue)] \(c.rows) rows: \(c.created) created, \(c.updated) updated, \(c.unchanged) unchanged, \(c.balanceCorrections) balance corrections"
-                    print("\(batch.id)\t\(batch.startedAt)\t\(batch.employee ?? "-")\t\(what)")
+                        : "\(TerminalText.escape(batch.fileName)) [\(batch.state.rawValue)] \(c.rows) rows: \(c.created) created, \(c.updated) updated, \(c.unchanged) unchanged, \(c.balanceCorrections) balance corrections"
+                    print("\(batch.id)\t\(TerminalText.escape(batch.startedAt))\t\(TerminalText.escape(batch.employee ?? "-"))\t\(what)")
                 }
             }
         }

@@ -92,6 +92,12 @@ struct ImportCommand: ParsableCommand {
             if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
             let progress = ProgressDisplay(enabled: !quiet)
             options.progress = { progress.show($0) }
+            if let report {
+                // Refused before the base is opened (or created) and changed, not after.
+                base.protectFromOutputs()
+                OutputTarget.protect(file, as: "the file being imported")
+                try OutputTarget.check(report)
+            }
             let store = try base.open()
             let result = try ImportPipeline(store: store, options: options).run(path: file)
             progress.finish()
@@ -114,18 +120,18 @@ struct ImportCommand: ParsableCommand {
             + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
             + ", \(counts.balanceCorrections) balance correction\(counts.balanceCorrections == 1 ? "" : "s")"
         if let plugin = report.plugin {
-            lines.append("Read with plugin \(plugin): \(report.pluginChoice ?? "").")
+            lines.append(TerminalText.escape("Read with plugin \(plugin): \(report.pluginChoice ?? "")."))
         }
         switch report.status {
         case .imported:
-            lines.append("Imported \(report.file) into \(base.path) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
+            lines.append("Imported \(TerminalText.escape(report.file)) into \(TerminalText.escape(base.path)) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
             lines.append(tally + ".")
         case .checked:
-            lines.append("Checked \(report.file): no errors; nothing was changed (dry run).")
+            lines.append("Checked \(TerminalText.escape(report.file)): no errors; nothing was changed (dry run).")
             lines.append("An import would give \(tally).")
         case .rejected:
             let total = report.errors.count + report.omittedErrors
-            lines.append("Rejected \(report.file): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
+            lines.append("Rejected \(TerminalText.escape(report.file)): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
         }
         lines += listing("Errors", report.errors, extra: report.omittedErrors)
         lines += listing("Warnings", report.warnings, extra: report.omittedWarnings)
@@ -135,7 +141,7 @@ struct ImportCommand: ParsableCommand {
     private func listing(_ title: String, _ issues: [ImportIssue], extra: Int) -> [String] {
         guard !issues.isEmpty else { return [] }
         let shown = 20
-        var lines = ["\(title):"] + issues.prefix(shown).map { "  " + $0.description }
+        var lines = ["\(title):"] + issues.prefix(shown).map { "  " + TerminalText.escape($0.description) }
         let rest = issues.count - min(shown, issues.count) + extra
         if rest > 0 { lines.append("  … and \(rest) more (see them all with --format json or --report FILE.json)") }
         return lines
