@@ -79,6 +79,11 @@ public final class SQLiteClientStore {
         let version = Int(statement.int(0))
         guard version < Schema.migrations.count else { return }
         try transaction {
+            // Read again under the write lock: another process may have created or migrated the
+            // base since (two imports into one new base at once), and would have it twice.
+            _ = try statement.step()
+            let version = Int(statement.int(0))
+            statement.reset()  // a statement left reading would lock the tables a migration drops
             for (index, migration) in Schema.migrations.enumerated() where index >= version {
                 try connection.execute(migration)
             }
