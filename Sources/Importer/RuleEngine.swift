@@ -24,7 +24,7 @@ public final class RuleEngine {
         do {
             lua = try LuaState(limits: limits, modulePaths: searchPath.ruleModuleFolders)
         } catch let error as LuaError {
-            throw RuleError(error, during: "starting Lua")
+            throw RuleError(error, during: "starting Lua", file: file)
         }
         do {
             try Self.prepare(lua)
@@ -122,7 +122,7 @@ public final class RuleEngine {
                 }
                 return function
             } catch let error as LuaError {
-                throw RuleError(error, during: "rule set \(ruleSet.name)")
+                throw RuleError(error, during: "rule set \(ruleSet.name)", file: ruleSet.file)
             }
         }
         return RowChecker(lua: lua, check: try make("checker"), checkBatch: try make("batch_checker"), file: ruleSet.file)
@@ -227,7 +227,7 @@ struct RowChecker {
         do {
             result = try lua.call(check, [.table(values), .integer(Int64(rowNumber))]).first ?? .nil
         } catch let error as LuaError {
-            throw RuleError(error, during: "checking row \(rowNumber)")
+            throw RuleError(error, during: "checking row \(rowNumber)", file: file)
         }
         return try checkedRow(result)
     }
@@ -272,7 +272,7 @@ struct RowChecker {
                 return checked
             }
         } catch let error as LuaError {
-            throw RuleError(error, during: "checking \(rows)")
+            throw RuleError(error, during: "checking \(rows)", file: file)
         }
     }
 

@@ -208,6 +208,42 @@ import Testing
         #expect(try fixture.allClients().isEmpty)
     }
 
+    /// A rule set built on the default one whose `validate_row` runs `body` at line 6.
+    static func ruleSet(validateRow body: String, top: String = "") -> String {
+        """
+        -- a rule set
+        local base = require("remonline.ruleset")
+        local rules = {} for key, value in pairs(base) do rules[key] = value end
+        rules.name = "broken"
+        \(top.isEmpty ? "-- top" : top)
+        rules.validate_row = function(fields, ctx) \(body) end
+        return rules
+        """
+    }
+
+    static let brokenRuleSets: [(source: String, line: Int, fragment: String)] = [
+        (ruleSet(validateRow: "", top: "local function f(s) return (string.gsub(s, '.', f)) end f('ab')"), 5, "stack overflow"),
+        (ruleSet(validateRow: "", top: "error({})"), 5, "error object is a table"),
+        (ruleSet(validateRow: "error('no place', 0)"), 6, "no place"),
+        (ruleSet(validateRow: "local t = setmetatable({}, { __tostring = function(t) return tostring(t) end }) tostring(t)"), 6, "stack overflow"),
+    ]
+
+    @Test(arguments: brokenRuleSets.indices)
+    func aBrokenRuleSetIsNamedByFileAndLine(index: Int) throws {
+        let broken = Self.brokenRuleSets[index]
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("rules/broken/ruleset.lua", broken.source)
+        let fixture = try ImportFixture()
+        let template = try fixture.workbook(rows: [ImportFixture.row(["name": "Marie"])])
+        let error = try #require(throws: RuleError.self) {
+            try Self.run(template, searchPath: SearchPath(roots: [folder.path, repositoryRoot]), store: fixture.store) { $0.ruleSet = "broken" }
+        }
+        #expect(error.file == file, "\(error)")
+        #expect(error.line == broken.line, "\(error)")
+        #expect(error.message.contains(broken.fragment), "\(error)")
+        #expect(try fixture.allClients().isEmpty)
+    }
+
     @Test func aBrokenPluginDoesNotStopATemplateImport() throws {
         let folder = try TemporaryDirectory()
         let path = try Self.searchPath(folder, ["plugins/broken.lua": "return {"])
