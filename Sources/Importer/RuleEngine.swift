@@ -339,6 +339,12 @@ struct PluginMapper {
                 row.rejectReason = "its map returned \(typeName(client)) among the clients of the row; each client must be a table"
                 return row
             }
+            // The rule set's checks read `custom` as a table; anything else would fail there,
+            // blamed on the engine rather than on the plugin.
+            if !fields["custom"].isNil && fields["custom"].tableValue == nil {
+                row.rejectReason = "its map returned `custom` as \(typeName(fields["custom"])); it must be a table of custom field values by name"
+                return row
+            }
             // The fields the plugin filled are read here, not taken from the plugin's word.
             let keys = fields.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key, name != "custom" { return name }

@@ -164,16 +164,18 @@ import Testing
               name = "odd",
               map = function(row)
                 if row.Kind == "function" then return { name = "x", notes = function() return "y" end } end
+                if row.Kind == "custom" then return { name = "x", custom = "Car: Clio" } end
                 return { { name = "x" }, "not a client" }
               end,
             }
             """])
         let fixture = try ImportFixture()
-        let file = try folder.write("odd.csv", "Kind\nfunction\nlist\n")
+        let file = try folder.write("odd.csv", "Kind\nfunction\nlist\ncustom\n")
         let report = try Self.run(file, searchPath: path, store: fixture.store) { $0.plugin = .named("odd") }
         #expect(report.status == .rejected)
         #expect(report.errors.contains { $0.row == 2 && $0.message.contains("plugin odd") && $0.message.contains("function") }, "\(report.errors)")
         #expect(report.errors.contains { $0.row == 3 && $0.message.contains("plugin odd") && $0.message.contains("each client must be a table") }, "\(report.errors)")
+        #expect(report.errors.contains { $0.row == 4 && $0.message.contains("plugin odd") && $0.message.contains("`custom` as a string") }, "\(report.errors)")
     }
 
     /// Broken plugin files, the line the message must name, and what it must say.
