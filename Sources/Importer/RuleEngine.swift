@@ -339,10 +339,8 @@ struct PluginMapper {
                 row.rejectReason = "its map returned \(typeName(client)) among the clients of the row; each client must be a table"
                 return row
             }
-            // The rule set's checks read `custom` as a table; anything else would fail there,
-            // blamed on the engine rather than on the plugin.
-            if !fields["custom"].isNil && fields["custom"].tableValue == nil {
-                row.rejectReason = "its map returned `custom` as \(typeName(fields["custom"])); it must be a table of custom field values by name"
+            if let problem = Self.shapeProblem(fields) {
+                row.rejectReason = "its map returned \(problem)"
                 return row
             }
             // The fields the plugin filled are read here, not taken from the plugin's word.
@@ -353,6 +351,33 @@ struct PluginMapper {
             row.clients.append((checked: try checker.check(fields, rowNumber: rowNumber), keys: keys))
         }
         return row
+    }
+
+    /// Why a client cannot go to the rule set's checks, or `nil`. The checks read each field as
+    /// a cell's text: a field holds text, a number, a boolean or a list of them, and `custom`
+    /// such values by name. Anything else failed inside the checks, blamed on the engine, or
+    /// became text such as "table: 0x55c8…".
+    static func shapeProblem(_ client: LuaTable) -> String? {
+        func isCell(_ value: LuaValue) -> Bool {
+            switch value {
+            case .nil, .bool, .integer, .number, .string: true
+            case .table(let list): list.fields.isEmpty && list.array.allSatisfy { $0.tableValue == nil && $0.functionValue == nil }
+            case .function: false
+            }
+        }
+        for case let (.string(key), value) in client.fields {
+            if key == "custom" {
+                guard let custom = value.tableValue else {
+                    return "`custom` as \(typeName(value)); it must be a table of custom field values by name"
+                }
+                for case let (.string(name), value) in custom.fields where !isCell(value) {
+                    return "a table nested in the custom field \"\(name)\"; a field holds text, a number, a boolean or a list of them"
+                }
+            } else if !isCell(value) {
+                return "a table nested in `\(key)`; a field holds text, a number, a boolean or a list of them"
+            }
+        }
+        return nil
     }
 
     private static func functions(in value: LuaValue) -> [LuaFunction] {

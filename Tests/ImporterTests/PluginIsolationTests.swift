@@ -157,7 +157,7 @@ import Testing
         #expect(report.errors.contains { $0.value == "marie at example" }, "\(report.errors)")
     }
 
-    @Test func aClientHoldingAFunctionIsRejectedNamingThePlugin() throws {
+    @Test func aClientThatIsNotPlainDataIsRejectedNamingThePlugin() throws {
         let folder = try TemporaryDirectory()
         let path = try Self.searchPath(folder, ["plugins/odd.lua": """
             return {
@@ -165,17 +165,28 @@ import Testing
               map = function(row)
                 if row.Kind == "function" then return { name = "x", notes = function() return "y" end } end
                 if row.Kind == "custom" then return { name = "x", custom = "Car: Clio" } end
-                return { { name = "x" }, "not a client" }
+                if row.Kind == "nested" then return { name = { { "Jean" } } } end
+                if row.Kind == "nested custom" then return { name = "x", custom = { Car = { model = "Clio" } } } end
+                if row.Kind == "list" then return { { name = "x" }, "not a client" } end
+                return { name = "Jean", phone = { "0612345678", 33140000000 }, supplier = true, custom = { Car = "Clio" } }
               end,
             }
             """])
         let fixture = try ImportFixture()
-        let file = try folder.write("odd.csv", "Kind\nfunction\nlist\ncustom\n")
-        let report = try Self.run(file, searchPath: path, store: fixture.store) { $0.plugin = .named("odd") }
+        let file = try folder.write("odd.csv", "Kind\nfunction\nlist\ncustom\nnested\nnested custom\nfine\n")
+        let report = try Self.run(file, searchPath: path, store: fixture.store) {
+            $0.plugin = .named("odd")
+            $0.rules.keepUnmappedAsCustomFields = true
+        }
         #expect(report.status == .rejected)
         #expect(report.errors.contains { $0.row == 2 && $0.message.contains("plugin odd") && $0.message.contains("function") }, "\(report.errors)")
         #expect(report.errors.contains { $0.row == 3 && $0.message.contains("plugin odd") && $0.message.contains("each client must be a table") }, "\(report.errors)")
         #expect(report.errors.contains { $0.row == 4 && $0.message.contains("plugin odd") && $0.message.contains("`custom` as a string") }, "\(report.errors)")
+        #expect(report.errors.contains { $0.row == 5 && $0.message.contains("plugin odd") && $0.message.contains("a table nested in `name`") }, "\(report.errors)")
+        #expect(report.errors.contains { $0.row == 6 && $0.message.contains("plugin odd") && $0.message.contains("custom field \"Car\"") }, "\(report.errors)")
+        // Lists of texts and numbers, booleans and custom values by name still go through.
+        #expect(!report.errors.contains { $0.row == 7 }, "\(report.errors)")
+        #expect(report.errors.count == 5, "\(report.errors)")
     }
 
     /// Broken plugin files, the line the message must name, and what it must say.
