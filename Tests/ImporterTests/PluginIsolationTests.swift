@@ -201,6 +201,7 @@ import Testing
         ("gsub", "-- a plugin\nlocal function f(s) return (string.gsub(s, '.', f)) end\nf('ab')\n", 2, "stack overflow"),
         ("coroutines", "-- a plugin\nlocal function f() return coroutine.wrap(f)() end\nf()\n", 2, "stack overflow"),
         ("detect-budget", "return {\n  name = 'x', map = function() return {} end,\n  detect = function() while true do end end,\n}\n", 3, "time budget"),
+        ("memory", "-- a plugin\nlocal t = {}\nfor i = 1, 1e9 do t[i] = { i } end\n", 3, "memory limit"),
     ]
 
     @Test(.timeLimit(.minutes(2)), arguments: brokenPlugins.indices)
