@@ -90,10 +90,7 @@ public final class SQLiteClientStore {
     }
 
     private func migrate() throws {
-        let statement = try connection.statement("PRAGMA user_version")
-        _ = try statement.step()
-        let version = Int(statement.int(0))
-        guard version < Schema.migrations.count else { return }
+        guard try Self.schemaVersion(connection) < Schema.migrations.count else { return }
         try transaction {
             // Read again under the write lock: another process may have created the same new
             // base since (two commands started on a missing base both saw version 0).

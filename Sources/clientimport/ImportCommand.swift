@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClientBase
 import Foundation
 import Importer
 import Workbook
@@ -98,8 +99,14 @@ struct ImportCommand: ParsableCommand {
                 OutputTarget.protect(file, as: "the file being imported")
                 try OutputTarget.check(report)
             }
-            let store = try base.open()
-            let result = try ImportPipeline(store: store, options: options).run(path: file)
+            // The rule set, the plugin and the file's headers are checked before the base is
+            // opened: one that fails must not leave a new, empty base behind. A dry run never
+            // creates one (it checks against an empty base in memory).
+            let existing = FileManager.default.fileExists(atPath: base.path) ? try base.open() : nil
+            let newBase = { try SQLiteClientStore(path: ":memory:") }
+            let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
+            let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : base.open())
+            let result = try ImportPipeline(store: store, options: options).run(prepared)
             progress.finish()
             if let report {
                 try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
