@@ -54,12 +54,23 @@ public final class SQLiteClientStore {
     /// The file this base lives in.
     public var path: String { connection.path }
 
-    /// Opens or creates the base at `path` and brings its schema up to date.
+    /// The longest busy timeout `init` accepts: a day.
+    public static let maximumBusyTimeoutSeconds: Double = 86_400
+
+    /// Opens or creates the base at `path` and brings its schema up to date. A base whose
+    /// schema is newer than this build's is refused (`StoreError.Kind.newerSchema`) before
+    /// anything is written to it.
     ///
     /// - Parameter busyTimeoutSeconds: how long to wait for another process's import to finish
-    ///   before failing with `StoreError.Kind.busy`.
+    ///   before failing with `StoreError.Kind.busy`: 0 to `maximumBusyTimeoutSeconds`.
     public init(path: String, busyTimeoutSeconds: Double = 10) throws {
-        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutSeconds * 1000))
+        // Checked before the conversion: `Int32(.infinity)` or `Int32(1e10)` traps.
+        guard busyTimeoutSeconds >= 0, busyTimeoutSeconds <= Self.maximumBusyTimeoutSeconds else {
+            throw StoreError(.invalid, "the busy timeout must be 0 to \(Int(Self.maximumBusyTimeoutSeconds)) seconds, not \(busyTimeoutSeconds)")
+        }
+        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32((busyTimeoutSeconds * 1000).rounded()))
+        // Before anything else: even `journal_mode = WAL` writes the file's header.
+        try refuseNewerSchema()
         try connection.execute("PRAGMA foreign_keys = ON")
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = NORMAL")
@@ -73,10 +84,30 @@ public final class SQLiteClientStore {
         try migrate()
     }
 
-    private func migrate() throws {
+    /// The schema version this build writes: how many migrations it knows.
+    public static var schemaVersion: Int { Schema.migrations.count }
+
+    /// The base's schema version (`PRAGMA user_version`: how many migrations have run).
+    private func storedSchemaVersion() throws -> Int {
         let statement = try connection.statement("PRAGMA user_version")
+        defer { statement.reset() }
         _ = try statement.step()
-        let version = Int(statement.int(0))
+        return Int(statement.int(0))
+    }
+
+    /// A newer build's base may have tables, columns or rules this build does not know: writing
+    /// it (a client without a newer NOT NULL column, a batch undo ignores) could corrupt it for
+    /// that build. Refused before any write, and the connection closes without a checkpoint so
+    /// the file and its WAL stay byte for byte as they were.
+    private func refuseNewerSchema() throws {
+        let version = try storedSchemaVersion()
+        guard version > Self.schemaVersion else { return }
+        connection.keepWALOnClose()
+        throw StoreError(.newerSchema, "the client base \(path) has schema version \(version), newer than this build of clientimport knows (version \(Self.schemaVersion)): it was written by a newer clientimport; use that one (or a newer one), or choose another base with --db. Nothing was changed")
+    }
+
+    private func migrate() throws {
+        let version = try storedSchemaVersion()
         guard version < Schema.migrations.count else { return }
         try transaction {
             for (index, migration) in Schema.migrations.enumerated() where index >= version {

@@ -37,7 +37,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
         printError("clientimport: \(error.description)")
         switch error.kind {
         case .busy: throw ExitCode(Exit.busy)
-        case .cannotOpen, .corrupt, .sqlite: throw ExitCode(Exit.storage)
+        case .cannotOpen, .corrupt, .sqlite, .newerSchema: throw ExitCode(Exit.storage)
         case .notFound, .conflict, .invalid: throw ExitCode(Exit.rejected)
         }
     }

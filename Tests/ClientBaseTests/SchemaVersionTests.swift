@@ -1,0 +1,41 @@
+import ClientBase
+import Foundation
+import TestSupport
+import Testing
+
+/// The schema version a base records, against the one this build writes.
+@Suite struct SchemaVersionTests {
+    @Test func aBaseOfThisBuildsVersionOpensAndANewerOneIsRefusedUnwritten() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("clients.sqlite")
+        do {
+            let store = try SQLiteClientStore(path: path)
+            try store.addMarketingSources(["Radio"])
+        }
+        _ = try SQLiteClientStore(path: path) // the same version opens
+        let raw = try SQLiteRaw(path: path)
+        #expect(raw.rows("PRAGMA user_version") == [[String(SQLiteClientStore.schemaVersion)]])
+        // The journal mode too: a newer base in rollback-journal mode must not be switched to WAL.
+        #expect(raw.execute("PRAGMA journal_mode = DELETE; PRAGMA user_version = \(SQLiteClientStore.schemaVersion + 7)") == "")
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        #expect {
+            _ = try SQLiteClientStore(path: path)
+        } throws: { error in
+            guard let error = error as? StoreError, error.kind == .newerSchema else { return false }
+            return error.message.contains("schema version \(SQLiteClientStore.schemaVersion + 7)")
+                && error.message.contains("(version \(SQLiteClientStore.schemaVersion))")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(raw.rows("SELECT name FROM marketing_sources") == [["Radio"]])
+    }
+
+    @Test func aBusyTimeoutThatCannotBeMillisecondsIsRefusedNotTrapped() throws {
+        let folder = try TemporaryDirectory()
+        for seconds in [Double.infinity, -.infinity, .nan, -1, 1e10, 86_400.5] {
+            #expect(throws: StoreError.self, "\(seconds)") { _ = try SQLiteClientStore(path: folder.file("a.sqlite"), busyTimeoutSeconds: seconds) }
+        }
+        _ = try SQLiteClientStore(path: folder.file("a.sqlite"), busyTimeoutSeconds: 86_400)
+    }
+}
