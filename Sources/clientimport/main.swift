@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `clientimport`: import, export and manage a repair shop's client base the way RemOnline's
 /// client import does, with rules written in Lua.
@@ -18,4 +19,9 @@ struct ClientImport: ParsableCommand {
         ])
 }
 
-ClientImport.main()
+do {
+    ClientImport.main(try DashArguments.rewritten(Array(CommandLine.arguments.dropFirst())))
+} catch {
+    printError("clientimport: \(error)")
+    exit(Exit.usage)
+}
