@@ -301,11 +301,12 @@ private struct Run {
         report.counts.rows += batch.rowsRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
-        for (index, row) in batch.rowNumbers.enumerated()
-        where record(errors: checked.errors[index], warnings: checked.warnings[index], row: row) {
+        for (index, row) in batch.rowNumbers.enumerated() {
+            let id = idColumn.flatMap { checked.fields[$0][index].stringValue }
+            let repeated = isRepeated(id: id, row: row)
+            guard record(errors: checked.errors[index], warnings: checked.warnings[index], row: row), !repeated else { continue }
             let fields = clientFields, names = customFieldNames
-            try apply(id: idColumn.flatMap { checked.fields[$0][index].stringValue },
-                      balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
+            try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
                 $0.assign(checked, index: index, fields: fields, customFieldNames: names)
             }
         }
@@ -323,7 +324,9 @@ private struct Run {
             addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
             return
         }
-        for (checked, keys) in mapped.clients where record(errors: checked.errors, warnings: checked.warnings, row: row.number) {
+        for (checked, keys) in mapped.clients {
+            let repeated = isRepeated(id: checked.fields["id"].stringValue, row: row.number)
+            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number), !repeated else { continue }
             let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key { return name }
                 return nil
@@ -339,6 +342,16 @@ private struct Run {
                 $0.assign(fields, keys: keys, customFieldNames: custom.sorted())
             }
         }
+    }
+
+    /// Whether the row names a Client ID an earlier row of the file named (reported as an error
+    /// naming that row); otherwise remembers it. Rows with other errors count too, so every
+    /// repeat is reported at once. "12", " 12 " and "012" are the same client: the ID rule trims
+    /// and reads digits.
+    private mutating func isRepeated(id idText: String?, row: Int) -> Bool {
+        guard let idText, let id = Int64(idText), let first = idRows.firstRow(of: id, seenOn: row) else { return false }
+        addError(cellIssue("id", row: row, value: idText, message: message("id_repeated", ["value": idText, "first": String(first)])))
+        return true
     }
 
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
@@ -370,11 +383,6 @@ private struct Run {
                                 assign: (inout Client) -> Void) throws {
         var existing: Client?
         if let idText, let id = Int64(idText) {
-            // "12", " 12 " and "012" are the same client: the ID rule trims and reads digits.
-            if let first = idRows.firstRow(of: id, seenOn: row) {
-                addError(cellIssue("id", row: row, value: idText, message: message("id_repeated", ["value": idText, "first": String(first)])))
-                return
-            }
             existing = try store.client(id: id)
             if existing == nil {
                 addWarning(cellIssue("id", row: row, value: idText, message: message("id_unknown", ["value": idText])))

@@ -166,15 +166,40 @@ import Workbook
             ImportFixture.row(["id": "001", "name": "Jean C"]),
             ImportFixture.row(["id": "77", "name": "Nouveau"]),
             ImportFixture.row(["id": "77", "name": "Nouveau bis"]),
+            // A repeat on a row with another error is reported with it.
+            ImportFixture.row(["id": "2", "name": ""]),
         ]))
         #expect(report.status == .rejected)
-        #expect(report.errors.map(\.row) == [4, 5, 7])
-        #expect(report.errors.map(\.cell) == ["A4", "A5", "A7"])
+        #expect(report.errors.map(\.row) == [4, 5, 7, 8, 8])
+        #expect(report.errors.map(\.cell) == ["A4", "A5", "A7", "A8", "B8"])
         #expect(report.errors[0].message.contains("ligne 2"), "\(report.errors[0].message)")
         #expect(report.errors[1].message.contains("ligne 2"))
         #expect(report.errors[2].message.contains("ligne 6"))
+        #expect(report.errors[3].message.contains("ligne 3"))
         #expect(try fixture.databaseBytes() == before)
         #expect(try fixture.allClients().map(\.name) == ["Jean", "Marie"])
+    }
+
+    @Test func aPluginsRowsNamingOneClientIDTwiceAreAnErrorToo() throws {
+        #expect(try fixture.run(try csv("seed.csv", rows: [ImportFixture.row(["name": "Jean"])])).status == .imported)
+        let plugin = try fixture.folder.write("ids.lua", """
+            return { name = "ids", title = "IDs", map = function(row) return { id = row["ID"], name = row["Name"] } end }
+            """)
+        let file = try fixture.folder.write("crm.csv", "ID,Name\n1,Jean A\n1,Jean B\n")
+        let report = try fixture.run(file) { $0.plugin = .named(plugin) }
+        #expect(report.status == .rejected)
+        #expect(report.errors.map(\.row) == [3])
+        #expect(report.errors.first?.message.contains("ligne 2") == true, "\(report.errors)")
+        #expect(try fixture.allClients().map(\.name) == ["Jean"])
+    }
+
+    @Test func namesAnExportWritesIntoACellAreBoundedToo() throws {
+        let long = String(repeating: "n", count: 32_768)
+        #expect(throws: StoreError.self) { try fixture.store.addCustomField(CustomFieldDefinition(name: long, type: .text)) }
+        #expect(throws: StoreError.self) { try fixture.store.addMarketingSources([long]) }
+        #expect(throws: StoreError.self) { try fixture.store.addPriceTypes([long]) }
+        try fixture.store.addCustomField(CustomFieldDefinition(name: String(long.dropFirst()), type: .text))
+        #expect(try fixture.store.catalog().customFields.count == 1)
     }
 
     @Test func clientIDRowsRemembersSmallAndLargeIDs() {
