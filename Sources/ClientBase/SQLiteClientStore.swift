@@ -70,7 +70,7 @@ public final class SQLiteClientStore {
         }
         connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32((busyTimeoutSeconds * 1000).rounded()))
         // Before anything else: even `journal_mode = WAL` writes the file's header.
-        try refuseNewerSchema()
+        try refuseUnknownSchemaVersion()
         try connection.execute("PRAGMA foreign_keys = ON")
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = NORMAL")
@@ -98,11 +98,15 @@ public final class SQLiteClientStore {
     /// A newer build's base may have tables, columns or rules this build does not know: writing
     /// it (a client without a newer NOT NULL column, a batch undo ignores) could corrupt it for
     /// that build. Refused before any write, and the connection closes without a checkpoint so
-    /// the file and its WAL stay byte for byte as they were.
-    private func refuseNewerSchema() throws {
+    /// the file and its WAL stay byte for byte as they were. A negative version is no build's:
+    /// migrating from it would rerun every migration over existing tables.
+    private func refuseUnknownSchemaVersion() throws {
         let version = try storedSchemaVersion()
-        guard version > Self.schemaVersion else { return }
+        guard version < 0 || version > Self.schemaVersion else { return }
         connection.keepWALOnClose()
+        if version < 0 {
+            throw StoreError(.corrupt, "\(path) has schema version \(version), which no clientimport writes: it is not a client base this program can use. Nothing was changed")
+        }
         throw StoreError(.newerSchema, "the client base \(path) has schema version \(version), newer than this build of clientimport knows (version \(Self.schemaVersion)): it was written by a newer clientimport; use that one (or a newer one), or choose another base with --db. Nothing was changed")
     }
 

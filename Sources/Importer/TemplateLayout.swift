@@ -95,6 +95,8 @@ struct TemplateLayout {
             return OverlongField(key: "phone", isCustomField: false, length: phoneLength,
                                  text: client.phones.joined(separator: phoneSeparator))
         }
+        // Sorted, for the same answer every time, only when one is too long: this is per row.
+        guard client.customFields.values.contains(where: { Cell.overlongLength(of: $0) != nil }) else { return nil }
         for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
             if let length = Cell.overlongLength(of: value) {
                 return OverlongField(key: name, isCustomField: true, length: length, text: value)

@@ -31,6 +31,21 @@ import Testing
         #expect(raw.rows("SELECT name FROM marketing_sources") == [["Radio"]])
     }
 
+    @Test func aNegativeSchemaVersionIsRefusedUnwritten() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("clients.sqlite")
+        _ = try SQLiteClientStore(path: path)
+        let raw = try SQLiteRaw(path: path)
+        #expect(raw.execute("PRAGMA journal_mode = DELETE; PRAGMA user_version = -1") == "")
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect {
+            _ = try SQLiteClientStore(path: path)
+        } throws: { error in
+            (error as? StoreError)?.kind == .corrupt && "\(error)".contains("schema version -1")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func aBusyTimeoutThatCannotBeMillisecondsIsRefusedNotTrapped() throws {
         let folder = try TemporaryDirectory()
         for seconds in [Double.infinity, -.infinity, .nan, -1, 1e10, 86_400.5] {
