@@ -183,6 +183,26 @@ import Workbook
         #expect(try fixture.allClients().map(\.name) == ["Jean", "Marie"])
     }
 
+    /// "12.0" typed as text is not an ID (the ID rule takes digits); a numeric cell 12.0 reads as 12.
+    @Test func numericIDCellsAreComparedByValue() throws {
+        #expect(try fixture.run(try csv("seed.csv", rows: [ImportFixture.row(["name": "Jean"])])).status == .imported)
+        let path = fixture.folder.file("ids.xlsx")
+        let writer = try XLSXWriter(path: path)
+        try writer.beginSheet(SheetLayout(name: "Clients"))
+        try writer.write(row: ImportFixture.frenchHeaders.map { OutputCell(.text($0), style: .header) })
+        for (literal, name) in [("1", "Jean A"), ("1.0", "Jean B"), ("1E0", "Jean C")] {
+            var cells = ImportFixture.row(["name": name]).map { OutputCell($0.isEmpty ? .empty : .text($0)) }
+            cells[0] = OutputCell(.number(NumberCell(literal: literal)))
+            try writer.write(row: cells)
+        }
+        try writer.endSheet()
+        try writer.close()
+        let report = try fixture.run(path)
+        #expect(report.errors.map(\.cell) == ["A3", "A4"], "\(report.errors)")
+        let text = try fixture.run(try csv(rows: [ImportFixture.row(["id": "1.0", "name": "Jean"])]))
+        #expect(text.errors.first?.message.contains("n'est pas un ID client") == true, "\(text.errors)")
+    }
+
     @Test func aPluginsRowsNamingOneClientIDTwiceAreAnErrorToo() throws {
         #expect(try fixture.run(try csv("seed.csv", rows: [ImportFixture.row(["name": "Jean"])])).status == .imported)
         let plugin = try fixture.folder.write("ids.lua", """
