@@ -46,6 +46,38 @@ import Testing
         }
     }
 
+    /// The rule for an older batch under a newer one: refused, naming the newer batch and
+    /// changing nothing, while the newer batch stands; exact once it is undone. A newer batch
+    /// that touched other clients does not stand in the way, and its change stays.
+    @Test func anOlderBatchWhoseClientsANewerOneChangedIsRefusedUntilTheNewerIsUndone() throws {
+        let fixture = try ImportFixture()
+        var jean = Client(id: 0, name: "Jean")
+        jean.notes = "avant"
+        try Self.seed(fixture, [jean, Client(id: 0, name: "Marie")])
+        let before = try Self.snapshot(fixture)
+        let extra = ["Appareil", "Points", "Né le", "VIP"]
+        let older = try fixture.run(try fixture.workbook("older.xlsx", rows: [ImportFixture.row(["id": "1", "name": "Jean", "notes": "A"])], extraHeaders: extra))
+        let other = try fixture.run(try fixture.workbook("other.xlsx", rows: [ImportFixture.row(["id": "2", "name": "Marie", "balance": "5"])], extraHeaders: extra))
+        let newer = try fixture.run(try fixture.workbook("newer.xlsx", rows: [ImportFixture.row(["id": "1", "name": "Jean", "notes": "A", "balance": "12.5"])], extraHeaders: extra))
+        let (olderBatch, otherBatch, newerBatch) = (try #require(older.batch), try #require(other.batch), try #require(newer.batch))
+
+        let held = try fixture.databaseBytes()
+        #expect {
+            try fixture.store.undo(batch: olderBatch, employeeID: 1, comment: "undo")
+        } throws: { error in
+            guard let error = error as? StoreError, error.kind == .conflict else { return false }
+            return error.message.contains("later batch \(newerBatch) changed the same clients") && !error.message.contains("\(otherBatch),")
+        }
+        #expect(try fixture.databaseBytes() == held)
+
+        try fixture.store.undo(batch: newerBatch, employeeID: 1, comment: "undo")
+        try fixture.store.undo(batch: olderBatch, employeeID: 1, comment: "undo")
+        var expected = before
+        expected[1].balance = ExactDecimal(5) // the other batch stands
+        Self.expectSame(try Self.snapshot(fixture), expected, seed: 0, step: "older after newer")
+        #expect(throws: StoreError.self) { try fixture.store.undo(batch: olderBatch, employeeID: 1, comment: "undo") }
+    }
+
     /// The base's clients with their phones, custom fields and balances.
     static func snapshot(_ fixture: ImportFixture) throws -> [Client] { try fixture.allClients() }
 
