@@ -111,9 +111,16 @@ public final class SQLiteClientStore {
     }
 
     private func migrate() throws {
-        let version = try storedSchemaVersion()
-        guard version < Schema.migrations.count else { return }
+        guard try storedSchemaVersion() < Schema.migrations.count else { return }
         try transaction {
+            // Read again under the write lock: two processes opening a new base both saw version
+            // 0, and the second to get the lock ran the migrations again ("table marketing_sources
+            // already exists", exit 74), as often as 26 times in 40 for two `history` at once.
+            let version = try storedSchemaVersion()
+            guard version < Schema.migrations.count else {
+                if version > Self.schemaVersion { try refuseUnknownSchemaVersion() }
+                return
+            }
             for (index, migration) in Schema.migrations.enumerated() where index >= version {
                 try connection.execute(migration)
             }

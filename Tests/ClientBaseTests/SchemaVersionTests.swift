@@ -46,6 +46,22 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    /// Two processes (here: connections) opening one new base at once both read version 0; the
+    /// second to take the write lock ran the migrations again and failed.
+    @Test func openersRacingOnANewBaseMigrateItOnce() throws {
+        let folder = try TemporaryDirectory()
+        for round in 0..<20 {
+            let path = folder.file("race-\(round).sqlite")
+            let failures = FailureList()
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do { _ = try SQLiteClientStore(path: path) } catch { failures.append("\(error)") }
+            }
+            #expect(failures.all.isEmpty, "round \(round): \(failures.all)")
+            let raw = try SQLiteRaw(path: path)
+            #expect(raw.rows("PRAGMA user_version") == [[String(SQLiteClientStore.schemaVersion)]])
+        }
+    }
+
     @Test func aBusyTimeoutThatCannotBeMillisecondsIsRefusedNotTrapped() throws {
         let folder = try TemporaryDirectory()
         for seconds in [Double.infinity, -.infinity, .nan, -1, 1e10, 86_400.5] {
@@ -53,4 +69,12 @@ import Testing
         }
         _ = try SQLiteClientStore(path: folder.file("a.sqlite"), busyTimeoutSeconds: 86_400)
     }
+}
+
+/// Errors collected from several threads.
+private final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func append(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }
