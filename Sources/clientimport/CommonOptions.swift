@@ -23,11 +23,12 @@ struct BaseOptions: ParsableArguments {
         try SQLiteClientStore(path: path, busyTimeoutSeconds: busyTimeoutSeconds())
     }
 
-    /// Seconds to wait for another import: `$CLIENTIMPORT_BUSY_TIMEOUT`, else 10 (unset or empty).
+    /// Seconds to wait for another import: `$CLIENTIMPORT_BUSY_TIMEOUT`, else 10. Set but empty
+    /// is a usage error like any other value that is not a number (a script that meant a value).
     private func busyTimeoutSeconds() throws -> Double {
-        guard let text = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"], !text.isEmpty else { return 10 }
+        guard let text = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"] else { return 10 }
         return try NumericArgument.seconds(text, of: "$CLIENTIMPORT_BUSY_TIMEOUT",
-                                           upTo: SQLiteClientStore.maximumBusyTimeoutSeconds)
+                                           upTo: SQLiteClientStore.maximumBusyTimeoutSeconds, unsetMeans: "10")
     }
 }
 
@@ -46,12 +47,14 @@ enum NumericArgument {
         return value
     }
 
-    /// A number of seconds from 0 to `maximum`, such as `10` or `0.5`.
-    static func seconds(_ text: String, of name: String, upTo maximum: Double) throws -> Double {
+    /// A number of seconds from 0 to `maximum`, such as `10` or `0.5`; `unsetMeans`, for an
+    /// environment variable, is the default the message mentions.
+    static func seconds(_ text: String, of name: String, upTo maximum: Double, unsetMeans: String? = nil) throws -> Double {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let digitsOnly = parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         guard digitsOnly, text.utf8.count <= 20, let value = Double(text), value >= 0, value <= maximum else {
-            throw ValidationError("\(name) takes a number of seconds from 0 to \(Int(maximum)), such as 10 or 0.5, not \(quoted(text))")
+            let unset = unsetMeans.map { " (unset it for the default, \($0))" } ?? ""
+            throw ValidationError("\(name) takes a number of seconds from 0 to \(Int(maximum)), such as 10 or 0.5, not \(quoted(text))\(unset)")
         }
         return value
     }

@@ -73,7 +73,7 @@ import Testing
 
     @Test func theBusyTimeoutVariableIsCheckedBeforeTheBaseOpens() throws {
         let file = try csv("f.csv")
-        for value in ["99999999999999999999", "-1", "inf", "nan", "1e3", " 5", "0x10", "86401", "1.", ".5", "1e-3"] {
+        for value in ["99999999999999999999", "-1", "inf", "nan", "1e3", " 5", "0x10", "86401", "1.", ".5", "1e-3", ""] {
             for command in [["import", file], ["clients", "list"], ["history"]] {
                 let result = try clientimport(command, environment: ["CLIENTIMPORT_BUSY_TIMEOUT": value])
                 #expect(result.status == 64, "\(command) with CLIENTIMPORT_BUSY_TIMEOUT=\"\(value)\": \(result.standardError)")
@@ -81,7 +81,9 @@ import Testing
             }
         }
         #expect(!FileManager.default.fileExists(atPath: database), "a refused timeout must not create the base")
-        for value in ["", "0", "0.25", "86400"] {
+        let empty = try clientimport(["history"], environment: ["CLIENTIMPORT_BUSY_TIMEOUT": ""])
+        #expect(empty.standardError.contains("unset it for the default, 10"))
+        for value in ["0", "0.25", "86400"] {
             let result = try clientimport(["clients", "list"], environment: ["CLIENTIMPORT_BUSY_TIMEOUT": value])
             #expect(result.status == 0, "CLIENTIMPORT_BUSY_TIMEOUT=\"\(value)\": \(result.standardError)")
         }
