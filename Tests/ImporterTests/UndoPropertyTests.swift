@@ -20,13 +20,9 @@ import Testing
         }
     }
 
-    /// The first failing seed: a batch updated a client by its ID, then merged a new row into
-    /// it (`--on-duplicate update`); the journal kept the state between the two, and undo
-    /// restored that instead of the state before the batch.
-    @Test func theSeedThatFoundTheSecondUpdateOverwritingTheJournal() throws {
-        try Self.undoRestores(seed: 661_229_255)
-    }
-
+    /// What the property test found first: a batch updated a client by its ID, then merged a
+    /// new row into it (`--on-duplicate update`); the journal kept the state between the two,
+    /// and undo restored that instead of the state before the batch.
     @Test func aClientChangedTwiceInOneBatchIsRestoredToItsStateBeforeTheBatch() throws {
         let fixture = try ImportFixture()
         var original = Client(id: 0, name: "Jean")
@@ -103,9 +99,10 @@ import Testing
         var existing = Array(exported.dropFirst())
         let id = ImportFixture.columnIndex["id"]!, phone = ImportFixture.columnIndex["phone"]!
         let balance = ImportFixture.columnIndex["balance"]!
-        existing.shuffle(using: &random)
+        shuffle(&existing, &random)
         var rows: [[String]] = []
-        var others = others.shuffled(using: &random)
+        var others = others
+        shuffle(&others, &random)
         func pad(_ row: [String]) -> [String] { row + Array(repeating: "", count: max(0, header.count - row.count)) }
         for row in existing where random.int(in: 0...2) > 0 {
             var row = pad(row)
@@ -129,12 +126,12 @@ import Testing
             guard var other = others.popLast().map(pad) else { break }
             other[id] = ""
             // A new client sharing a phone with an existing one: created, skipped or merged.
-            if random.int(in: 0...1) == 0, let shared = existing.randomElement(using: &random).map(pad), !shared[phone].isEmpty {
+            if random.int(in: 0...1) == 0, !existing.isEmpty, case let shared = pad(existing[random.int(in: 0...(existing.count - 1))]), !shared[phone].isEmpty {
                 other[phone] = shared[phone]
             }
             rows.append(other)
         }
-        rows.shuffle(using: &random)
+        shuffle(&rows, &random)
         return try fixture.workbook("\(name).xlsx", rows: rows, extraHeaders: Array(header.dropFirst(ImportFixture.frenchHeaders.count)))
     }
 
@@ -189,4 +186,10 @@ import Testing
         }
     }
 }
-extension SplitMix64: RandomNumberGenerator {}
+/// Fisher–Yates with the seeded generator (the seed alone reproduces a failing batch).
+private func shuffle<T>(_ items: inout [T], _ random: inout SplitMix64) {
+    guard items.count > 1 else { return }
+    for index in stride(from: items.count - 1, to: 0, by: -1) {
+        items.swapAt(index, random.int(in: 0...index))
+    }
+}
