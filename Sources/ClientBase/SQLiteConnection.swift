@@ -96,6 +96,12 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
+    /// Leaves the WAL as it is when this connection closes, instead of copying it into the file:
+    /// for a base that is refused unread and must stay byte for byte as it was.
+    func keepWALOnClose() {
+        _ = csqlite_no_checkpoint_on_close(handle)
+    }
+
     /// Runs one or more statements that return no rows.
     func execute(_ sql: String) throws {
         var errorMessage: UnsafeMutablePointer<CChar>?

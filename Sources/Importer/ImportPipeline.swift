@@ -329,6 +329,8 @@ private struct Run {
     private let columnOfCustomField: [String: Int]
     /// Custom fields of the base, and those this import created.
     private var knownCustomFields: Set<String>
+    /// The row each Client ID of the file was first seen on.
+    private var idRows = ClientIDRows()
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -373,11 +375,12 @@ private struct Run {
         report.counts.rows += batch.rowsRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
-        for (index, row) in batch.rowNumbers.enumerated()
-        where record(errors: checked.errors[index], warnings: checked.warnings[index], row: row) {
+        for (index, row) in batch.rowNumbers.enumerated() {
+            let id = idColumn.flatMap { checked.fields[$0][index].stringValue }
+            let repeated = isRepeated(id: id, row: row)
+            guard record(errors: checked.errors[index], warnings: checked.warnings[index], row: row), !repeated else { continue }
             let fields = clientFields, names = customFieldNames
-            try apply(id: idColumn.flatMap { checked.fields[$0][index].stringValue },
-                      balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
+            try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
                 $0.assign(checked, index: index, fields: fields, customFieldNames: names)
             }
         }
@@ -395,7 +398,9 @@ private struct Run {
             addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
             return
         }
-        for (checked, keys) in mapped.clients where record(errors: checked.errors, warnings: checked.warnings, row: row.number) {
+        for (checked, keys) in mapped.clients {
+            let repeated = isRepeated(id: checked.fields["id"].stringValue, row: row.number)
+            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number), !repeated else { continue }
             let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key { return name }
                 return nil
@@ -411,6 +416,16 @@ private struct Run {
                 $0.assign(fields, keys: keys, customFieldNames: custom.sorted())
             }
         }
+    }
+
+    /// Whether the row names a Client ID an earlier row of the file named (reported as an error
+    /// naming that row); otherwise remembers it. Rows with other errors count too, so every
+    /// repeat is reported at once. "12", " 12 " and "012" are the same client: the ID rule trims
+    /// and reads digits.
+    private mutating func isRepeated(id idText: String?, row: Int) -> Bool {
+        guard let idText, let id = Int64(idText), let first = idRows.firstRow(of: id, seenOn: row) else { return false }
+        addError(cellIssue("id", row: row, value: idText, message: message("id_repeated", ["value": idText, "first": String(first)])))
+        return true
     }
 
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
@@ -468,6 +483,16 @@ private struct Run {
             }
         }
 
+        // Checked on the client as it would be stored, whatever the source (a CSV cell, a
+        // plugin's concatenation, phones joined): a longer text made every XLSX export fail.
+        if let overlong = TemplateLayout.firstOverlongField(of: client) {
+            addError(issue(RowProblem(key: overlong.key, isCustomField: overlong.isCustomField,
+                                      value: Self.preview(overlong.text),
+                                      message: message("cell_too_long", ["length": String(overlong.length), "limit": String(Cell.maximumTextLength)])),
+                           row: row))
+            return
+        }
+
         var changed = false
         if let previous = existing {
             if !client.hasSameFields(as: previous) {
@@ -523,6 +548,11 @@ private struct Run {
         return found
     }
 
+    /// The start of a long value, for a message: the report never repeats 32,767 characters.
+    static func preview(_ text: String) -> String {
+        text.count > 40 ? String(text.prefix(40)) + "…" : text
+    }
+
     private var duplicateAdvice: String {
         message("duplicate_\(options.onDuplicate.rawValue)", [:])
     }
@@ -565,5 +595,33 @@ private struct Run {
 
     private func cellIssue(_ key: String, row: Int, value: String, message: String) -> ImportIssue {
         issue(RowProblem(key: key, isCustomField: false, value: value, message: message), row: row)
+    }
+}
+
+/// The row on which each Client ID of a file first appeared: a second row with the same ID makes
+/// the file ambiguous (which one is right?). IDs come from the base's own numbering, so an
+/// array indexed by ID (4 bytes a client, 4 MiB for a million) holds them, and memory stays flat
+/// however many rows the file has; the rare larger ID goes to a dictionary.
+struct ClientIDRows {
+    static let arrayLimit: Int64 = 1 << 22
+    private var rowOfSmallID: [Int32] = []
+    private var rowOfLargeID: [Int64: Int] = [:]
+
+    /// The row `id` was first seen on, if before `row`; otherwise records `row` and returns nil.
+    mutating func firstRow(of id: Int64, seenOn row: Int) -> Int? {
+        if id >= 0, id < Self.arrayLimit, row < Int(Int32.max) {
+            let index = Int(id)
+            if index >= rowOfSmallID.count {
+                let size = min(max(index + 1, rowOfSmallID.count * 2), Int(Self.arrayLimit))
+                rowOfSmallID.append(contentsOf: repeatElement(0, count: size - rowOfSmallID.count))
+            }
+            let first = rowOfSmallID[index]
+            if first != 0 { return Int(first) }
+            rowOfSmallID[index] = Int32(row)
+            return nil
+        }
+        if let first = rowOfLargeID[id] { return first }
+        rowOfLargeID[id] = row
+        return nil
     }
 }

@@ -32,12 +32,16 @@ struct ClientsCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one client with its balance history.")
         @OptionGroup var base: BaseOptions
-        @Argument(help: "The client ID.") var id: Int64
+        @Argument(help: ArgumentHelp("The client ID (1 or more).", valueName: "id")) var idText: String
+        private var id: Int64 { get throws { try positiveID(idText, of: "the client ID") } }
+
+        func validate() throws { _ = try id }
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() throws {
             try reportingFailures {
                 let store = try base.openForReading()
+                let id = try id
                 guard let client = try store.client(id: id) else {
                     throw StoreError(.notFound, "there is no client with ID \(id)")
                 }
@@ -84,4 +88,9 @@ private func describe(_ client: Client) -> String {
     let escape = TerminalText.escape
     return (["Client \(client.id): \(escape(name))"] + fields.filter { !$0.1.isEmpty }.map { "  \(escape($0.0)): \(escape($0.1))" })
         .joined(separator: "\n")
+}
+
+/// A client ID or batch number typed as an argument: 1 or more (SQLite row IDs are positive).
+func positiveID(_ text: String, of name: String) throws -> Int64 {
+    try NumericArgument.integer(text, of: name, in: 1...Int64.max)
 }

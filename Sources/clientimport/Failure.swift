@@ -39,7 +39,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
         printError("clientimport: \(TerminalText.escape(error.description))")
         switch error.kind {
         case .busy: throw ExitCode(Exit.busy)
-        case .cannotOpen, .corrupt, .sqlite: throw ExitCode(Exit.storage)
+        case .cannotOpen, .corrupt, .sqlite, .newerSchema: throw ExitCode(Exit.storage)
         case .notFound, .conflict, .invalid: throw ExitCode(Exit.rejected)
         }
     }

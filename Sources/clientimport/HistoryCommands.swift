@@ -32,13 +32,17 @@ struct UndoCommand: ParsableCommand {
     @OptionGroup var base: BaseOptions
     @OptionGroup var rules: RulesOption
     @OptionGroup var language: LanguageOption
-    @Argument(help: "The batch number (see `clientimport history`).") var batch: Int64
+    @Argument(help: ArgumentHelp("The batch number (see `clientimport history`).", valueName: "batch")) var batchText: String
+    private var batch: Int64 { get throws { try positiveID(batchText, of: "the batch number") } }
+
+    func validate() throws { _ = try batch }
     @Option(name: .customLong("as"), help: ArgumentHelp("The employee undoing it (default: Administrator).", valueName: "EMPLOYEE"))
     var employee: String?
 
     func run() throws {
         try reportingFailures {
             let store = try base.open()
+            let batch = try batch
             let name = employee ?? SQLiteClientStore.administratorName
             guard let who = try store.catalog().employee(named: name) else {
                 throw ImportError("there is no employee \"\(name)\"; `clientimport employees list` shows them")

@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "With a plugin: also keep the columns it did not map, as new text custom fields named after their headers.")
     var keepUnmappedAsCustomFields = false
 
-    @Option(help: ArgumentHelp("Country code put in front of national phone numbers that start with 0 (33: 06 12… → 336 12…); by default numbers are kept as written.", valueName: "DIGITS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Country code put in front of national phone numbers that start with 0 (33: 06 12… → 336 12…), 1 to 999; by default numbers are kept as written.", valueName: "DIGITS"))
     var phoneCountryCode: String?
 
     @Option(name: .customLong("as"), help: ArgumentHelp("The importing employee (default: Administrator).", valueName: "EMPLOYEE"))
@@ -39,13 +39,14 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Check everything against the base and report what would change, changing nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Most data rows per file: a number, or 'unlimited' (default: the rule set's, 5000).", valueName: "N|unlimited"))
+    // `.unconditional`: a value such as `-1` reaches `validate`, which names the range.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Most data rows per file: 1 to 1000000000, or 'unlimited' (default: the rule set's, 5000).", valueName: "N|unlimited"))
     var maxRows: String?
 
     @Option(help: "When a new client shares a phone or email with another: create a second client (RemOnline's way), skip the row, or update that client.")
     var onDuplicate: ImportOptions.DuplicatePolicy = .create
 
-    @Option(help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
 
     @Option(help: ArgumentHelp("Also write the report: .json (the JSON report), .xlsx (your rows with the bad cells highlighted and an Errors column) or .csv (the bad rows with their reasons).", valueName: "FILE.json|FILE.xlsx|FILE.csv"))
@@ -62,16 +63,23 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--report takes a .json, .xlsx or .csv file")
         }
         _ = try rowLimit()
-        if let phoneCountryCode, phoneCountryCode.isEmpty || !phoneCountryCode.allSatisfy(\.isASCII) || !phoneCountryCode.allSatisfy(\.isNumber) {
-            throw ValidationError("--phone-country-code takes digits only, such as 33 or 380")
+        _ = try sheet.map(sheetSelector)
+        if let phoneCountryCode {
+            // A country code is 1 to 3 digits and never starts with 0 (that is the trunk prefix).
+            let code = try NumericArgument.integer(phoneCountryCode, of: "--phone-country-code", in: 1...999, or: " (such as 33 or 380)")
+            guard String(code) == phoneCountryCode else {
+                throw ValidationError("--phone-country-code takes a country code from 1 to 999 without leading zeros (such as 33 or 380), not \"\(phoneCountryCode)\"")
+            }
         }
     }
+
+    /// The most rows `--max-rows` accepts (past it, 'unlimited').
+    static let maximumRowLimit: Int64 = 1_000_000_000
 
     private func rowLimit() throws -> ImportOptions.RowLimit {
         guard let maxRows else { return .ruleSet }
         if maxRows == "unlimited" { return .unlimited }
-        guard let limit = Int(maxRows), limit > 0 else { throw ValidationError("--max-rows takes a positive number or 'unlimited'") }
-        return .rows(limit)
+        return .rows(Int(try NumericArgument.integer(maxRows, of: "--max-rows", in: 1...Self.maximumRowLimit, or: ", or 'unlimited'")))
     }
 
     func run() throws {
@@ -90,7 +98,7 @@ struct ImportCommand: ParsableCommand {
             }
             options.language = language
             options.rules = RuleOptions(phoneCountryCode: phoneCountryCode, keepUnmappedAsCustomFields: keepUnmappedAsCustomFields)
-            if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
+            if let sheet { options.sheet = try sheetSelector(sheet) }
             let progress = ProgressDisplay(enabled: !quiet)
             options.progress = { progress.show($0) }
             if let report {
