@@ -83,6 +83,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: database), "a refused timeout must not create the base")
         let empty = try clientimport(["history"], environment: ["CLIENTIMPORT_BUSY_TIMEOUT": ""])
         #expect(empty.standardError.contains("unset it for the default, 10"))
+        // A command that only reads needs a base (it never creates one).
+        #expect(try clientimport(["settings", "add-price-type", "Détail"]).status == 0)
         for value in ["0", "0.25", "86400"] {
             let result = try clientimport(["clients", "list"], environment: ["CLIENTIMPORT_BUSY_TIMEOUT": value])
             #expect(result.status == 0, "CLIENTIMPORT_BUSY_TIMEOUT=\"\(value)\": \(result.standardError)")
