@@ -5,7 +5,7 @@ import PackageDescription
 // and back for export. A lower module never imports a higher one.
 let package = Package(
     name: "clientimport",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "clientimport", targets: ["clientimport"]),
         .library(name: "Importer", targets: ["Importer"]),
@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // `serve`'s passwords: bcrypt.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
@@ -24,9 +26,17 @@ let package = Package(
         .target(name: "LuaBridge", dependencies: ["CLua"]),
         .target(name: "ClientBase", dependencies: ["CSQLite"]),
         .target(name: "Importer", dependencies: ["Workbook", "LuaBridge", "ClientBase"]),
+        // `clientimport serve`, above Importer beside the command line.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Importer",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         .executableTarget(
             name: "clientimport",
-            dependencies: ["Importer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Importer", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // `bench read FILE` and `bench rules FILE`: the reader and rules benchmarks of Benchmarks/.
