@@ -31,6 +31,9 @@ struct ImportPages: Sendable {
         routes.on(.post, "/import/{id}/confirm") { request, context in try await pages.withSession(request, form: true) { visitor, employee, _ in
             try await confirm(try await pendingImport(context, employee), visitor, employee)
         } }
+        routes.on(.get, "/import/{id}/progress") { request, context in try await pages.withSession(request) { _, employee, _ in
+            try await progress(try await pendingImport(context, employee))
+        } }
         routes.on(.get, "/import/{id}/errors.xlsx") { request, context in try await pages.withSession(request) { _, employee, _ in
             try await errorWorkbook(try await pendingImport(context, employee), employee)
         } }
@@ -184,6 +187,19 @@ struct ImportPages: Sendable {
         options.dryRun = dryRun
         options.language = fields["lang"]
         options.onDuplicate = fields["on_duplicate"].flatMap(ImportOptions.DuplicatePolicy.init(rawValue:)) ?? .create
+        // Every few thousand rows, how far the run has got, for the page to poll: a small file
+        // beside the upload, so whichever `serve` process answers the poll can read it.
+        let progressPath = (try? path(of: pending)).map { ($0 as NSString).deletingPathExtension + ".progress" }
+        options.progress = { step in
+            guard let progressPath else { return }
+            let text = "{\"rows_read\":\(step.rowsRead),\"rows_checked\":\(step.rowsChecked),\"rows_written\":\(step.rowsWritten)}"
+            let temporary = progressPath + ".tmp"
+            let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else { return }
+            _ = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+            close(descriptor)
+            rename(temporary, progressPath)
+        }
         return options
     }
 
@@ -195,6 +211,13 @@ struct ImportPages: Sendable {
         path(of: pending, in: try Upload.folder(besideBase: settings.databasePath))
     }
 
+    /// How far the check or import of a waiting upload has got (JSON; `{}` before it starts).
+    private func progress(_ pending: PendingImport) async throws -> Response {
+        let file = (try path(of: pending) as NSString).deletingPathExtension + ".progress"
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? "{}"
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     /// The copy's path: from the random ID and an extension of a fixed list, never from the request.
     private func path(of pending: PendingImport, in folder: String) -> String {
         "\(folder)/pending-\(pending.id).\(pending.fileExtension)"
@@ -202,7 +225,7 @@ struct ImportPages: Sendable {
 
     private func removeFiles(ofPendingID id: String, in folder: String) {
         guard id.allSatisfy(\.isHexDigit) else { return }
-        for ext in Upload.knownExtensions.union(["bin"]) { unlink("\(folder)/pending-\(id).\(ext)") }
+        for ext in Upload.knownExtensions.union(["bin", "progress", "progress.tmp"]) { unlink("\(folder)/pending-\(id).\(ext)") }
     }
 
     private func optionChoices(_ visitor: PageVisitor, _ selected: String?) -> [[String: Any]] {

@@ -73,6 +73,7 @@ import Testing
 
     @Test func signingInSetsAStrictHttpOnlyCookieKeptInTheBase() async throws {
         let fixture = fixture
+        nonisolated(unsafe) var token = ""
         try await fixture.test { client in
             let (cookie, csrf, response) = try await Self.signIn(client)
             #expect(response.status == .seeOther && response.headers[.location] == "/clients")
@@ -82,11 +83,12 @@ import Testing
             let page = try await client.execute(uri: "/clients", method: .get, headers: cookie)
             #expect(page.status == .ok && page.text.contains("Administrator"))
             #expect(!page.text.contains("<script>") && page.text.contains("<script src=\"/static/app.js\""))
+            token = Self.value(setCookie)
         }
-        // The session lives in the base: another server process (a new router) knows it.
-        let store = try fixture.store()
-        let raw = try store.catalog()
-        #expect(raw.employees.count == 2)
+        // The base keeps the session under the token's digest, never the token.
+        let session = try #require(try fixture.store().session(tokenSHA256: Credentials.digest(ofToken: token), now: unixNow()))
+        #expect(session.employee.name == "Administrator")
+        #expect(try fixture.store().session(tokenSHA256: token, now: unixNow()) == nil)
     }
 
     @Test func aSessionMadeByOneServerIsHonouredByAnother() async throws {
@@ -219,7 +221,12 @@ import Testing
             let html = checked.text
             for cell in ["C2", "E3", "R4"] { #expect(html.contains("name=\"fix:\(cell)\""), "\(cell)") }
             let id = try #require(html.range(of: "/import/").map { String(html[$0.upperBound...].prefix(32)) })
-            #expect(try fixture.leftoverUploads() == ["pending-\(id).csv"])
+            // The copy waits under its random ID, beside how far its check got (for the page to poll).
+            #expect(Set(try fixture.leftoverUploads()) == ["pending-\(id).csv", "pending-\(id).progress"])
+            let progress = try await client.execute(uri: "/import/\(id)/progress", method: .get, headers: cookie)
+            #expect(progress.object["rows_read"] as? Int == 3)
+            let noSession = try await client.execute(uri: "/import/\(id)/progress", method: .get)
+            #expect(noSession.status == .seeOther)
 
             var headers = Self.formType
             for field in cookie { headers.append(field) }
