@@ -265,6 +265,18 @@ import Testing
         #expect(try fixture.leftoverUploads() == [])
     }
 
+    @Test func theImportPageOffersTheTemplateInEachLanguage() async throws {
+        try await fixture.test { client in
+            let (cookie, _, _) = try await Self.signIn(client)
+            let page = try await client.execute(uri: "/import", method: .get, headers: cookie)
+            for code in ["fr", "en", "ru", "uk"] { #expect(page.text.contains("<option value=\"\(code)\"")) }
+            let template = try await client.execute(uri: "/template?lang=ru", method: .get, headers: cookie)
+            #expect(template.status == .ok)
+            #expect(template.headers[.contentDisposition] == "attachment; filename=\"clients-template.ru.xlsx\"")
+            #expect(Array(template.body.readableBytesView.prefix(2)) == Array("PK".utf8))
+        }
+    }
+
     @Test func anUploadOfAnotherEmployeeIsNotReachable() async throws {
         let fixture = fixture
         try await fixture.test { client in
