@@ -5,7 +5,7 @@ import PackageDescription
 // and back for export. A lower module never imports a higher one.
 let package = Package(
     name: "clientimport",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "clientimport", targets: ["clientimport"]),
         .library(name: "Importer", targets: ["Importer"]),
@@ -13,6 +13,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // `serve` (the Server module): HTTP, bcrypt, templates, multipart uploads.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
@@ -24,9 +29,21 @@ let package = Package(
         .target(name: "LuaBridge", dependencies: ["CLua"]),
         .target(name: "ClientBase", dependencies: ["CSQLite"]),
         .target(name: "Importer", dependencies: ["Workbook", "LuaBridge", "ClientBase"]),
+        // The Clients page and the HTTP API, above Importer beside the command line.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Importer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "clientimport",
-            dependencies: ["Importer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Importer", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // `bench read FILE` and `bench rules FILE`: the reader and rules benchmarks of Benchmarks/.
@@ -39,6 +56,9 @@ let package = Package(
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: [
             "Importer", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["clientimport", "ClientBase", "TestSupport"]),
     ],

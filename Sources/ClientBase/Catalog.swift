@@ -33,14 +33,17 @@ public struct CustomFieldDefinition: Sendable, Equatable {
     }
 }
 
-/// An employee role; only some roles may change client balances.
+/// An employee role; only some roles may change client balances, and only some may manage the
+/// settings (marketing sources, price types, custom fields, roles, employees) in `serve`.
 public struct Role: Sendable, Equatable {
     public var name: String
     public var canAdjustBalance: Bool
+    public var canManageSettings: Bool
 
-    public init(name: String, canAdjustBalance: Bool) {
+    public init(name: String, canAdjustBalance: Bool, canManageSettings: Bool = false) {
         self.name = name
         self.canAdjustBalance = canAdjustBalance
+        self.canManageSettings = canManageSettings
     }
 }
 
@@ -50,4 +53,7 @@ public struct Employee: Sendable, Equatable {
     public var name: String
     public var role: String
     public var canAdjustBalance: Bool
+    public var canManageSettings: Bool = false
+    /// Whether a password is set, so the employee may sign in to `serve`.
+    public var hasPassword: Bool = false
 }

@@ -26,20 +26,24 @@ extension SQLiteClientStore {
     }
 
     private func roles() throws -> [Role] {
-        let statement = try connection.statement("SELECT name, can_adjust_balance FROM roles ORDER BY id")
+        let statement = try connection.statement("SELECT name, can_adjust_balance, can_manage_settings FROM roles ORDER BY id")
         var result: [Role] = []
-        while try statement.step() { result.append(Role(name: statement.text(0), canAdjustBalance: statement.int(1) != 0)) }
+        while try statement.step() {
+            result.append(Role(name: statement.text(0), canAdjustBalance: statement.int(1) != 0, canManageSettings: statement.int(2) != 0))
+        }
         return result
     }
 
     private func employees() throws -> [Employee] {
         let statement = try connection.statement("""
-            SELECT e.id, e.name, r.name, r.can_adjust_balance FROM employees e JOIN roles r ON r.id = e.role_id ORDER BY e.id
+            SELECT e.id, e.name, r.name, r.can_adjust_balance, r.can_manage_settings, e.password_hash IS NOT NULL
+            FROM employees e JOIN roles r ON r.id = e.role_id ORDER BY e.id
             """)
         var result: [Employee] = []
         while try statement.step() {
             result.append(Employee(id: statement.int(0), name: statement.text(1), role: statement.text(2),
-                                   canAdjustBalance: statement.int(3) != 0))
+                                   canAdjustBalance: statement.int(3) != 0, canManageSettings: statement.int(4) != 0,
+                                   hasPassword: statement.int(5) != 0))
         }
         return result
     }
@@ -94,14 +98,15 @@ extension SQLiteClientStore {
         throw StoreError(.invalid, "a \(what) name of \(name.utf16.count) characters is longer than the \(limit) an Excel cell holds; choose a shorter name")
     }
 
-    /// Adds a role, or changes whether an existing one may adjust balances.
+    /// Adds a role, or changes whether an existing one may adjust balances and manage settings.
     public func addRole(_ role: Role) throws {
         guard !role.name.isEmpty else { throw StoreError(.invalid, "a role needs a name") }
         try transaction {
             try connection.statement("""
-                INSERT INTO roles(name, can_adjust_balance) VALUES (?1, ?2)
-                ON CONFLICT(name) DO UPDATE SET can_adjust_balance = excluded.can_adjust_balance
-                """).bind(.text(role.name), .flag(role.canAdjustBalance)).run()
+                INSERT INTO roles(name, can_adjust_balance, can_manage_settings) VALUES (?1, ?2, ?3)
+                ON CONFLICT(name) DO UPDATE SET can_adjust_balance = excluded.can_adjust_balance,
+                    can_manage_settings = excluded.can_manage_settings
+                """).bind(.text(role.name), .flag(role.canAdjustBalance), .flag(role.canManageSettings)).run()
         }
     }
 

@@ -135,5 +135,38 @@ enum Schema {
             GROUP BY batch_id, run;
         DELETE FROM batch_changes WHERE kind = 'created';
         """,
+        // `serve`: who may sign in and how. Passwords as bcrypt strings, API tokens and session
+        // tokens as SHA-256 of random secrets (the secret itself is never stored), failed
+        // sign-ins for the rate limit — all in the base, so several `serve` processes on one
+        // base share them. The Administrator role may manage settings, as RemOnline's does.
+        """
+        ALTER TABLE roles ADD COLUMN can_manage_settings INTEGER NOT NULL DEFAULT 0;
+        UPDATE roles SET can_manage_settings = 1 WHERE name = '\(administrator)';
+        ALTER TABLE employees ADD COLUMN password_hash TEXT;
+        CREATE TABLE api_tokens(
+            token_sha256 TEXT PRIMARY KEY,
+            employee_id INTEGER NOT NULL REFERENCES employees(id),
+            created_at TEXT NOT NULL) WITHOUT ROWID;
+        CREATE INDEX api_tokens_employee ON api_tokens(employee_id);
+        CREATE TABLE sessions(
+            token_sha256 TEXT PRIMARY KEY,
+            employee_id INTEGER NOT NULL REFERENCES employees(id),
+            csrf_token TEXT NOT NULL,
+            expires_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE failed_sign_ins(
+            id INTEGER PRIMARY KEY,
+            employee_name TEXT NOT NULL,
+            at INTEGER NOT NULL);
+        CREATE INDEX failed_sign_ins_name ON failed_sign_ins(employee_name, at);
+        -- An upload checked in the page and waiting for its fixes or its confirmation: the file
+        -- is named after the random ID (never after the upload) in the folder beside the base.
+        CREATE TABLE pending_imports(
+            id TEXT PRIMARY KEY,
+            employee_id INTEGER NOT NULL REFERENCES employees(id),
+            file_name TEXT NOT NULL,
+            extension TEXT NOT NULL,
+            options_json TEXT NOT NULL,
+            created_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ]
 }

@@ -48,6 +48,9 @@ public struct ImportOptions: Sendable {
     public var onDuplicate: DuplicatePolicy = .create
     public var sheet: SheetSelector = .firstVisible
     public var csv = CSVOptions()
+    /// The file name the journal and the report show, when the file read is a copy under another
+    /// name (`serve` imports an upload saved under a name of its own); `nil` is the path's last part.
+    public var sourceName: String?
 
     /// Called every few thousand rows while an import runs (for a progress display).
     public var progress: (@Sendable (ImportProgress) -> Void)?

@@ -52,7 +52,7 @@ public struct ImportPipeline {
         }
         let engine = try RuleEngine(ruleSet: options.ruleSet, searchPath: searchPath)
         let ruleSet = engine.ruleSet
-        let fileName = (path as NSString).lastPathComponent
+        let fileName = options.sourceName ?? (path as NSString).lastPathComponent
         var report = ImportReport(status: .rejected, file: fileName, ruleSet: ruleSet.name)
         let recogniser = Recogniser(options: options, searchPath: searchPath, engine: engine, catalog: catalog)
 

@@ -80,8 +80,11 @@ struct RolesCommand: ParsableCommand {
         @OptionGroup var base: BaseOptions
         @Argument(help: "The role's name.") var name: String
         @Flag(help: "The role may change client balances (\"Can adjust the client balance\").") var canAdjustBalance = false
+        @Flag(help: "The role may manage settings, roles and employees in `serve`.") var canManageSettings = false
         func run() throws {
-            try reportingFailures { try base.open().addRole(Role(name: name, canAdjustBalance: canAdjustBalance)) }
+            try reportingFailures {
+                try base.open().addRole(Role(name: name, canAdjustBalance: canAdjustBalance, canManageSettings: canManageSettings))
+            }
         }
     }
 
@@ -101,7 +104,7 @@ struct RolesCommand: ParsableCommand {
 struct EmployeesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "employees", abstract: "Employees who import (see `import --as`).",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Password.self, Token.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an employee with a role.")

@@ -17,7 +17,7 @@ struct ClientImport: ParsableCommand {
         subcommands: [
             TemplateCommand.self, ImportCommand.self, ExportCommand.self, ConvertCommand.self, ClientsCommand.self,
             SettingsCommand.self, RolesCommand.self, EmployeesCommand.self, HistoryCommand.self, UndoCommand.self,
-            RulesCommand.self, PluginsCommand.self, InspectCommand.self,
+            RulesCommand.self, PluginsCommand.self, InspectCommand.self, ServeCommand.self,
         ])
 }
 

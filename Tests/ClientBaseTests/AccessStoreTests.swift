@@ -1,0 +1,146 @@
+@testable import ClientBase
+import Foundation
+import TestSupport
+import Testing
+
+/// What `serve` keeps in the base: passwords, API tokens, sessions, failed sign-ins, and the
+/// "can manage settings" right — and the upgrade of a base made before them.
+@Suite struct AccessStoreTests {
+    let folder: TemporaryDirectory
+    let store: SQLiteClientStore
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try SQLiteClientStore(path: folder.file("base.sqlite"))
+    }
+
+    @Test func aVersion4BaseIsUpgradedWithItsRolesEmployeesAndClients() throws {
+        let path = folder.file("v4.sqlite")
+        let raw = try SQLiteRaw(path: path)
+        // A base exactly as schema version 4 made it, with data of its own.
+        for migration in Schema.migrations.prefix(4) { #expect(raw.execute(migration) == "") }
+        #expect(raw.execute("""
+            PRAGMA user_version = 4;
+            INSERT INTO roles(name, can_adjust_balance) VALUES ('Accueil', 0);
+            INSERT INTO employees(name, role_id) VALUES ('Léa', 2);
+            INSERT INTO clients(name) VALUES ('Marie');
+            """) == "")
+
+        let upgraded = try SQLiteClientStore(path: path)
+        #expect(raw.rows("PRAGMA user_version") == [["\(Schema.migrations.count)"]])
+        let catalog = try upgraded.catalog()
+        #expect(catalog.roles == [
+            Role(name: "Administrator", canAdjustBalance: true, canManageSettings: true),
+            Role(name: "Accueil", canAdjustBalance: false, canManageSettings: false),
+        ])
+        #expect(catalog.employees.map(\.hasPassword) == [false, false])
+        #expect(try upgraded.anyEmployeeHasPassword() == false)
+        #expect(try upgraded.client(id: 1)?.name == "Marie")
+        #expect(raw.rows("PRAGMA integrity_check") == [["ok"]])
+        #expect(raw.rows("PRAGMA foreign_key_check") == [])
+    }
+
+    @Test func aPasswordHashIsStoredAndEndsTheOldSessions() throws {
+        #expect(try store.anyEmployeeHasPassword() == false)
+        try store.createSession(tokenSHA256: "s1", employeeID: 1, csrfToken: "c", expiresAt: 200, now: 100)
+        try store.setPasswordHash("$2b$12$hash", employee: "Administrator")
+        #expect(try store.anyEmployeeHasPassword())
+        let record = try #require(try store.passwordHash(employee: "Administrator"))
+        #expect(record.hash == "$2b$12$hash")
+        #expect(record.employee.canManageSettings && record.employee.hasPassword)
+        #expect(try store.session(tokenSHA256: "s1", now: 150) == nil)
+    }
+
+    @Test func anUnknownEmployeeGetsNoPasswordOrTokenAndChangesNothing() throws {
+        #expect(throws: StoreError.self) { try store.setPasswordHash("x", employee: "Nobody") }
+        #expect(throws: StoreError.self) { try store.addAPIToken(sha256: "t", employee: "Nobody") }
+        #expect(try store.passwordHash(employee: "Nobody") == nil)
+        #expect(try store.passwordHash(employee: "Administrator") == nil)
+        #expect(try store.employee(apiTokenSHA256: "t") == nil)
+    }
+
+    @Test func tokensFindTheirEmployeeUntilRevoked() throws {
+        try store.addRole(Role(name: "Accueil", canAdjustBalance: false))
+        try store.addEmployee(name: "Léa", role: "Accueil")
+        try store.addAPIToken(sha256: "a", employee: "Léa")
+        try store.addAPIToken(sha256: "b", employee: "Léa")
+        try store.addAPIToken(sha256: "c", employee: "Administrator")
+        let lea = try #require(try store.employee(apiTokenSHA256: "b"))
+        #expect(lea.name == "Léa" && !lea.canAdjustBalance && !lea.canManageSettings)
+        #expect(try store.revokeAPITokens(employee: "Léa") == 2)
+        #expect(try store.employee(apiTokenSHA256: "a") == nil)
+        #expect(try store.employee(apiTokenSHA256: "c")?.name == "Administrator")
+    }
+
+    @Test func sessionsExpireAndAreSharedByEveryConnection() throws {
+        try store.createSession(tokenSHA256: "s1", employeeID: 1, csrfToken: "csrf1", expiresAt: 200, now: 100)
+        let other = try SQLiteClientStore(path: folder.file("base.sqlite"))
+        #expect(try other.session(tokenSHA256: "s1", now: 150)?.csrfToken == "csrf1")
+        #expect(try other.session(tokenSHA256: "s1", now: 200) == nil)
+        #expect(try other.session(tokenSHA256: "unknown", now: 150) == nil)
+        // A new session sweeps the expired ones out of the base.
+        try other.createSession(tokenSHA256: "s2", employeeID: 1, csrfToken: "csrf2", expiresAt: 400, now: 300)
+        let raw = try SQLiteRaw(path: folder.file("base.sqlite"))
+        #expect(raw.rows("SELECT token_sha256 FROM sessions") == [["s2"]])
+        try store.deleteSession(tokenSHA256: "s2")
+        #expect(try other.session(tokenSHA256: "s2", now: 300) == nil)
+    }
+
+    @Test func failedSignInsAreCountedPerNameAndForgotten() throws {
+        for at: Int64 in [10, 20, 30] { try store.recordFailedSignIn(employeeName: "Léa", at: at, forgetBefore: 0) }
+        try store.recordFailedSignIn(employeeName: "Max", at: 30, forgetBefore: 0)
+        #expect(try store.failedSignIns(employeeName: "Léa", since: 15) == [20, 30])
+        try store.recordFailedSignIn(employeeName: "Max", at: 40, forgetBefore: 25)
+        #expect(try store.failedSignIns(employeeName: "Léa", since: 0) == [30])
+        try store.clearFailedSignIns(employeeName: "Léa")
+        #expect(try store.failedSignIns(employeeName: "Léa", since: 0) == [])
+        #expect(try store.failedSignIns(employeeName: "Max", since: 0) == [30, 40])
+    }
+
+    @Test func aRoleMayBeGivenTheSettingsRight() throws {
+        try store.addRole(Role(name: "Gérant", canAdjustBalance: true, canManageSettings: true))
+        try store.addEmployee(name: "Paul", role: "Gérant")
+        #expect(try store.employee(named: "Paul")?.canManageSettings == true)
+        try store.addRole(Role(name: "Gérant", canAdjustBalance: true, canManageSettings: false))
+        #expect(try store.employee(named: "Paul")?.canManageSettings == false)
+    }
+}
+
+/// The Clients page's search.
+@Suite struct ClientSearchTests {
+    let folder: TemporaryDirectory
+    let store: SQLiteClientStore
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try SQLiteClientStore(path: folder.file("base.sqlite"))
+        try store.transaction {
+            let batch = try store.beginBatch(BatchSource(fileName: "f", fileSHA256: "", ruleSet: "r", plugin: "", employeeID: 1))
+            for (name, phone, email) in [("Marie Dupont", "33612345678", "marie@example.fr"), ("Jean 100%", "33798765432", ""),
+                                         ("Anna_B", "", "ANNA@EXAMPLE.COM")] {
+                var client = Client(id: 0, name: name)
+                client.phones = phone.isEmpty ? [] : [phone]
+                client.email = email
+                _ = try store.insertClient(client, batch: batch, sourceRow: 2)
+            }
+        }
+    }
+
+    @Test func findsByNamePhoneDigitsOrEmailInAnyCase() throws {
+        #expect(try store.searchClients(query: "dupont", offset: 0, limit: 10).clients.map(\.id) == [1])
+        #expect(try store.searchClients(query: "+33 6 12", offset: 0, limit: 10).clients.map(\.id) == [1])
+        #expect(try store.searchClients(query: "anna@example", offset: 0, limit: 10).clients.map(\.id) == [3])
+        #expect(try store.searchClients(query: "", offset: 0, limit: 10).total == 3)
+    }
+
+    @Test func wildcardsInTheQueryMatchThemselves() throws {
+        #expect(try store.searchClients(query: "%", offset: 0, limit: 10).clients.map(\.id) == [2])
+        #expect(try store.searchClients(query: "_", offset: 0, limit: 10).clients.map(\.id) == [3])
+    }
+
+    @Test func pagesCountTheWholeMatch() throws {
+        let page = try store.searchClients(query: "", offset: 1, limit: 1)
+        #expect(page.total == 3 && page.clients.map(\.id) == [2])
+        #expect(try store.searchClients(query: "", offset: 5, limit: 10).clients.isEmpty)
+    }
+}
