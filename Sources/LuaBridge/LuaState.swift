@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// An owning, sandboxed Lua 5.4 state: loads chunks, calls Lua functions and exposes Swift
 /// closures to Lua, under an instruction budget and a memory ceiling.
@@ -173,6 +174,7 @@ public final class LuaState {
     }
 
     func resetLimits() {
+        ci_sandbox_reset(L)
         if counters.pointee.memory_exceeded != 0 {
             ci_lua_full_collect(L)
         }
