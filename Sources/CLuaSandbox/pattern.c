@@ -59,6 +59,7 @@ static int in_class(int c, int letter) {
         case 'u': member = isupper(c); break;
         case 'w': member = isalnum(c); break;
         case 'x': member = isxdigit(c); break;
+        case 'z': member = c == 0; break;       // deprecated in 5.2, still accepted by 5.4
         default: return letter == c;
     }
     if (isupper(letter)) member = !member;
