@@ -155,6 +155,12 @@ public final class LuaState {
         }
         guard status == LUA_OK else {
             var error = LuaError(kind: .runtime, luaMessage: string(at: -1, in: L) ?? "unknown Lua error")
+            // A C-stack overflow ("C stack overflow", "error in error handling") is raised in a
+            // C frame and names no place: the first Lua frame of the traceback does.
+            if error.chunk == nil, let place = error.traceback.flatMap(Self.firstLuaFrame) {
+                error.chunk = place.chunk
+                error.line = place.line
+            }
             if let chunk, let short = error.chunk, short.hasPrefix("..."), chunk.hasSuffix(short.dropFirst(3)) {
                 error.chunk = chunk
             }
