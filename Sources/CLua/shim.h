@@ -40,9 +40,15 @@ typedef struct ci_lua_limits {
     long long pending_steps;
     /// How deeply `coroutine.close` calls are nested right now (see CLuaSandbox/guards.c).
     int close_depth;
+    /// Bytes allocated under enforcement not yet charged to the budget (see the allocator).
+    size_t allocated_uncharged;
 } ci_lua_limits;
 
 #define CI_LUA_HOOK_INTERVAL 1000
+/// Bytes allocated that cost the budget one instruction: a proxy for the copying and collecting
+/// that allocation implies, lenient enough that filling the memory ceiling once costs a small
+/// part of the budget (256 MiB: 2 M of the default 200 M instructions).
+#define CI_LUA_BYTES_PER_INSTRUCTION 128
 
 static inline ci_lua_limits *ci_lua_limits_of(lua_State *L) {
     return *(ci_lua_limits **)lua_getextraspace(L);
@@ -57,6 +63,15 @@ static inline void *ci_lua_allocate(void *ud, void *ptr, size_t osize, size_t ns
         return NULL;
     }
     if (nsize > old && limits->enforcing) {
+        // Allocating costs time in proportion to the bytes (copied, cleared, collected later):
+        // charge the budget an instruction per CI_LUA_BYTES_PER_INSTRUCTION, so work that is one
+        // VM instruction but copies a growing string (`s = s .. x` in a loop, quadratic) ends.
+        // The next hook tick sees the spent budget; the allocator itself must never raise.
+        limits->allocated_uncharged += nsize - old;
+        if (limits->allocated_uncharged >= CI_LUA_BYTES_PER_INSTRUCTION * CI_LUA_HOOK_INTERVAL) {
+            limits->budget_ticks -= (long long)(limits->allocated_uncharged / (CI_LUA_BYTES_PER_INSTRUCTION * CI_LUA_HOOK_INTERVAL));
+            limits->allocated_uncharged %= CI_LUA_BYTES_PER_INSTRUCTION * CI_LUA_HOOK_INTERVAL;
+        }
         if (limits->memory_exceeded || limits->used_bytes + (nsize - old) > limits->limit_bytes) {
             // Lua's buffers (string.rep, table.concat) raise "not enough memory" as an ordinary
             // error after one refusal, without Lua's emergency collection: treat any refusal as

@@ -32,8 +32,10 @@ static int raise_budget(lua_State *L) {
         strncpy(limits->budget_source, source, LUA_IDSIZE - 1);
         limits->budget_source[LUA_IDSIZE - 1] = '\0';
     }
-    if (line > 0) return luaL_error(L, "%s:%d: exceeded its time budget", source, line);
-    return luaL_error(L, "exceeded its time budget");
+    // As the count hook raises it: the place once, no second `luaL_where` prefix.
+    if (line > 0) lua_pushfstring(L, "%s:%d: exceeded its time budget", source, line);
+    else lua_pushliteral(L, "exceeded its time budget");
+    return lua_error(L);
 }
 
 void ci_sandbox_charge(lua_State *L, long long steps) {
@@ -58,6 +60,7 @@ void ci_sandbox_reset(lua_State *L) {
     ci_lua_limits *limits = ci_lua_limits_of(L);
     limits->pending_steps = 0;
     limits->close_depth = 0;
+    limits->allocated_uncharged = 0;
 }
 
 // MARK: - Read-only views

@@ -157,7 +157,8 @@ public final class LuaState {
             var error = LuaError(kind: .runtime, luaMessage: string(at: -1, in: L) ?? "unknown Lua error")
             // A C-stack overflow ("C stack overflow", "error in error handling") is raised in a
             // C frame and names no place: the first Lua frame of the traceback does.
-            if error.chunk == nil, let place = error.traceback.flatMap(Self.firstLuaFrame) {
+            if error.chunk == nil, error.message.contains("stack overflow") || error.message.contains("error in error handling"),
+               let place = error.traceback.flatMap(Self.firstLuaFrame) {
                 error.chunk = place.chunk
                 error.line = place.line
             }

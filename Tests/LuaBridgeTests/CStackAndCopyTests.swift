@@ -89,6 +89,12 @@ import Testing
             #expect(error?.message.contains("__len metamethod is not allowed") == true, "\(source): \(String(describing: error))")
         }
         #expect(try lua.run(string: "return string.rep('', 1e15), ('').rep('', 1e15, '')", chunkName: "rep") == [.string(""), .string("")])
+        // One instruction that copies a growing string: 10^5 appends copy 50 GB in all (minutes),
+        // in a string never larger than 1 MB. Allocation is charged to the budget.
+        let growing = #expect(throws: LuaError.self) {
+            try lua.run(string: "local s = ''\nfor i = 1, 1e5 do s = s .. 'xxxxxxxxxx' end", chunkName: "plugins/concat.lua")
+        }
+        #expect(growing?.kind == .timeBudget && growing?.line == 2, "\(String(describing: growing))")
         #expect(try lua.run(string: """
             local t = { 3, 1, 2 } table.sort(t) table.insert(t, 1, 0) table.remove(t) local m = table.move(t, 1, 3, 2, {})
             return table.concat(t, ','), table.concat(m, ',', 2, 4)
