@@ -8,7 +8,7 @@ import Glibc
 private let limits = LuaLimits(instructionBudget: 2_000_000, memoryLimitBytes: 16 << 20,
                                maximumCopyDepth: 30, maximumCopyElements: 20_000, maximumCopyBytes: 1 << 20)
 nonisolated(unsafe) private let lua = try! LuaState(limits: limits)
-nonisolated(unsafe) private let echo = try! lua.run(string: "return function(...) return ... end", chunkName: "echo").first!.functionValue!
+private let echo = try! lua.run(string: "return function(...) return ... end", chunkName: "echo").first!.functionValue!
 
 private func containsNaN(_ value: LuaValue) -> Bool {
     switch value {

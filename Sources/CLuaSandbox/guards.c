@@ -142,10 +142,14 @@ static int view_len(lua_State *L) {
     return 1;
 }
 
-/// `__call`: calls the real table (its own `__call`) with the arguments after the view.
+/// `__call`: runs the real table's `__call` with the view as its first argument, as calling the
+/// table itself would, but without handing out the real table (a `__call` returning `self`
+/// returns the view).
 static int view_call(lua_State *L) {
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_replace(L, 1);
+    if (luaL_getmetafield(L, lua_upvalueindex(1), "__call") == LUA_TNIL) {
+        return luaL_error(L, "attempt to call a table value (a read-only table without __call)");
+    }
+    lua_insert(L, 1);
     lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, NULL);
     return lua_gettop(L);
 }

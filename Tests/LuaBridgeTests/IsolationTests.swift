@@ -15,7 +15,7 @@ import Testing
             function M.code(country) return M.codes[country] end
             function M.add(country, code) M.codes[country] = code end
             function M.count() calls = calls + 1 return calls end
-            return M
+            return setmetatable(M, { __call = function(self, x) return self, x end })
             """)
         return directory
     }
@@ -72,6 +72,8 @@ import Testing
         for attack in attacks { expectRefused(attack, in: lua) }
         expectRefused("rawset(require('lib.phones').codes, 'fr', '1')", in: lua, "rawset on a standard library or a table `require` returned")
         expectRefused("setmetatable(require('lib.phones').codes, nil)", in: lua, "protected metatable")
+        // A `__call` returning `self` returns the view, not the module's table.
+        expectRefused("local p = require('lib.phones') local self, x = p(7) assert(x == 7 and self == p) self.codes = {}", in: lua)
 
         // Reading works as before, views are stable, and the module still changes its own state.
         let results = try lua.run(string: """
