@@ -222,6 +222,46 @@ static int view_require(lua_State *L) {
     return 1;
 }
 
+static const char namespaces_key = 'n';  // registry[&namespaces_key]: name → real namespace table
+
+void ci_sandbox_push_namespace(lua_State *L, const char *name) {
+    lua_checkstack(L, 8);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    int globals = lua_gettop(L);
+    // The built-in globals (behind the globals' `__index` once sealed), else the globals.
+    int builtins = globals;
+    if (lua_getmetatable(L, globals)) {
+        lua_pushliteral(L, "__index");
+        if (lua_rawget(L, -2) == LUA_TTABLE) builtins = lua_gettop(L);
+    }
+    if (name[0] == '\0') {
+        lua_pushvalue(L, builtins);
+        lua_replace(L, globals);
+        lua_settop(L, globals);
+        return;
+    }
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &namespaces_key) != LUA_TTABLE) {
+        lua_settop(L, -2);
+        lua_createtable(L, 0, 2);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &namespaces_key);
+    }
+    int namespaces = lua_gettop(L);
+    lua_pushstring(L, name);
+    if (lua_rawget(L, namespaces) != LUA_TTABLE) {
+        lua_settop(L, namespaces);
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, name);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, namespaces);
+        lua_pushstring(L, name);
+        push_view(L, -2, 0);
+        lua_rawset(L, builtins);
+    }
+    lua_replace(L, globals);
+    lua_settop(L, globals);
+}
+
 // MARK: - Guards
 
 /// `setmetatable` refusing finalizers (upvalue 1: the original). Lua runs `__gc` with hooks off,

@@ -24,7 +24,7 @@ extension LuaAPIReference {
             "assigning a global is an error; `require` finds modules only in the search path's `rules/` and `plugins/`",
             "folders (`require(\"lib.text\")` is `rules/lib/text.lua`); each call has a time and a memory budget.",
             "",
-            "Nothing shared can be changed: the standard libraries and every table `require` returns are read-only, nested",
+            "Nothing shared can be changed: the standard libraries, the `clientimport` namespace and every table `require` returns are read-only, nested",
             "tables included, by every path (`t.x = …`, `rawset`, `table.insert`, `pairs`, `setmetatable`); copy what you",
             "want to change into a table of your own. A module keeps private state in its own locals and tables, which its",
             "functions change as before. `setmetatable` refuses `__gc` (finalizers; use a `<close>` variable). Pattern",

@@ -8,7 +8,8 @@ import CLuaSandbox
 /// `os`. Restricted: `load` (text only), `collectgarbage` ("collect", "step", "count"), `rawset`
 /// (not on the globals table), `require` (confined to `modulePaths`, cached), `print` (goes to
 /// `printHandler`). Assigning an undeclared global is an error; namespaces made by `register`/`set`
-/// are the only globals the host adds. The string metatable is hidden (`__metatable`).
+/// are the only globals the host adds, and scripts see them read-only like the libraries. The
+/// string metatable is hidden (`__metatable`).
 ///
 /// Nothing shared is writable: the libraries, and every table `require` returns (deeply: its
 /// nested tables too), are read-only views — empty tables whose metatable reads through to the

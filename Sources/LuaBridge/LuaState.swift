@@ -223,7 +223,8 @@ public final class LuaState {
     // MARK: - Exposing Swift to Lua
 
     /// Exposes `body` to Lua as `namespace.name(...)`, creating the global table `namespace` if
-    /// missing (an empty namespace makes a global function).
+    /// missing (an empty namespace makes a global function). Scripts cannot change or reassign
+    /// what the host exposes: namespaces are read-only to them.
     ///
     /// A Swift error thrown by `body` becomes a Lua error at the caller's line, which Lua code may
     /// catch with `pcall`. Functions among the arguments are registry references: `release` them
@@ -263,20 +264,10 @@ public final class LuaState {
         ci_lua_pop(L, 1)
     }
 
-    /// Pushes the global table `namespace` (the globals table for ""), creating it if missing.
+    /// Pushes the real table of the global namespace `namespace` (the built-in globals for ""),
+    /// creating it if missing. Scripts see it read-only (see `ci_sandbox_push_namespace`).
     private func pushNamespace(_ namespace: String) {
-        ci_lua_push_globals(L)
-        guard !namespace.isEmpty else { return }
-        lua_pushlstring(L, namespace, namespace.utf8.count)
-        if lua_rawget(L, -2) != LUA_TTABLE {
-            ci_lua_pop(L, 1)
-            lua_createtable(L, 0, 4)
-            lua_pushlstring(L, namespace, namespace.utf8.count)
-            lua_pushvalue(L, -2)
-            lua_rawset(L, -4)
-        }
-        lua_rotate(L, -2, 1)
-        ci_lua_pop(L, 1)
+        ci_sandbox_push_namespace(L, namespace)
     }
 
     func installPrint() {

@@ -26,6 +26,13 @@ void ci_sandbox_harden(lua_State *L);
 /// pushes nothing and returns 0. Does not raise (raw access only).
 int ci_sandbox_push_view_target(lua_State *L, int index);
 
+/// Pushes the real table of the host namespace `name` (`clientimport`), creating it if missing;
+/// scripts see it as a read-only built-in global (a deep view that cannot be reassigned), so a
+/// plugin cannot change a host function the rule set's engine calls. The empty name pushes the
+/// built-in globals themselves (a host function there is a read-only global). For the host only;
+/// does not raise (unless memory runs out, which panics).
+void ci_sandbox_push_namespace(lua_State *L, const char *name);
+
 /// Resets the per-call counters of the guards (the `coroutine.close` nesting depth, the pending
 /// C steps). Call before every outermost host call; does not raise.
 void ci_sandbox_reset(lua_State *L);
