@@ -104,9 +104,16 @@ static int view_newindex(lua_State *L) {
 
 /// `__index` of a deep view: the real table's value, itself a view when it is a table.
 static int view_index(lua_State *L) {
-    lua_settop(L, 2);
-    lua_gettable(L, lua_upvalueindex(1));
-    if (lua_type(L, -1) == LUA_TTABLE) push_view(L, -1, 0);
+    // Hot: rules call module functions through views per cell. A raw hit that is not a table
+    // is the answer; otherwise the full lookup (the real table's own metamethods) and a view.
+    lua_pushvalue(L, 2);
+    int type = lua_rawget(L, lua_upvalueindex(1));
+    if (type != LUA_TTABLE && type != LUA_TNIL) return 1;
+    if (type == LUA_TNIL) {
+        lua_settop(L, 2);
+        type = lua_gettable(L, lua_upvalueindex(1));
+    }
+    if (type == LUA_TTABLE) push_view(L, -1, 0);
     return 1;
 }
 
@@ -160,15 +167,19 @@ static int view_call(lua_State *L) {
 static void push_view(lua_State *L, int index, int shallow) {
     index = lua_absindex(L, index);
     luaL_checkstack(L, 6, "read-only view");
-    if (is_view(L, index)) { lua_pushvalue(L, index); return; }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
     int cache = lua_gettop(L);
     lua_pushvalue(L, index);
-    if (lua_rawget(L, cache) == LUA_TTABLE) {
+    if (lua_rawget(L, cache) == LUA_TTABLE) {              // the usual case: made before
         lua_remove(L, cache);
         return;
     }
     lua_settop(L, cache);
+    if (is_view(L, index)) {                               // already a view: itself
+        lua_settop(L, cache - 1);
+        lua_pushvalue(L, index);
+        return;
+    }
     lua_createtable(L, 0, 0);
     int view = lua_gettop(L);
     lua_createtable(L, 0, 8);
