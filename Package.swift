@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Workbook", dependencies: ["CLibXML2", "CZlib"]),
-        .target(name: "LuaBridge", dependencies: ["CLua"]),
+        // The sandbox's compiled C: the bounded pattern matcher, read-only views, library guards.
+        .target(name: "CLuaSandbox", dependencies: ["CLua"]),
+        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaSandbox"]),
         .target(name: "ClientBase", dependencies: ["CSQLite"]),
         .target(name: "Importer", dependencies: ["Workbook", "LuaBridge", "ClientBase"]),
         // The Clients page and the HTTP API, above Importer beside the command line.
@@ -52,7 +54,9 @@ let package = Package(
         // Shared by the test targets: temporary folders, running processes (python3, the CLI).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport", "bench"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge", "TestSupport"]),
+        .testTarget(name: "LuaBridgeTests", dependencies: [
+            "LuaBridge", "CLua", "CLuaSandbox", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: [
             "Importer", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),

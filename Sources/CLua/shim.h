@@ -36,9 +36,19 @@ typedef struct ci_lua_limits {
     /// allocation raises no traceback, so this names the script and line of a memory overrun.
     int memory_line;
     char memory_source[LUA_IDSIZE];
+    /// Work done in C (pattern matching, table loops) not yet charged as whole hook ticks.
+    long long pending_steps;
+    /// How deeply `coroutine.close` calls are nested right now (see CLuaSandbox/guards.c).
+    int close_depth;
+    /// Bytes allocated under enforcement not yet charged to the budget (see the allocator).
+    size_t allocated_uncharged;
 } ci_lua_limits;
 
 #define CI_LUA_HOOK_INTERVAL 1000
+/// Bytes allocated that cost the budget one instruction: a proxy for the copying and collecting
+/// that allocation implies, lenient enough that filling the memory ceiling once costs a small
+/// part of the budget (256 MiB: 2 M of the default 200 M instructions).
+#define CI_LUA_BYTES_PER_INSTRUCTION 128
 
 static inline ci_lua_limits *ci_lua_limits_of(lua_State *L) {
     return *(ci_lua_limits **)lua_getextraspace(L);
@@ -53,6 +63,15 @@ static inline void *ci_lua_allocate(void *ud, void *ptr, size_t osize, size_t ns
         return NULL;
     }
     if (nsize > old && limits->enforcing) {
+        // Allocating costs time in proportion to the bytes (copied, cleared, collected later):
+        // charge the budget an instruction per CI_LUA_BYTES_PER_INSTRUCTION, so work that is one
+        // VM instruction but copies a growing string (`s = s .. x` in a loop, quadratic) ends.
+        // The next hook tick sees the spent budget; the allocator itself must never raise.
+        limits->allocated_uncharged += nsize - old;
+        if (limits->allocated_uncharged >= CI_LUA_BYTES_PER_INSTRUCTION * CI_LUA_HOOK_INTERVAL) {
+            limits->budget_ticks -= (long long)(limits->allocated_uncharged / (CI_LUA_BYTES_PER_INSTRUCTION * CI_LUA_HOOK_INTERVAL));
+            limits->allocated_uncharged %= CI_LUA_BYTES_PER_INSTRUCTION * CI_LUA_HOOK_INTERVAL;
+        }
         if (limits->memory_exceeded || limits->used_bytes + (nsize - old) > limits->limit_bytes) {
             // Lua's buffers (string.rep, table.concat) raise "not enough memory" as an ordinary
             // error after one refusal, without Lua's emergency collection: treat any refusal as
@@ -286,7 +305,7 @@ static inline int ci_lua_guarded_rawset(lua_State *L) {
     int is_globals = lua_rawequal(L, 1, -1);
     lua_settop(L, 3);
     if (is_globals) return luaL_error(L, "rawset on the globals table is not allowed in the sandbox");
-    if (ci_lua_is_readonly(L, 1)) return luaL_error(L, "rawset on a standard library is not allowed in the sandbox");
+    if (ci_lua_is_readonly(L, 1)) return luaL_error(L, "rawset on a standard library or a table `require` returned is not allowed in the sandbox");
     luaL_checkany(L, 2);
     luaL_checkany(L, 3);
     lua_rawset(L, 1);
@@ -294,201 +313,12 @@ static inline int ci_lua_guarded_rawset(lua_State *L) {
     return 1;
 }
 
-/// `string.rep` that counts a result larger than the memory left as a memory overrun, instead of
-/// Lua's own "resulting string too large" (which only starts at 2 GiB). Upvalue 1: the original.
-static inline int ci_lua_guarded_rep(lua_State *L) {
-    size_t length = 0, separator = 0;
-    luaL_checklstring(L, 1, &length);
-    lua_Integer count = luaL_checkinteger(L, 2);
-    luaL_optlstring(L, 3, "", &separator);
-    ci_lua_limits *limits = ci_lua_limits_of(L);
-    if (count > 0 && limits->enforcing) {
-        double total = (double)length * (double)count + (double)separator * (double)(count - 1);
-        double left = (double)limits->limit_bytes - (double)limits->used_bytes;
-        if (total > left) {
-            lua_Debug caller;
-            if (lua_getstack(L, 1, &caller) && lua_getinfo(L, "Sl", &caller) && caller.currentline > 0) {
-                limits->memory_line = caller.currentline;
-                memcpy(limits->memory_source, caller.short_src, LUA_IDSIZE);
-                limits->memory_source[LUA_IDSIZE - 1] = '\0';
-            }
-            limits->memory_exceeded = 1;
-            return luaL_error(L, "not enough memory: string.rep would make a string of %f bytes", total);
-        }
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_callk(L, lua_gettop(L) - 1, 1, 0, NULL);
-    return 1;
-}
-
-// MARK: - Pattern guard
-
-// Lua's pattern matcher runs in C, where the count hook never fires: `.-.-.-.-.-b` on a long
-// string backtracks for hours. Before `find`, `match`, `gmatch` and `gsub` run a pattern, the
-// guard bounds the work it could do: each quantified item (`*`, `+`, `-`) tries at most one more
-// length than the longest run of subject bytes its class matches, `?` two; an unanchored search
-// tries every start. A single `*`/`+`/`-` without `?` is at worst quadratic in one run and is let
-// through; more, and the product of the runs (times the starts) must stay under the limit.
-
-#define CI_LUA_PATTERN_STEPS 2.0e8
-
-/// Whether byte `c` is in the `%x` class `cl` (Lua's classes, uppercase complements).
-static inline int ci_lua_class_matches(int c, int cl) {
-    int result;
-    switch (cl | 0x20) {
-        case 'a': result = isalpha(c); break;
-        case 'c': result = iscntrl(c); break;
-        case 'd': result = isdigit(c); break;
-        case 'g': result = isgraph(c); break;
-        case 'l': result = islower(c); break;
-        case 'p': result = ispunct(c); break;
-        case 's': result = isspace(c); break;
-        case 'u': result = isupper(c); break;
-        case 'w': result = isalnum(c); break;
-        case 'x': result = isxdigit(c); break;
-        default: return cl == c;
-    }
-    if (isupper(cl)) result = !result;
-    return result != 0;
-}
-
-/// Whether byte `c` matches the set `[...]` spanning `begin` (the '[') to `end` (its ']').
-static inline int ci_lua_set_matches(int c, const char *begin, const char *end) {
-    const char *p = begin + 1;
-    int negate = 0;
-    if (*p == '^') { negate = 1; p++; }
-    int found = 0;
-    while (p < end && !found) {
-        if (*p == '%' && p + 1 < end) {
-            found = ci_lua_class_matches(c, (unsigned char)p[1]);
-            p += 2;
-        } else if (p + 2 < end && p[1] == '-') {
-            found = (unsigned char)p[0] <= c && c <= (unsigned char)p[2];
-            p += 3;
-        } else {
-            found = (unsigned char)*p == c;
-            p++;
-        }
-    }
-    return negate ? !found : found;
-}
-
-/// Longest run of subject bytes matched by the single-character class at `item` (`.`, `%x`, a
-/// set, or a literal byte) whose text ends before `end`.
-static inline size_t ci_lua_longest_run(const unsigned char *subject, size_t length, const char *item, const char *end) {
-    size_t best = 0, run = 0;
-    for (size_t i = 0; i < length; i++) {
-        int c = subject[i], in;
-        if (*item == '.') in = 1;
-        else if (*item == '%') in = ci_lua_class_matches(c, (unsigned char)item[1]);
-        else if (*item == '[') in = ci_lua_set_matches(c, item, end - 1);
-        else in = (unsigned char)*item == c;
-        run = in ? run + 1 : 0;
-        if (run > best) best = run;
-    }
-    return best;
-}
-
-/// The bound on the matcher's steps for `pattern` over `subject` (see above); 0 when linear.
-static inline double ci_lua_pattern_cost(const unsigned char *subject, size_t length, const char *pattern, size_t plength, int anchorable) {
-    const char *p = pattern, *end = pattern + plength;
-    // Most patterns have at most one quantifier and cost nothing: skip the subject scans then.
-    // Escapes and sets are skipped (their '-', '+', '?' are literals); `%b` counts its two
-    // delimiters, which can only raise the count.
-    int quantifiers = 0;
-    for (const char *q = pattern; q < end; q++) {
-        if (*q == '%') { q++; continue; }
-        if (*q == '[') {
-            q++;
-            if (q < end && *q == '^') q++;
-            if (q < end) q++;                           // a ']' first is a member
-            while (q < end && *q != ']') { if (*q == '%') q++; q++; }
-            continue;
-        }
-        if (*q == '*' || *q == '+' || *q == '-' || *q == '?') quantifiers++;
-    }
-    if (quantifiers < 2) return 0;
-    // Each factor of the bound below is at most max(length + 1, 2), and there are at most
-    // quantifiers + 1 of them: when that power is within the limit, so is the bound (a cell
-    // checked with a three-quantifier pattern needs no subject scan at all).
-    double base = length + 1.0 < 2.0 ? 2.0 : (double)length + 1.0, ceiling = base;
-    for (int i = 0; i < quantifiers && ceiling <= CI_LUA_PATTERN_STEPS; i++) ceiling *= base;
-    if (ceiling <= CI_LUA_PATTERN_STEPS) return 0;
-    int anchored = 0;
-    if (anchorable && p < end && *p == '^') { anchored = 1; p++; }
-    double product = 1.0;
-    int unbounded = 0, optional = 0;
-    while (p < end) {
-        const char *item = p;
-        switch (*p) {
-            case '(': case ')': p++; continue;
-            case '$': if (p + 1 == end) { p++; continue; } p++; break;
-            case '%':
-                if (p + 1 >= end) return 0;
-                if (p[1] == 'b') { p += 4; continue; }
-                if (p[1] == 'f') {
-                    p += 2;
-                    if (p < end && *p == '[') { p++; if (p < end && *p == '^') p++; if (p < end) p++; while (p < end && *p != ']') { if (*p == '%') p++; p++; } p++; }
-                    continue;
-                }
-                p += 2; break;
-            case '[':
-                p++;
-                if (p < end && *p == '^') p++;
-                if (p < end) p++;                       // a ']' first is a member
-                while (p < end && *p != ']') { if (*p == '%') p++; p++; }
-                if (p >= end) return 0;                 // malformed: Lua reports it
-                p++; break;
-            default: p++; break;
-        }
-        if (p < end && (*p == '*' || *p == '+' || *p == '-' || *p == '?')) {
-            if (*p == '?') { optional++; product *= 2.0; }
-            else { unbounded++; product *= (double)ci_lua_longest_run(subject, length, item, p) + 1.0; }
-            p++;
-        }
-    }
-    if (unbounded + optional < 2) return 0;
-    return product * (anchored ? 1.0 : (double)length + 1.0);
-}
-
-/// `string.find/match/gmatch/gsub` behind the guard: upvalue 1 is the original, upvalue 2 whether
-/// the 4th argument may ask for a plain search (find only).
-static inline int ci_lua_guarded_pattern(lua_State *L) {
-    size_t length = 0, plength = 0;
-    const char *subject = luaL_checklstring(L, 1, &length);
-    const char *pattern = luaL_checklstring(L, 2, &plength);
-    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
-    ci_lua_limits *limits = ci_lua_limits_of(L);
-    if (!plain && limits->enforcing) {
-        double cost = ci_lua_pattern_cost((const unsigned char *)subject, length, pattern, plength, 1);
-        if (cost > CI_LUA_PATTERN_STEPS) {
-            return luaL_error(L, "pattern '%s' could backtrack about %f steps over a string of %d bytes, more than the sandbox allows; "
-                                 "use fewer '*', '+', '-' and '?' (or a plain find: string.find(s, text, 1, true))",
-                              pattern, cost, (int)length);
-        }
-    }
-    int n = lua_gettop(L);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_callk(L, n, LUA_MULTRET, 0, NULL);
-    return lua_gettop(L);
-}
-
 // MARK: - Read-only libraries
 
-/// `__newindex` of a read-only library or of the globals' built-in names.
+/// `__newindex` of the globals' built-in names (read-only views: CLuaSandbox/guards.c).
 static inline int ci_lua_readonly_newindex(lua_State *L) {
     const char *name = luaL_tolstring(L, 2, NULL);
     return luaL_error(L, "'%s' cannot be assigned: the standard libraries and built-in globals are read-only in the sandbox (use a local)", name);
-}
-
-/// `__pairs` of a read-only library: iterates the real table (upvalue 1).
-static inline int ci_lua_readonly_pairs(lua_State *L) {
-    lua_getglobal(L, "next");
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_pushnil(L);
-    return 3;
 }
 
 /// Whether the table at `index` is read-only (its metatable carries `__readonly`).
@@ -498,19 +328,6 @@ static inline int ci_lua_is_readonly(lua_State *L, int index) {
     int readonly = lua_toboolean(L, -1);
     lua_settop(L, -3);
     return readonly;
-}
-
-/// Replaces the table at `index` by a read-only view of it (left on the stack top).
-static inline void ci_lua_push_readonly(lua_State *L, int index) {
-    index = lua_absindex(L, index);
-    lua_newtable(L);                                   // the view, empty: every read goes to __index
-    lua_createtable(L, 0, 5);
-    lua_pushvalue(L, index); lua_setfield(L, -2, "__index");
-    lua_pushcclosure(L, ci_lua_readonly_newindex, 0); lua_setfield(L, -2, "__newindex");
-    lua_pushvalue(L, index); lua_pushcclosure(L, ci_lua_readonly_pairs, 1); lua_setfield(L, -2, "__pairs");
-    lua_pushliteral(L, "the standard libraries are protected"); lua_setfield(L, -2, "__metatable");
-    lua_pushboolean(L, 1); lua_setfield(L, -2, "__readonly");
-    lua_setmetatable(L, -2);
 }
 
 #define CI_LUA_MODULES_KEY "clientimport.LuaBridge.modules"
@@ -636,16 +453,6 @@ static inline void ci_lua_open_sandbox(lua_State *L, int directories) {
     lua_getfield(L, globals, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
-    lua_getfield(L, -1, "rep");
-    lua_pushcclosure(L, ci_lua_guarded_rep, 1);
-    lua_setfield(L, -2, "rep");
-    static const char *const searches[] = {"find", "match", "gmatch", "gsub", NULL};
-    for (const char *const *field = searches; *field; field++) {
-        lua_getfield(L, -1, *field);
-        lua_pushboolean(L, strcmp(*field, "find") == 0);
-        lua_pushcclosure(L, ci_lua_guarded_pattern, 2);
-        lua_setfield(L, -2, *field);
-    }
     lua_settop(L, globals);
 
     // The string metatable is shared by every string of the state: hide it from scripts.
@@ -672,42 +479,6 @@ static inline void ci_lua_open_sandbox(lua_State *L, int directories) {
     lua_pushliteral(L, "the globals table is protected");
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, globals);
-    lua_settop(L, globals - 1);
-}
-
-/// Seals the globals once the host added its own (print): the libraries become read-only views
-/// (a plugin's `string.lower = …` would change the rule set's engine, which shares the state)
-/// and every built-in global moves behind `__index`, so assigning `string`, `pairs`, `_G`… fails
-/// like an undeclared global. Host namespaces added later stay ordinary tables.
-static inline void ci_lua_seal_globals(lua_State *L) {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
-    int globals = lua_gettop(L);
-    static const char *const libraries[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, LUA_COLIBNAME, LUA_OSLIBNAME, NULL};
-    for (const char *const *name = libraries; *name; name++) {
-        if (lua_getfield(L, globals, *name) == LUA_TTABLE) {
-            ci_lua_push_readonly(L, -1);
-            lua_setfield(L, globals, *name);
-        }
-        lua_settop(L, globals);
-    }
-    lua_newtable(L);                                   // built-ins, moved out of the raw globals
-    int builtins = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, globals)) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, builtins);
-    }
-    lua_pushnil(L);
-    while (lua_next(L, builtins)) {
-        lua_settop(L, -2);
-        lua_pushvalue(L, -1);
-        lua_pushnil(L);
-        lua_rawset(L, globals);
-    }
-    lua_getmetatable(L, globals);
-    lua_pushvalue(L, builtins);
-    lua_setfield(L, -2, "__index");
     lua_settop(L, globals - 1);
 }
 

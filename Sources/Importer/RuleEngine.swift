@@ -47,7 +47,11 @@ public final class RuleEngine {
     static func prepare(_ lua: LuaState) throws {
         lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
         lua.register("split_numbers", in: "clientimport", native: .splitNumbers)
-        _ = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude")
+        // The verbs go in through the host: scripts see the namespace read-only.
+        let verbs = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude").first?.tableValue ?? LuaTable()
+        for case (.string(let name), let verb) in verbs.fields {
+            lua.set(name, in: "clientimport", to: verb)
+        }
     }
 
     /// Checks the rule set's example rows (the template's example in each language) with its own

@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// An argument built straight on the Lua stack: lists of many strings or integers go to Lua
 /// without a `LuaValue` per element, which is what makes handing over thousands of rows cheap.
@@ -36,6 +37,7 @@ extension LuaState {
         let first = base + 2
         guard lua_gettop(L) >= first else { return try read(nil, .nil) }
         guard lua_type(L, first) == LUA_TTABLE else { return try read(nil, try value(at: first, in: L)) }
+        showViewTarget(at: first, in: L)
         return try read(LuaTableView(state: self, index: first), .nil)
     }
 
@@ -69,6 +71,14 @@ extension LuaState {
     }
 }
 
+/// Replaces a read-only view at `index` by the table it shows (raw reads of a view find nothing).
+private func showViewTarget(at index: Int32, in L: OpaquePointer) {
+    if ci_sandbox_push_view_target(L, index) != 0 {
+        lua_copy(L, -1, index)
+        lua_settop(L, -2)
+    }
+}
+
 /// A table on the Lua stack, read in place with raw access (no metamethods). Valid only inside
 /// the closure that received it.
 public struct LuaTableView {
@@ -81,6 +91,7 @@ public struct LuaTableView {
         _ = lua_checkstack(L, 4)
         state.pushString(key, in: L)
         lua_rawget(L, index)
+        showViewTarget(at: lua_gettop(L), in: L)    // read what a view shows
         defer { lua_settop(L, -2) }
         return try body(lua_gettop(L))
     }
@@ -88,6 +99,7 @@ public struct LuaTableView {
     private func withElement<T>(_ position: Int, _ body: (Int32) throws -> T) rethrows -> T {
         _ = lua_checkstack(L, 4)
         lua_rawgeti(L, index, lua_Integer(position))
+        showViewTarget(at: lua_gettop(L), in: L)
         defer { lua_settop(L, -2) }
         return try body(lua_gettop(L))
     }

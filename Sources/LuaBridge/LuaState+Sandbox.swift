@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// The sandbox: what Lua code run by a `LuaState` can reach.
 ///
@@ -7,11 +8,21 @@ import CLua
 /// `os`. Restricted: `load` (text only), `collectgarbage` ("collect", "step", "count"), `rawset`
 /// (not on the globals table), `require` (confined to `modulePaths`, cached), `print` (goes to
 /// `printHandler`). Assigning an undeclared global is an error; namespaces made by `register`/`set`
-/// are the only globals the host adds. The string metatable is hidden (`__metatable`). The
-/// libraries are read-only views and the built-in globals cannot be reassigned (a plugin shares
-/// its state with the rule set's engine). `string.find/match/gmatch/gsub` refuse a pattern whose
-/// backtracking over the subject could outrun the instruction budget (the matcher runs in C,
-/// where the count hook never fires).
+/// are the only globals the host adds, and scripts see them read-only like the libraries. The
+/// string metatable is hidden (`__metatable`).
+///
+/// Nothing shared is writable: the libraries, and every table `require` returns (deeply: its
+/// nested tables too), are read-only views — empty tables whose metatable reads through to the
+/// real table, which no path (pairs, next, rawget, rawset, getmetatable, `__index` results, the
+/// string metatable) hands out; a module still changes its own tables through its upvalues. The
+/// built-in globals cannot be reassigned. `setmetatable` refuses `__gc` (finalizers run with hooks
+/// off, from collections in host code and in `lua_close`, where no limit applies).
+///
+/// Work done in C is charged to the instruction budget: `string.find/match/gmatch/gsub` run the
+/// sandbox's own matcher (CLuaSandbox/pattern.c), which counts its steps; `table.insert/remove/
+/// sort/move/concat` are charged for their loops; `string.rep` of nothing returns at once and a
+/// result larger than the memory left is a memory overrun; nested `coroutine.close` is bounded
+/// (Lua 5.4.4 overflows the C stack otherwise).
 extension LuaState {
     func installSandbox() {
         lua_createtable(L, Int32(modulePaths.count), 0)
@@ -23,6 +34,6 @@ extension LuaState {
         ci_lua_open_sandbox(L, -1)
         ci_lua_pop(L, 1)
         installPrint()
-        ci_lua_seal_globals(L)
+        ci_sandbox_harden(L)
     }
 }

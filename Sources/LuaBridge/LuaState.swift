@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// An owning, sandboxed Lua 5.4 state: loads chunks, calls Lua functions and exposes Swift
 /// closures to Lua, under an instruction budget and a memory ceiling.
@@ -154,6 +155,13 @@ public final class LuaState {
         }
         guard status == LUA_OK else {
             var error = LuaError(kind: .runtime, luaMessage: string(at: -1, in: L) ?? "unknown Lua error")
+            // A C-stack overflow ("C stack overflow", "error in error handling") is raised in a
+            // C frame and names no place: the first Lua frame of the traceback does.
+            if error.chunk == nil, error.message.contains("stack overflow") || error.message.contains("error in error handling"),
+               let place = error.traceback.flatMap(Self.firstLuaFrame) {
+                error.chunk = place.chunk
+                error.line = place.line
+            }
             if let chunk, let short = error.chunk, short.hasPrefix("..."), chunk.hasSuffix(short.dropFirst(3)) {
                 error.chunk = chunk
             }
@@ -173,6 +181,7 @@ public final class LuaState {
     }
 
     func resetLimits() {
+        ci_sandbox_reset(L)
         if counters.pointee.memory_exceeded != 0 {
             ci_lua_full_collect(L)
         }
@@ -214,7 +223,8 @@ public final class LuaState {
     // MARK: - Exposing Swift to Lua
 
     /// Exposes `body` to Lua as `namespace.name(...)`, creating the global table `namespace` if
-    /// missing (an empty namespace makes a global function).
+    /// missing (an empty namespace makes a global function). Scripts cannot change or reassign
+    /// what the host exposes: namespaces are read-only to them.
     ///
     /// A Swift error thrown by `body` becomes a Lua error at the caller's line, which Lua code may
     /// catch with `pcall`. Functions among the arguments are registry references: `release` them
@@ -254,20 +264,10 @@ public final class LuaState {
         ci_lua_pop(L, 1)
     }
 
-    /// Pushes the global table `namespace` (the globals table for ""), creating it if missing.
+    /// Pushes the real table of the global namespace `namespace` (the built-in globals for ""),
+    /// creating it if missing. Scripts see it read-only (see `ci_sandbox_push_namespace`).
     private func pushNamespace(_ namespace: String) {
-        ci_lua_push_globals(L)
-        guard !namespace.isEmpty else { return }
-        lua_pushlstring(L, namespace, namespace.utf8.count)
-        if lua_rawget(L, -2) != LUA_TTABLE {
-            ci_lua_pop(L, 1)
-            lua_createtable(L, 0, 4)
-            lua_pushlstring(L, namespace, namespace.utf8.count)
-            lua_pushvalue(L, -2)
-            lua_rawset(L, -4)
-        }
-        lua_rotate(L, -2, 1)
-        ci_lua_pop(L, 1)
+        ci_sandbox_push_namespace(L, namespace)
     }
 
     func installPrint() {

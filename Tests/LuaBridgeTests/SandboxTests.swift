@@ -49,8 +49,17 @@ import Testing
         try expectRefusal("setmetatable(_G, nil)", "cannot change a protected metatable", in: lua)
         try expectRefusal("getmetatable('').__index = {}", "attempt to index a string value", in: lua)
         lua.set("api_version", in: "clientimport", to: .integer(1))
-        #expect(try lua.run(string: "local n = clientimport.api_version clientimport.extra = 2 return n, clientimport.extra", chunkName: "ns")
-            == [.integer(1), .integer(2)])
+        // Host namespaces are read-only to scripts (a plugin could otherwise replace a host
+        // function the rule set's engine calls); the host still adds to them.
+        try expectRefusal("clientimport.extra = 2", "read-only", in: lua)
+        try expectRefusal("clientimport.api_version = 2", "read-only", in: lua)
+        try expectRefusal("clientimport = {}", "'clientimport' cannot be assigned", in: lua)
+        try expectRefusal("local _, raw = pairs(clientimport) raw.api_version = 2", "read-only", in: lua)
+        lua.set("extra", in: "clientimport", to: .integer(2))
+        lua.register("twice", in: "") { [.integer(($0.first?.intValue ?? 0) * 2)] }
+        try expectRefusal("twice = nil", "'twice' cannot be assigned", in: lua)
+        #expect(try lua.run(string: "local n = clientimport.api_version return n, clientimport.extra, twice(21)", chunkName: "ns")
+            == [.integer(1), .integer(2), .integer(42)])
         #expect(try lua.run(string: "return rawset({}, 'a', 1).a", chunkName: "rawset") == [.integer(1)])
     }
 

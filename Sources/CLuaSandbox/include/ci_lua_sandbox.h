@@ -1,0 +1,44 @@
+#ifndef CLIENTIMPORT_CLUA_SANDBOX_H
+#define CLIENTIMPORT_CLUA_SANDBOX_H
+// The parts of the sandbox written as compiled C (issue 18 moves the rest of CLua/shim.h here):
+// the bounded pattern matcher, read-only views, and the guards around library functions whose
+// loops or allocations run in C, where the instruction hook never fires.
+//
+// Everything here that raises a Lua error runs in C frames only: call these from Swift only where
+// noted as not raising.
+
+#include <lua.h>
+
+/// Charges `steps` units of C work (one unit is about one VM instruction) to the instruction
+/// budget of the running host call; raises the time-budget error once it is spent. Does nothing
+/// while host code runs (not enforcing). Raises: call from C functions run by Lua only.
+void ci_sandbox_charge(lua_State *L, long long steps);
+
+/// Installs the bounded `string.find/match/gmatch/gsub`, the guarded `string.rep`, the table
+/// functions that charge their loops, `setmetatable` without finalizers, the nesting guard of
+/// `coroutine.close` and the read-only views of what `require` returns; then makes the standard
+/// libraries read-only views and moves every built-in global behind `__index`.
+/// Call once, after `ci_lua_open_sandbox` and after the host added `print`; does not raise
+/// (unless memory runs out, which panics).
+void ci_sandbox_harden(lua_State *L);
+
+/// When the value at `index` is a read-only view, pushes the table it shows and returns 1; else
+/// pushes nothing and returns 0. Does not raise (raw access only).
+int ci_sandbox_push_view_target(lua_State *L, int index);
+
+/// Pushes the real table of the host namespace `name` (`clientimport`), creating it if missing;
+/// scripts see it as a read-only built-in global (a deep view that cannot be reassigned), so a
+/// plugin cannot change a host function the rule set's engine calls. The empty name pushes the
+/// built-in globals themselves (a host function there is a read-only global). For the host only;
+/// does not raise (unless memory runs out, which panics).
+void ci_sandbox_push_namespace(lua_State *L, const char *name);
+
+/// Resets the per-call counters of the guards (the `coroutine.close` nesting depth, the pending
+/// C steps). Call before every outermost host call; does not raise.
+void ci_sandbox_reset(lua_State *L);
+
+/// The matcher's own functions, exposed for tests that compare them with Lua's on a plain state:
+/// pushes a table { find, match, gmatch, gsub } of the bounded versions. Does not raise.
+void ci_sandbox_push_pattern_functions(lua_State *L);
+
+#endif
