@@ -23,31 +23,42 @@ local function address_of(property)
                             postal_code = c[6], country = c[7] })
 end
 
+-- A card's row as an array: the FIXED columns, then a value and a type for each TEL, each
+-- EMAIL and each ADR; and how many of each it has. Arrays, not tables keyed by column name:
+-- a 100,000-card file holds every row until the last card is read.
 local function card_row(card)
   local n = vcard.first(card, "N")
   local parts = n and vcard.components(n) or {}
   local org = vcard.first(card, "ORG")
   local row = {
-    ["vCard FN"] = value_of(card, "FN"),
-    ["vCard N family"] = text.trim(parts[1]), ["vCard N given"] = text.trim(parts[2]),
-    ["vCard N middle"] = text.trim(parts[3]),
-    ["vCard ORG"] = org and contacts.join(vcard.components(org), ", ") or "",
-    ["vCard NOTE"] = value_of(card, "NOTE"),
-    ["vCard CATEGORIES"] = value_of(card, "CATEGORIES"),
+    value_of(card, "FN"), text.trim(parts[1]), text.trim(parts[2]), text.trim(parts[3]),
+    org and contacts.join(vcard.components(org), ", ") or "", value_of(card, "NOTE"), value_of(card, "CATEGORIES"),
   }
   local counts = {}
-  for _, group in ipairs(GROUPS) do
+  for g, group in ipairs(GROUPS) do
     local list = vcard.all(card, group.property)
-    counts[group.property] = #list
-    for i, property in ipairs(list) do
+    counts[g] = #list
+    for _, property in ipairs(list) do
       local label, preferred = vcard.label(card, property)
       local value = group.property == "ADR" and address_of(property)
         or text.trim(vcard.text(property)):gsub("^tel:", ""):gsub("^mailto:", "")
-      row[group.column .. " " .. i] = value
-      row[group.column .. " " .. i .. " type"] = (preferred and "* " or "") .. (label or "")
+      row[#row + 1] = value
+      row[#row + 1] = (preferred and "* " or "") .. (label or "")
     end
   end
   return row, counts
+end
+
+-- The row padded to the full width: each group's pairs, then "" up to the most any card has.
+local function padded(row, counts, most)
+  local cells, from = table.move(row, 1, #FIXED, 1, {}), #FIXED + 1
+  for g = 1, #GROUPS do
+    local used = 2 * counts[g]
+    table.move(row, from, from + used - 1, #cells + 1, cells)
+    from = from + used
+    for _ = used + 1, 2 * most[g] do cells[#cells + 1] = "" end
+  end
+  return cells
 end
 
 local function numbered(row, ctx, column)
@@ -68,26 +79,27 @@ return {
   extensions = { "vcf", "vcard" },
 
   read = function(source)
-    local rows, most = {}, { TEL = 0, EMAIL = 0, ADR = 0 }
-    for _, card in ipairs(vcard.parse(source)) do
-      local row, counts = card_row(card)
-      rows[#rows + 1] = row
-      for kind, count in pairs(counts) do most[kind] = math.max(most[kind], count) end
-    end
+    -- Card by card: each card's properties are garbage once its row is made.
+    local rows, counts, most = {}, {}, { 0, 0, 0 }
+    vcard.each(source, function(card)
+      local row, count = card_row(card)
+      rows[#rows + 1], counts[#counts + 1] = row, count
+      for g = 1, #GROUPS do
+        if count[g] > most[g] then most[g] = count[g] end
+      end
+    end)
     local headers = {}
     for _, header in ipairs(FIXED) do headers[#headers + 1] = header end
-    for _, group in ipairs(GROUPS) do
-      for i = 1, most[group.property] do
+    for g, group in ipairs(GROUPS) do
+      for i = 1, most[g] do
         headers[#headers + 1] = group.column .. " " .. i
         headers[#headers + 1] = group.column .. " " .. i .. " type"
       end
     end
-    local cells = {}
-    for r, row in ipairs(rows) do
-      cells[r] = {}
-      for c, header in ipairs(headers) do cells[r][c] = row[header] or "" end
+    for r = 1, #rows do
+      rows[r], counts[r] = padded(rows[r], counts[r], most), nil
     end
-    return { headers = headers, rows = cells }
+    return { headers = headers, rows = rows }
   end,
 
   -- Only the rows `read` produced carry these headers.
