@@ -134,3 +134,202 @@ struct EncodingDetector {
         (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
     }
 }
+
+/// What the first bytes of a file without a byte-order mark say through their NUL bytes.
+///
+/// Text in an 8-bit encoding or UTF-8 has no NUL bytes; UTF-16 has one in every ASCII
+/// character (the high byte: at odd offsets little-endian, at even offsets big-endian), and
+/// UTF-32 three. A CSV has delimiters, digits and line breaks even when its words are
+/// Cyrillic, so UTF-16 shows the pattern in its first kilobytes.
+public enum EncodingSniff: Equatable, Sendable {
+    /// No NUL pattern: UTF-8 or an 8-bit code page (decided by `EncodingDetector`).
+    case noNULPattern
+    /// UTF-16 without a byte-order mark, valid as far as the sample goes.
+    case utf16(TextEncoding)
+    /// Not text this reader can decode; the message says what the bytes look like and what to do.
+    case refused(String)
+
+    /// The bytes looked at: enough for a few lines of any export.
+    public static let sampleLength = 4096
+
+    /// Sniffs the first bytes of a file (`isWholeFile`: the sample is all of it).
+    public static func sniff(_ bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> EncodingSniff {
+        let sample = bytes.prefix(sampleLength)
+        if let refusal = utf32ByteOrderMark(sample) { return refusal }
+        var zerosAtEven = 0, zerosAtOdd = 0
+        var firstZero: Int?
+        for (offset, byte) in sample.enumerated() where byte == 0 {
+            if offset % 2 == 0 { zerosAtEven += 1 } else { zerosAtOdd += 1 }
+            if firstZero == nil { firstZero = offset }
+        }
+        let zeros = zerosAtEven + zerosAtOdd
+        guard zeros > 0, let firstZero else { return .noNULPattern }
+        if zeros == sample.count {
+            return .refused("the file holds nothing but NUL bytes (\(isWholeFile ? "all \(zeros)" : "the first \(zeros)")): it is not text, perhaps an export that was never written out; export it again")
+        }
+        if let order = utf32ByteOrder(sample) {
+            return .refused(utf32Message(order, "without a byte-order mark (three NUL bytes with each character)"))
+        }
+        let units = sample.count / 2
+        for (encoding, zerosInHighBytes, zerosInLowBytes) in [(TextEncoding.utf16LE, zerosAtOdd, zerosAtEven),
+                                                              (.utf16BE, zerosAtEven, zerosAtOdd)] {
+            // Most NUL bytes where UTF-16 puts the high byte of ASCII, and either many of them
+            // (Latin text) or a line break among the code units (Cyrillic text).
+            guard zerosInHighBytes >= 4 * zerosInLowBytes else { continue }
+            let endianness = encoding == .utf16LE ? "little-endian" : "big-endian"
+            let decoder = UTF16Decoder(encoding == .utf16BE ? .bigEndian : .littleEndian)
+            let decoded = decoder.validate(sample.prefix(units * 2), complete: isWholeFile)
+            if let bad = decoded.unpairedSurrogateOffset {
+                return .refused("the file looks like UTF-16 \(endianness) text without a byte-order mark (NUL bytes in every other position), but the two bytes at offset \(bad) are an unpaired surrogate, so it is not valid UTF-16; save it again as CSV UTF-8")
+            }
+            if zerosInHighBytes * 8 >= units || decoded.hasLineBreak { return .utf16(encoding) }
+        }
+        if zeros * 8 >= sample.count {
+            return .refused("the file has NUL bytes (\(zeros) of the first \(sample.count), the first at offset \(firstZero)) in no pattern of UTF-16 or UTF-32 text: it does not look like a text file; if it is a spreadsheet, save it as .xlsx or CSV UTF-8")
+        }
+        return .noNULPattern // a stray NUL in a text file: read as it was before (U+0000)
+    }
+
+    /// A refusal when the bytes start with a UTF-32 byte-order mark (checked before UTF-16's:
+    /// FF FE 00 00 also starts with UTF-16LE's FF FE).
+    public static func utf32ByteOrderMark(_ bytes: ArraySlice<UInt8>) -> EncodingSniff? {
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return .refused(utf32Message("little-endian", "with its byte-order mark")) }
+        if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return .refused(utf32Message("big-endian", "with its byte-order mark")) }
+        return nil
+    }
+
+    /// "little-endian" or "big-endian" when every 4-byte unit of the sample is a code point
+    /// below U+110000 and nine in ten are in the first 64K (their plane byte is 0).
+    private static func utf32ByteOrder(_ sample: ArraySlice<UInt8>) -> String? {
+        let bytes = Array(sample.prefix(sample.count / 4 * 4))
+        guard bytes.count >= 8 else { return nil }
+        let units = bytes.count / 4
+        for (order, top, plane) in [("little-endian", 3, 2), ("big-endian", 0, 1)] {
+            var inFirst64K = 0, valid = true
+            for unit in 0..<units {
+                let base = unit * 4
+                if bytes[base + top] != 0 || bytes[base + plane] > 0x10 { valid = false; break }
+                if bytes[base + plane] == 0 { inFirst64K += 1 }
+            }
+            if valid && inFirst64K * 10 >= units * 9 { return order }
+        }
+        return nil
+    }
+
+    private static func utf32Message(_ order: String, _ how: String) -> String {
+        "the file looks like UTF-32 \(order) text \(how), which clientimport does not read; save it as CSV UTF-8 (or UTF-16)"
+    }
+}
+
+/// Turns UTF-16 bytes into UTF-8, chunk by chunk: a code unit or a surrogate pair split between
+/// chunks waits for the next one. Unpaired surrogates become U+FFFD. Shared by every reader of
+/// UTF-16 text (the CSV reader; vCard files, issue 17, can use it the same way).
+public struct UTF16Decoder: Sendable {
+    public enum ByteOrder: Sendable { case littleEndian, bigEndian }
+
+    /// The file ends in the middle of a code unit: one byte is left over.
+    public struct DanglingByte: Error, Sendable {
+        public let byte: UInt8
+    }
+
+    public let byteOrder: ByteOrder
+    private var carry: UInt8?
+    private var pendingHighSurrogate: UInt16?
+
+    public init(_ byteOrder: ByteOrder) {
+        self.byteOrder = byteOrder
+    }
+
+    /// Decodes the next chunk of bytes; with `final`, the last one (a pending high surrogate
+    /// becomes U+FFFD). A lone last byte that is a line break or NUL is dropped (a tool that
+    /// appended an 8-bit newline); any other one throws `DanglingByte`: the text was cut short.
+    public mutating func decode(_ chunk: [UInt8], final: Bool) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(chunk.count * 3 / 2 + 4)
+        var index = 0
+        if let first = carry, let second = chunk.first {
+            carry = nil
+            append(unit(first, second), to: &output)
+            index = 1
+        }
+        let end = chunk.count - (chunk.count - index) % 2
+        while index < end {
+            append(unit(chunk[index], chunk[index + 1]), to: &output)
+            index += 2
+        }
+        if index < chunk.count { carry = chunk[index] }
+        if final {
+            if pendingHighSurrogate != nil {
+                pendingHighSurrogate = nil
+                output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            }
+            if let byte = carry {
+                carry = nil
+                if byte != 0x00 && byte != 0x0A && byte != 0x0D { throw DanglingByte(byte: byte) }
+            }
+        }
+        return output
+    }
+
+    /// Checks a sample without keeping the text: the offset of the first unpaired surrogate
+    /// (a high surrogate at the very end counts only when the sample is the whole file), and
+    /// whether a line break (U+000A or U+000D) occurs.
+    func validate(_ bytes: ArraySlice<UInt8>, complete: Bool) -> (unpairedSurrogateOffset: Int?, hasLineBreak: Bool) {
+        var hasLineBreak = false
+        var highAt: Int?
+        var offset = 0
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            let value = unit(bytes[index], bytes[index + 1])
+            switch value {
+            case 0xD800...0xDBFF:
+                if highAt != nil { return (highAt, hasLineBreak) }
+                highAt = offset
+            case 0xDC00...0xDFFF:
+                if highAt == nil { return (offset, hasLineBreak) }
+                highAt = nil
+            default:
+                if highAt != nil { return (highAt, hasLineBreak) }
+                if value == 0x0A || value == 0x0D { hasLineBreak = true }
+            }
+            index += 2
+            offset += 2
+        }
+        return (complete ? highAt : nil, hasLineBreak)
+    }
+
+    private func unit(_ first: UInt8, _ second: UInt8) -> UInt16 {
+        byteOrder == .littleEndian ? UInt16(first) | UInt16(second) << 8 : UInt16(first) << 8 | UInt16(second)
+    }
+
+    private mutating func append(_ unit: UInt16, to output: inout [UInt8]) {
+        if let high = pendingHighSurrogate {
+            pendingHighSurrogate = nil
+            if (0xDC00...0xDFFF).contains(unit) {
+                appendUTF8(0x10000 + (UInt32(high - 0xD800) << 10) + UInt32(unit - 0xDC00), to: &output)
+                return
+            }
+            output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        }
+        switch unit {
+        case 0xD800...0xDBFF: pendingHighSurrogate = unit
+        case 0xDC00...0xDFFF: output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        default: appendUTF8(UInt32(unit), to: &output)
+        }
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+        switch scalar {
+        case ..<0x80:
+            output.append(UInt8(scalar))
+        case ..<0x800:
+            output.append(UInt8(0xC0 | scalar >> 6)); output.append(UInt8(0x80 | scalar & 0x3F))
+        case ..<0x10000:
+            output.append(UInt8(0xE0 | scalar >> 12)); output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | scalar >> 18)); output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            output.append(UInt8(0x80 | scalar >> 6 & 0x3F)); output.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+}
