@@ -317,7 +317,9 @@ public enum LuaAPIReference {
             introduction: "vCard 2.1, 3.0 and 4.0: folded lines, quoted-printable, CHARSET (UTF-8, Windows-1251), escaped and structured values, grouped properties.",
             entries: [
                 .init("parse", .function, "fun(source: string): { version: string, properties: table[] }[]",
-                      "The cards of a .vcf file; each property is `{ group, name, types, params, raw }`."),
+                      "The cards of a .vcf file; each property is `{ group, name, types, params, raw }` (properties with the same head share their `types` and `params`: read them, do not change them). A card cut short (no END:VCARD) is kept; binary values (PHOTO, LOGO, SOUND, KEY, base64) read as \"\". Linear in the file's size."),
+                .init("each", .function, "fun(source: string, on_card: fun(card: { version: string, properties: table[] }))",
+                      "Like `parse`, but calls `on_card` with each card as soon as it is read, so a large file's cards need not all be held at once."),
                 .init("text", .function, "fun(property: table): string", "A property's value, unescaped."),
                 .init("components", .function, "fun(property: table): string[]", "The components of a structured value (N, ADR, ORG), unescaped."),
                 .init("all", .function, "fun(card: table, name: string): table[]", "Every property of `card` named `name` (upper case: `TEL`)."),
