@@ -32,7 +32,8 @@ public final class CSVReader: RowReader {
     public let encoding: TextEncoding
 
     private let path: String
-    private let descriptor: Int32
+    private let file: OpenFile
+    private var descriptor: Int32 { file.descriptor }
     // A reader is used by one thread at a time and its methods never overlap; the runtime's
     // exclusivity checks on these per-byte properties were half the time of reading a CSV.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
@@ -50,11 +51,12 @@ public final class CSVReader: RowReader {
     public init(path: String, options: CSVOptions = .init()) throws {
         self.path = path
         sheetName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        descriptor = Foundation.open(path, O_RDONLY)
+        let descriptor = Foundation.open(path, O_RDONLY)
         guard descriptor >= 0 else {
             let kind: WorkbookError.Kind = errno == ENOENT ? .notFound : .unreadable
             throw WorkbookError(kind, file: path, "cannot open the file: \(String(cString: strerror(errno)))")
         }
+        file = OpenFile(descriptor)
         delimiter = UInt8(ascii: ",")
         var raw = try Self.read(descriptor, path: path)
         var bomLength = 0
@@ -89,10 +91,6 @@ public final class CSVReader: RowReader {
         } else {
             delimiter = options.delimiter ?? sniffDelimiter()
         }
-    }
-
-    deinit {
-        Foundation.close(descriptor)
     }
 
     /// The next row with at least one non-empty field, or `nil` at the end of the file.
@@ -277,5 +275,20 @@ public final class CSVReader: RowReader {
             }
         }
         return best.map { Self.candidates[$0.candidate] } ?? UInt8(ascii: ",")
+    }
+}
+
+/// An open file descriptor, closed when its owner goes — also when the owner's initializer throws
+/// before the owner is complete (a `deinit` of the owner would not run then: each refused file
+/// leaked a descriptor until the fuzzer ran out of them).
+private final class OpenFile {
+    let descriptor: Int32
+
+    init(_ descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        Foundation.close(descriptor)
     }
 }

@@ -251,6 +251,24 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
         #expect(texts(try readAllCSVRows(appended)) == [["Name", "Phone"], ["Ivan", "1"]])
     }
 
+    /// Found by the csv fuzzer: a file refused while the reader was being made kept its
+    /// descriptor open (the reader's `deinit` never ran), until open() failed for every file.
+    @Test func aRefusedFileLeavesNoDescriptorOpen() throws {
+        let refused = [
+            try file(Data(repeating: 0, count: 64), "nul.csv"),
+            try file(Data([0xFF, 0xFE, 0x00, 0x00, 0x41, 0x00, 0x00, 0x00]), "utf32.csv"),
+            try file(Data([0xFF, 0xFE, 0x41, 0x00, 0x42]), "odd.csv"),
+            try file(Data(Self.notText.last!.0), "binary.csv"),
+        ]
+        func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+        let before = openDescriptors()
+        for _ in 0..<100 {
+            for path in refused { #expect(throws: WorkbookError.self) { try CSVReader(path: path) } }
+        }
+        // 400 refusals; other tests running at the same time may hold a few descriptors.
+        #expect(openDescriptors() - before < 100)
+    }
+
     /// A stray NUL in a UTF-8 or Windows-1252 file is no UTF-16 pattern: read as before.
     @Test func aStrayNULInEightBitTextKeepsTheEightBitDetection() throws {
         let utf8 = try CSVReader(path: try file(Data("Name,Notes\nIvan,a\u{0}b\nÉlodie,c\n".utf8)))
