@@ -13,7 +13,7 @@ SECONDS_TO_RUN=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 shift 2
 
 case "$TARGET" in
-  zip|sheet|sharedstrings|csv) MODULE=Workbook; SOURCES=(Sources/Workbook/*.swift)
+  zip|sheet|sharedstrings|csv) MODULE=Workbook; SOURCES=(Sources/Workbook/*.swift Fuzz/Targets/StoredZip.swift)
     FLAGS=(-I Sources/CLibXML2 -I Sources/CZlib $(pkg-config --cflags-only-I libxml-2.0 | sed 's/-I/-Xcc -I/g') -lxml2 -lz) ;;
   vcard) MODULE=LuaBridge; SOURCES=(Sources/LuaBridge/*.swift)
     FLAGS=(-I Sources/CLua $(pkg-config --cflags-only-I lua5.4 | sed 's/-I/-Xcc -I/g') $(pkg-config --libs lua5.4)) ;;
