@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes realistic client sheets for the benchmarks.
 
-    python3 Benchmarks/generate.py ROWS OUTDIR [--layout reader|template]
+    python3 Benchmarks/generate.py ROWS OUTDIR [--layout reader|template|google]
 
 `reader` (the default) produces OUTDIR/clients-ROWS.xlsx (20 columns, text in a shared-string
 table as Excel writes it, numbers and dates as numbers) and OUTDIR/clients-ROWS.csv with the
@@ -14,6 +14,11 @@ accepts once the base knows the marketing sources, price types and custom fields
 `TEMPLATE_SETTINGS` (`Benchmarks/run.sh` adds them with `clientimport settings …`). The XLSX is
 written as raw XML through zipfile (xlsxwriter's constant-memory mode would drop shared
 strings, and its normal mode needs the whole sheet in memory at 1M rows).
+
+`google` produces OUTDIR/google-ROWS.csv: a Google Contacts export ("Google CSV", the headers of
+`examples/google-contacts.csv`) that `--plugin auto` hands to the google-contacts plugin, for
+the plugin path's benchmark (each row mapped in the plugin's Lua state, checked in the rule
+set's).
 """
 import csv
 import os
@@ -207,6 +212,38 @@ def write(rows, xlsx, csv_path, headers, make_row, date_column, money_column, cs
                    '</Types>')
 
 
+GOOGLE_HEADERS = ["First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name",
+                  "Phonetic Last Name", "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name",
+                  "Organization Title", "Organization Department", "Birthday", "Notes", "Photo", "Labels",
+                  "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value",
+                  "Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value",
+                  "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City",
+                  "Address 1 - PO Box", "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country",
+                  "Address 1 - Extended Address", "Website 1 - Label", "Website 1 - Value"]
+
+
+def write_google(rows, path):
+    rng = random.Random(7)
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(GOOGLE_HEADERS)
+        for n in range(rows):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            street, city = rng.choice(STREETS), rng.choice(CITIES)
+            phone = f"+33 6 {n // 10000 % 100:02d} {n // 100 % 100:02d} {n % 100:02d} {rng.randrange(100):02d}"
+            second = f"+33 1 40 {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}" \
+                if rng.random() < 0.3 else ""
+            email = f"client.{n}@example.com" if rng.random() < 0.8 else ""
+            organization = rng.choice(["", "", "", "Atelier Émile", "Garage Central", "ТОВ Ромашка"])
+            notes = rng.choice(["", "", "Écran cassé, rappeler", "Постійний клієнт"])
+            labels = rng.choice(["* myContacts", "* myContacts ::: Fidèles", "* myContacts ::: Pros"])
+            formatted = f"{rng.randrange(1, 200)} {street}\n{rng.randrange(10000, 99999)} {city}"
+            writer.writerow([first, "", last, "", "", "", "", "", "", "", organization, "", "", "", notes, "",
+                             labels, "* Work" if email else "", email, "", "", "Mobile", phone,
+                             "Work" if second else "", second, "Home", formatted, "", city, "", "", "", "",
+                             "", "", ""])
+
+
 def main():
     rows, outdir = int(sys.argv[1]), sys.argv[2]
     layout = sys.argv[sys.argv.index("--layout") + 1] if "--layout" in sys.argv else "reader"
@@ -218,8 +255,13 @@ def main():
     elif layout == "reader":
         xlsx, csv_path = (os.path.join(outdir, f"clients-{rows}.{e}") for e in ("xlsx", "csv"))
         write(rows, xlsx, csv_path, HEADERS, client, date_column=19, money_column=17)
+    elif layout == "google":
+        csv_path = os.path.join(outdir, f"google-{rows}.csv")
+        write_google(rows, csv_path)
+        print(csv_path)
+        return
     else:
-        sys.exit(f"generate.py: unknown layout {layout!r} (reader or template)")
+        sys.exit(f"generate.py: unknown layout {layout!r} (reader, template or google)")
     print(xlsx)
     print(csv_path)
 

@@ -59,6 +59,7 @@ extension SQLiteClientStore {
             for name in names {
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
                 guard !trimmed.isEmpty else { throw StoreError(.invalid, "a \(what) needs a name") }
+                try Self.requireCellSized(trimmed, what: what)
                 try connection.statement("INSERT OR IGNORE INTO \(table.sql)(name) VALUES (?1)").bind(.text(trimmed)).run()
                 forgetNameIDs(table)
             }
@@ -75,6 +76,7 @@ extension SQLiteClientStore {
     public func defineCustomField(_ field: CustomFieldDefinition) throws {
         let name = field.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw StoreError(.invalid, "a custom field needs a name") }
+        try Self.requireCellSized(name, what: "custom field")
         let existing = try connection.statement("SELECT type FROM custom_fields WHERE name = ?1").bind(.text(name))
         if try existing.step() {
             throw StoreError(.conflict, "the custom field \"\(name)\" exists already (type \(existing.text(0)))")
@@ -82,6 +84,14 @@ extension SQLiteClientStore {
         try connection.statement("INSERT INTO custom_fields(name, type) VALUES (?1, ?2)")
             .bind(.text(name), .text(field.type.rawValue)).run()
         forgetNameIDs(.customFields)
+    }
+
+    /// A name the export writes into one cell (a header, a drop-down entry, a client's value)
+    /// must fit Excel's 32,767 UTF-16 units, or every XLSX export of the base would fail.
+    static func requireCellSized(_ name: String, what: String) throws {
+        let limit = 32_767
+        guard name.utf8.count > limit, name.utf16.count > limit else { return }
+        throw StoreError(.invalid, "a \(what) name of \(name.utf16.count) characters is longer than the \(limit) an Excel cell holds; choose a shorter name")
     }
 
     /// Adds a role, or changes whether an existing one may adjust balances.

@@ -158,6 +158,10 @@ extension SQLiteClientStore {
         lastRecordedChange = (batch, clientID)
     }
 
+    /// Records that `batch` changed a client, with its state `before`. When the batch changes
+    /// the same client twice (a row with its ID, then a new row merged into it by
+    /// `--on-duplicate update`), the first state is kept: it is the one undo must restore (a
+    /// `balance` row has none, and a balance change leaves the fields as they were).
     func recordChange(batch: Int64, clientID: Int64, kind: String, sourceRow: Int?, before: Client?) throws {
         let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try connection.statement(.recordChange).bind(1, batch).bind(2, clientID).bind(3, kind)
@@ -265,7 +269,8 @@ enum RowStatement: Int, CaseIterable {
         case .recordChange:
             """
             INSERT INTO batch_changes(batch_id, client_id, kind, source_row, before_json) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT(batch_id, client_id) DO UPDATE SET kind = excluded.kind, before_json = excluded.before_json
+            ON CONFLICT(batch_id, client_id) DO UPDATE SET kind = excluded.kind,
+                before_json = COALESCE(batch_changes.before_json, excluded.before_json)
             """
         case .recordBalance:
             "INSERT OR IGNORE INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'balance', ?3)"

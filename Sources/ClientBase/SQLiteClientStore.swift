@@ -3,7 +3,7 @@ import Foundation
 /// The client base in one SQLite file: clients, settings, the balance ledger and the import
 /// journal. Every write runs inside `transaction`, so a file is imported whole or not at all.
 public final class SQLiteClientStore {
-    let connection: SQLiteConnection
+    private(set) var connection: SQLiteConnection
     /// IDs of marketing sources, price types and custom fields by name, a dictionary per table
     /// (indexed by `NamedTable`), looked up once a transaction instead of once a row. Emptied
     /// when a transaction begins and ends, so a rolled-back definition or another process's
@@ -54,14 +54,33 @@ public final class SQLiteClientStore {
     /// The file this base lives in.
     public var path: String { connection.path }
 
-    /// Opens or creates the base at `path` and brings its schema up to date.
+    /// The longest busy timeout `init` accepts: a day.
+    public static let maximumBusyTimeoutSeconds: Double = 86_400
+
+    /// Opens or creates the base at `path` and brings its schema up to date. A base whose
+    /// schema is newer than this build's is refused (`StoreError.Kind.newerSchema`) before
+    /// anything is written to it.
     ///
     /// - Parameter busyTimeoutSeconds: how long to wait for another process's import to finish
-    ///   before failing with `StoreError.Kind.busy`.
-    public init(path: String, busyTimeoutSeconds: Double = 10) throws {
-        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutSeconds * 1000))
+    ///   before failing with `StoreError.Kind.busy`: 0 to `maximumBusyTimeoutSeconds`.
+    /// - Parameter readOnly: open an existing base for reading only (export, lists, history):
+    ///   a read-only file or folder works, and a missing base is an error (`cannotOpen`)
+    ///   instead of a new one. A base made by an older build is opened for writing all the
+    ///   same, to bring its schema up to date.
+    public init(path: String, busyTimeoutSeconds: Double = 10, readOnly: Bool = false) throws {
+        // Checked before the conversion: `Int32(.infinity)` or `Int32(1e10)` traps.
+        guard busyTimeoutSeconds >= 0, busyTimeoutSeconds <= Self.maximumBusyTimeoutSeconds else {
+            throw StoreError(.invalid, "the busy timeout must be 0 to \(Int(Self.maximumBusyTimeoutSeconds)) seconds, not \(busyTimeoutSeconds)")
+        }
+        let milliseconds = Int32((busyTimeoutSeconds * 1000).rounded())
+        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: milliseconds, readOnly: readOnly)
+        // Before anything else: even `journal_mode = WAL` writes the file's header.
+        try refuseUnknownSchemaVersion()
+        if readOnly, try storedSchemaVersion() < Schema.migrations.count {
+            connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: milliseconds)
+        }
         try connection.execute("PRAGMA foreign_keys = ON")
-        try connection.execute("PRAGMA journal_mode = WAL")
+        if !connection.isReadOnly { try connection.execute("PRAGMA journal_mode = WAL") }
         try connection.execute("PRAGMA synchronous = NORMAL")
         // An import is one transaction. With SQLite's default 2 MiB page cache, a 100,000-row import
         // spilled dirty pages to the WAL and read them back (75,000 writes and 57,000 reads); the
@@ -73,12 +92,43 @@ public final class SQLiteClientStore {
         try migrate()
     }
 
-    private func migrate() throws {
+    /// The schema version this build writes: how many migrations it knows.
+    public static var schemaVersion: Int { Schema.migrations.count }
+
+    /// The base's schema version (`PRAGMA user_version`: how many migrations have run).
+    private func storedSchemaVersion() throws -> Int {
         let statement = try connection.statement("PRAGMA user_version")
+        defer { statement.reset() }
         _ = try statement.step()
-        let version = Int(statement.int(0))
-        guard version < Schema.migrations.count else { return }
+        return Int(statement.int(0))
+    }
+
+    /// A newer build's base may have tables, columns or rules this build does not know: writing
+    /// it (a client without a newer NOT NULL column, a batch undo ignores) could corrupt it for
+    /// that build. Refused before any write, and the connection closes without a checkpoint so
+    /// the file and its WAL stay byte for byte as they were. A negative version is no build's:
+    /// migrating from it would rerun every migration over existing tables.
+    private func refuseUnknownSchemaVersion() throws {
+        let version = try storedSchemaVersion()
+        guard version < 0 || version > Self.schemaVersion else { return }
+        connection.keepWALOnClose()
+        if version < 0 {
+            throw StoreError(.corrupt, "\(path) has schema version \(version), which no clientimport writes: it is not a client base this program can use. Nothing was changed")
+        }
+        throw StoreError(.newerSchema, "the client base \(path) has schema version \(version), newer than this build of clientimport knows (version \(Self.schemaVersion)): it was written by a newer clientimport; use that one (or a newer one), or choose another base with --db. Nothing was changed")
+    }
+
+    private func migrate() throws {
+        guard try storedSchemaVersion() < Schema.migrations.count else { return }
         try transaction {
+            // Read again under the write lock: two processes opening a new base both saw version
+            // 0, and the second to get the lock ran the migrations again ("table marketing_sources
+            // already exists", exit 74), as often as 26 times in 40 for two `history` at once.
+            let version = try storedSchemaVersion()
+            guard version < Schema.migrations.count else {
+                if version > Self.schemaVersion { try refuseUnknownSchemaVersion() }
+                return
+            }
             for (index, migration) in Schema.migrations.enumerated() where index >= version {
                 try connection.execute(migration)
             }

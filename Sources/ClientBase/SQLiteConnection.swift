@@ -19,10 +19,27 @@ final class SQLiteConnection {
     /// SQL text hashed the whole text on every call.
     private var rowStatements = [SQLiteStatement?](repeating: nil, count: RowStatement.allCases.count)
 
+    /// Whether the connection was opened with `SQLITE_OPEN_READONLY`.
+    let isReadOnly: Bool
+
     /// Opens (creating with mode 0600 when missing: a client base is personal data).
-    init(path: String, busyTimeoutMilliseconds: Int32) throws {
+    ///
+    /// `readOnly` opens an existing base for reading only and never creates one: a read-only
+    /// file works, and a mistyped `--db` is an error rather than a new empty base. A base in WAL
+    /// mode whose folder is read-only (SQLite cannot create its `-shm` there) is opened
+    /// `immutable=1` when it has no `-wal` file: nothing can be writing it then, since a writer
+    /// would need that file.
+    init(path: String, busyTimeoutMilliseconds: Int32, readOnly: Bool = false) throws {
         self.path = path
-        if path != ":memory:" && access(path, F_OK) != 0 {
+        isReadOnly = readOnly
+        if readOnly {
+            guard path == ":memory:" || access(path, F_OK) == 0 else {
+                throw StoreError(.cannotOpen, """
+                    there is no client base at \(path) (a command that only reads never creates one); check --db or \
+                    $CLIENTIMPORT_DB, or create a base by importing into it: clientimport import FILE --db \(path)
+                    """)
+            }
+        } else if path != ":memory:" && access(path, F_OK) != 0 {
             let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
             if fd < 0 && errno != EEXIST {
                 throw StoreError(.cannotOpen, "cannot create the client base \(path): \(String(cString: strerror(errno)))")
@@ -30,26 +47,59 @@ final class SQLiteConnection {
             if fd >= 0 { close(fd) }
         }
         _ = memoryStatisticsOff
-        var db: OpaquePointer?
         // No mutex around each call: `SQLiteClientStore` is not `Sendable`, so one connection is
         // only ever used by one thread at a time, and the locking cost 1% of an import.
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        handle = db
+        let flags = readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        handle = try Self.openHandle(path, flags: flags, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        if readOnly && !Self.canRead(handle) && access(path + "-wal", F_OK) != 0 {
+            sqlite3_close_v2(handle)
+            handle = try Self.openHandle(Self.immutableURI(path), flags: flags | SQLITE_OPEN_URI, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        }
+    }
+
+    private static func openHandle(_ name: String, flags: Int32, busyTimeoutMilliseconds: Int32) throws -> OpaquePointer? {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
-            handle = nil
-            throw StoreError(.cannotOpen, "cannot open the client base \(path): \(message)")
+            throw StoreError(.cannotOpen, "cannot open the client base \(name): \(message)")
         }
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
+        return db
+    }
+
+    /// Whether the schema can be read: a read-only WAL base fails here when its `-shm` cannot be
+    /// created.
+    private static func canRead(_ db: OpaquePointer?) -> Bool {
+        sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, nil) == SQLITE_OK
+    }
+
+    /// `file:` URI of `path` with `immutable=1`; `%`, `?` and `#` in the path are escaped.
+    private static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3F"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return "file:\(escaped)?immutable=1"
     }
 
     deinit {
         statementCache.removeAll()
         rowStatements.removeAll()
         sqlite3_close_v2(handle)
+    }
+
+    /// Leaves the WAL as it is when this connection closes, instead of copying it into the file:
+    /// for a base that is refused unread and must stay byte for byte as it was.
+    func keepWALOnClose() {
+        _ = csqlite_no_checkpoint_on_close(handle)
     }
 
     /// Runs one or more statements that return no rows.

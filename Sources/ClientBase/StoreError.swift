@@ -1,7 +1,10 @@
-/// Why the client base refused an operation (the CLI maps `.busy` to exit 75).
+/// Why the client base refused an operation (the CLI maps `.busy` to exit 75, `.newerSchema`
+/// with the other storage failures to 74).
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case cannotOpen, busy, corrupt, notFound, conflict, invalid, sqlite
+        /// The base was written by a newer build (its schema version is past this build's).
+        case newerSchema
     }
 
     public var kind: Kind

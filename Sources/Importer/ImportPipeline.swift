@@ -26,7 +26,18 @@ public struct ImportPipeline {
     /// sets that cannot run (`RuleError`), a busy base (`StoreError`) or a bad option
     /// (`ImportError`); a file with bad data returns a report with status `rejected`.
     public func run(path: String) throws -> ImportReport {
+        try run(try Self.prepare(path: path, catalog: try store.catalog(), searchPath: searchPath, options: options))
+    }
+
+    /// Everything an import does before it writes: the rule set and the plugin loaded and checked,
+    /// the file opened and its headers recognised, the employee found. Nothing here needs the
+    /// base itself, only its `catalog` (that of a new base when there is none yet), so the CLI
+    /// opens — or creates — the base only once this has succeeded: a rule set or plugin that
+    /// fails leaves no base behind.
+    public static func prepare(path: String, catalog: Catalog, searchPath: SearchPath = .standard(),
+                               options: ImportOptions) throws -> PreparedImport {
         try WorkbookFile.requireRegularFile(path)
+        OutputTarget.protect(path, as: "the file being imported")
         // The journal's digest of the file, hashed on another thread while this one loads the
         // rules and opens the workbook (0.7 s of a 100 MB workbook).
         var hashed = false
@@ -35,7 +46,6 @@ public struct ImportPipeline {
             hashed = true
             return try SHA256.hexDigest(ofFile: path)
         }
-        let catalog = try store.catalog()
         let employeeName = options.employee ?? SQLiteClientStore.administratorName
         guard let employee = catalog.employee(named: employeeName) else {
             throw ImportError("there is no employee \"\(employeeName)\" (employees: \(catalog.employees.map(\.name).joined(separator: ", "))); add one with `clientimport employees add`")
@@ -44,45 +54,62 @@ public struct ImportPipeline {
         let ruleSet = engine.ruleSet
         let fileName = (path as NSString).lastPathComponent
         var report = ImportReport(status: .rejected, file: fileName, ruleSet: ruleSet.name)
+        let recogniser = Recogniser(options: options, searchPath: searchPath, engine: engine, catalog: catalog)
 
-        var readingPlugin = try pluginReading(path, engine: engine)
-        var rows = try readingPlugin.map { try $0.readRows(path: path, in: engine.lua) }
+        let readingPlugin = try recogniser.pluginReading(path)
+        var rows = try readingPlugin.map { try $0.readRows(path: path) }
             ?? WorkbookFile.openRows(path: path, sheet: options.sheet, csv: options.csv)
         guard let header = try rows.nextRow() else {
             report.errors.append(ImportIssue(row: 1, message: "the file is empty: the first row must hold the headers"))
-            return report
+            return PreparedImport(outcome: .finished(report))
         }
         // A workbook is read on another thread while this one checks and stores; rows a
-        // plugin read came from Lua, which stays on this thread.
+        // plugin read are already in memory.
         if readingPlugin == nil { rows = ReadAheadRows(rows) }
         let layout: Layout
-        switch try recognise(header, engine: engine, catalog: catalog, plugin: readingPlugin) {
+        var plugin: Plugin?
+        switch try recogniser.recognise(header, plugin: readingPlugin) {
         case .template(let mapping):
             layout = .template(try engine.checker(language: mapping.language, catalog: catalog, options: options.rules), mapping)
             report.language = mapping.language
-        case .plugin(let plugin, let why):
-            readingPlugin = plugin
+        case .plugin(let chosen, let why):
+            plugin = chosen
             let language = options.language ?? ruleSet.languages.first ?? "en"
             let headers = header.cells.map(\.displayText)
             let checker = try engine.checker(language: language, catalog: catalog, options: options.rules)
-            layout = .plugin(try engine.mapper(plugin, checker: checker, headers: headers, options: options.rules),
+            layout = .plugin(try engine.mapper(chosen, checker: checker, headers: headers, options: options.rules),
                              ColumnMapping(language: language, fieldColumns: [], customColumns: [], headerTexts: [:]))
             report.language = language
-            report.plugin = plugin.name
+            report.plugin = chosen.name
             report.pluginChoice = why
         case .unrecognised(let issues):
             report.errors = issues
-            return report
+            return PreparedImport(outcome: .finished(report))
         }
-        let digest = try digestAhead.next() ?? ""
+        return PreparedImport(outcome: .ready(PreparedImport.Ready(
+            fileName: fileName, digest: digestAhead, ruleSet: ruleSet, employee: employee, catalog: catalog,
+            rows: rows, layout: layout, plugin: plugin, report: report, options: options)))
+    }
 
-        var run = Run(store: store, ruleSet: ruleSet, layout: layout, employee: employee, options: options, report: report,
-                      knownCustomFields: Set(catalog.customFields.map(\.name)))
+    /// Runs a prepared import against this pipeline's base, in one transaction, with the options
+    /// it was prepared with. A prepared import runs once (its rows are read as it runs).
+    public func run(_ prepared: PreparedImport) throws -> ImportReport {
+        let ready: PreparedImport.Ready
+        switch prepared.outcome {
+        case .finished(let report): return report
+        case .ready(let found): ready = found
+        }
+        let options = ready.options, layout = ready.layout, rows = ready.rows, ruleSet = ready.ruleSet
+        var report = ready.report
+        let digest = try ready.digest.next() ?? ""
+
+        var run = Run(store: store, ruleSet: ruleSet, layout: layout, employee: ready.employee, options: options, report: report,
+                      knownCustomFields: Set(ready.catalog.customFields.map(\.name)))
         do {
             report = try store.transaction(commit: !options.dryRun) {
                 run.batch = try store.beginBatch(BatchSource(
-                    fileName: fileName, fileSHA256: digest, ruleSet: ruleSet.name, plugin: readingPlugin?.name ?? "",
-                    employeeID: employee.id))
+                    fileName: ready.fileName, fileSHA256: digest, ruleSet: ruleSet.name, plugin: ready.plugin?.name ?? "",
+                    employeeID: ready.employee.id))
                 switch layout {
                 case .template(let checker, let mapping):
                     // Rows are checked in Lua on another thread while this one stores the
@@ -114,9 +141,53 @@ public struct ImportPipeline {
         return report
     }
 
+    /// Thrown inside the transaction to undo everything when the file has errors.
+    private struct Rollback: Error { var report: ImportReport }
+}
+
+/// An import checked as far as it can be without the base (`ImportPipeline.prepare`): either
+/// already finished (an empty file, headers nothing recognises) or ready to run.
+public final class PreparedImport {
+    enum Outcome {
+        case finished(ImportReport)
+        case ready(Ready)
+    }
+
+    struct Ready {
+        let fileName: String
+        let digest: ReadAhead<String>
+        let ruleSet: RuleSet
+        let employee: Employee
+        let catalog: Catalog
+        let rows: any RowReader
+        let layout: Layout
+        let plugin: Plugin?
+        let report: ImportReport
+        let options: ImportOptions
+    }
+
+    let outcome: Outcome
+
+    init(outcome: Outcome) { self.outcome = outcome }
+
+    /// The report of an import that ends before it reaches the base, else `nil`.
+    public var finishedReport: ImportReport? {
+        if case .finished(let report) = outcome { return report }
+        return nil
+    }
+}
+
+/// Decides how a file's rows are read: the template, or which plugin. Plugins are tried, under
+/// `auto`, each in a Lua state thrown away afterwards; the chosen one is loaded afresh.
+private struct Recogniser {
+    let options: ImportOptions
+    let searchPath: SearchPath
+    let engine: RuleEngine
+    let catalog: Catalog
+
     /// A plugin that reads the file itself: the one named, when it has `read`, or under `auto`
     /// one that declares the file's extension.
-    private func pluginReading(_ path: String, engine: RuleEngine) throws -> Plugin? {
+    func pluginReading(_ path: String) throws -> Plugin? {
         let fileExtension = (path as NSString).pathExtension.lowercased()
         switch options.plugin {
         case .named(let name):
@@ -124,20 +195,23 @@ public struct ImportPipeline {
             return plugin.read != nil ? plugin : nil
         case .auto:
             guard !["xlsx", "xlsm", "csv", "txt", "tsv"].contains(fileExtension) else { return nil }
-            return try engine.allPlugins().first { $0.read != nil && $0.extensions.contains(fileExtension) }
+            // Detection order is the search path's, not a score: keep it.
+            let candidates = try Plugin.candidates(on: searchPath, headers: nil)
+            guard let reader = candidates.first(where: { $0.reads && $0.extensions.contains(fileExtension) }) else { return nil }
+            return try Plugin.load(reader, searchPath: searchPath)
         case .templateOnly:
             return nil
         }
     }
 
-    private enum Recognition {
+    enum Recognition {
         case template(ColumnMapping)
         case plugin(Plugin, why: String)
         case unrecognised([ImportIssue])
     }
 
     /// The template when the headers match it; otherwise the chosen or the most confident plugin.
-    private func recognise(_ header: Row, engine: RuleEngine, catalog: Catalog, plugin: Plugin?) throws -> Recognition {
+    func recognise(_ header: Row, plugin: Plugin?) throws -> Recognition {
         if let plugin { return .plugin(plugin, why: "it reads .\(plugin.extensions.joined(separator: ", .")) files") }
         if case .named(let name) = options.plugin {
             return .plugin(try engine.plugin(name), why: "chosen with --plugin")
@@ -149,33 +223,33 @@ public struct ImportPipeline {
         }
         let headers = header.cells.map(\.displayText)
         guard options.plugin == .auto else { return .unrecognised(problems.issues) }
-        let ranked = try engine.rankPlugins(for: headers)
+        let ranked = try Plugin.candidates(on: searchPath, headers: headers)
         // A template with a wrong column is still a template, and its user wants the header
         // errors — unless a plugin is all but sure the file is its export (a newer RemOnline
         // layout, say, whose headers resemble the template's).
         let looksLikeTemplate = HeaderMatcher.templateLikeness(headers, ruleSet: engine.ruleSet) >= 0.5
-        let needed = looksLikeTemplate ? Self.nearTemplateConfidence : ImportOptions.pluginConfidenceThreshold
+        let needed = looksLikeTemplate ? ImportPipeline.nearTemplateConfidence : ImportOptions.pluginConfidenceThreshold
         if let best = ranked.first, best.score >= needed {
             let reason = best.reason.isEmpty ? "" : ": \(best.reason)"
-            return .plugin(best.plugin, why: "the headers are not the template's; plugin \(best.plugin.name) recognised them with confidence \(Self.percent(best.score))\(reason)")
+            return .plugin(try Plugin.load(best, searchPath: searchPath),
+                           why: "the headers are not the template's; plugin \(best.name) recognised them with confidence \(Self.percent(best.score))\(reason)")
         }
         if looksLikeTemplate { return .unrecognised(problems.issues) }
-        let candidates = ranked.prefix(3).map { "\($0.plugin.name) \(Self.percent($0.score))" }.joined(separator: ", ")
+        let candidates = ranked.prefix(3).map { "\($0.name) \(Self.percent($0.score))" }.joined(separator: ", ")
         let advice = ImportIssue(row: header.number, message: "the headers are neither the \(engine.ruleSet.name) template's nor an export a plugin recognises (best: \(candidates.isEmpty ? "no plugins" : candidates); \(Self.percent(ImportOptions.pluginConfidenceThreshold)) needed); fix the headers below, choose a plugin with --plugin NAME, or write one (see docs/writing-a-plugin.md)")
         return .unrecognised([advice] + problems.issues)
     }
 
+    private static func percent(_ score: Double) -> String { "\(Int((score * 100).rounded()))%" }
+}
+
+extension ImportPipeline {
     /// How sure a plugin must be to take a file whose headers are mostly the template's.
     static let nearTemplateConfidence = 0.9
-
-    private static func percent(_ score: Double) -> String { "\(Int((score * 100).rounded()))%" }
-
-    /// Thrown inside the transaction to undo everything when the file has errors.
-    private struct Rollback: Error { var report: ImportReport }
 }
 
 /// How rows become clients: the template's columns checked by the rule set, or a plugin's map.
-private enum Layout {
+enum Layout {
     case template(RowChecker, ColumnMapping)
     case plugin(PluginMapper, ColumnMapping)
 
@@ -255,6 +329,8 @@ private struct Run {
     private let columnOfCustomField: [String: Int]
     /// Custom fields of the base, and those this import created.
     private var knownCustomFields: Set<String>
+    /// The row each Client ID of the file was first seen on.
+    private var idRows = ClientIDRows()
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -299,11 +375,12 @@ private struct Run {
         report.counts.rows += batch.rowsRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
-        for (index, row) in batch.rowNumbers.enumerated()
-        where record(errors: checked.errors[index], warnings: checked.warnings[index], row: row) {
+        for (index, row) in batch.rowNumbers.enumerated() {
+            let id = idColumn.flatMap { checked.fields[$0][index].stringValue }
+            let repeated = isRepeated(id: id, row: row)
+            guard record(errors: checked.errors[index], warnings: checked.warnings[index], row: row), !repeated else { continue }
             let fields = clientFields, names = customFieldNames
-            try apply(id: idColumn.flatMap { checked.fields[$0][index].stringValue },
-                      balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
+            try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
                 $0.assign(checked, index: index, fields: fields, customFieldNames: names)
             }
         }
@@ -321,7 +398,9 @@ private struct Run {
             addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
             return
         }
-        for (checked, keys) in mapped.clients where record(errors: checked.errors, warnings: checked.warnings, row: row.number) {
+        for (checked, keys) in mapped.clients {
+            let repeated = isRepeated(id: checked.fields["id"].stringValue, row: row.number)
+            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number), !repeated else { continue }
             let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key { return name }
                 return nil
@@ -337,6 +416,16 @@ private struct Run {
                 $0.assign(fields, keys: keys, customFieldNames: custom.sorted())
             }
         }
+    }
+
+    /// Whether the row names a Client ID an earlier row of the file named (reported as an error
+    /// naming that row); otherwise remembers it. Rows with other errors count too, so every
+    /// repeat is reported at once. "12", " 12 " and "012" are the same client: the ID rule trims
+    /// and reads digits.
+    private mutating func isRepeated(id idText: String?, row: Int) -> Bool {
+        guard let idText, let id = Int64(idText), let first = idRows.firstRow(of: id, seenOn: row) else { return false }
+        addError(cellIssue("id", row: row, value: idText, message: message("id_repeated", ["value": idText, "first": String(first)])))
+        return true
     }
 
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
@@ -394,6 +483,16 @@ private struct Run {
             }
         }
 
+        // Checked on the client as it would be stored, whatever the source (a CSV cell, a
+        // plugin's concatenation, phones joined): a longer text made every XLSX export fail.
+        if let overlong = TemplateLayout.firstOverlongField(of: client) {
+            addError(issue(RowProblem(key: overlong.key, isCustomField: overlong.isCustomField,
+                                      value: Self.preview(overlong.text),
+                                      message: message("cell_too_long", ["length": String(overlong.length), "limit": String(Cell.maximumTextLength)])),
+                           row: row))
+            return
+        }
+
         var changed = false
         if let previous = existing {
             if !client.hasSameFields(as: previous) {
@@ -449,6 +548,11 @@ private struct Run {
         return found
     }
 
+    /// The start of a long value, for a message: the report never repeats 32,767 characters.
+    static func preview(_ text: String) -> String {
+        text.count > 40 ? String(text.prefix(40)) + "…" : text
+    }
+
     private var duplicateAdvice: String {
         message("duplicate_\(options.onDuplicate.rawValue)", [:])
     }
@@ -491,5 +595,33 @@ private struct Run {
 
     private func cellIssue(_ key: String, row: Int, value: String, message: String) -> ImportIssue {
         issue(RowProblem(key: key, isCustomField: false, value: value, message: message), row: row)
+    }
+}
+
+/// The row on which each Client ID of a file first appeared: a second row with the same ID makes
+/// the file ambiguous (which one is right?). IDs come from the base's own numbering, so an
+/// array indexed by ID (4 bytes a client, 4 MiB for a million) holds them, and memory stays flat
+/// however many rows the file has; the rare larger ID goes to a dictionary.
+struct ClientIDRows {
+    static let arrayLimit: Int64 = 1 << 22
+    private var rowOfSmallID: [Int32] = []
+    private var rowOfLargeID: [Int64: Int] = [:]
+
+    /// The row `id` was first seen on, if before `row`; otherwise records `row` and returns nil.
+    mutating func firstRow(of id: Int64, seenOn row: Int) -> Int? {
+        if id >= 0, id < Self.arrayLimit, row < Int(Int32.max) {
+            let index = Int(id)
+            if index >= rowOfSmallID.count {
+                let size = min(max(index + 1, rowOfSmallID.count * 2), Int(Self.arrayLimit))
+                rowOfSmallID.append(contentsOf: repeatElement(0, count: size - rowOfSmallID.count))
+            }
+            let first = rowOfSmallID[index]
+            if first != 0 { return Int(first) }
+            rowOfSmallID[index] = Int32(row)
+            return nil
+        }
+        if let first = rowOfLargeID[id] { return first }
+        rowOfLargeID[id] = row
+        return nil
     }
 }

@@ -332,7 +332,7 @@ public enum LuaAPIReference {
     ]
 
     /// Modules of `rules/lib/` that are the host's machinery, not helpers for authors.
-    public static let internalModules: Set<String> = ["lib.engine", "lib.prelude"]
+    public static let internalModules: Set<String> = ["lib.engine", "lib.mapper", "lib.prelude"]
 
     /// Every section, in the order of the reference.
     public static let sections: [LuaAPISection] = [

@@ -5,19 +5,33 @@ import Workbook
 /// A migration plugin loaded from Lua: it recognises a foreign export by its headers
 /// (`detect`), maps each of its rows onto the rule set's fields (`map`), and may read a format
 /// the core does not (`read`, bytes in, rows out — vCard, say).
+///
+/// Each plugin runs alone in a Lua state of its own, which no rule set and no other plugin ever
+/// runs in: whatever its file does to `lib.phones`, `clientimport`, globals or any table it can
+/// reach changes only its own copies. What it produces crosses to the rule set's state as Swift
+/// values (`LuaValue` copies, without metatables or functions).
 public struct Plugin {
     public var name: String
     public var title: String
     public var file: String
     /// File extensions the plugin reads itself through `read` (`["vcf"]`).
     public var extensions: [String]
+    /// The plugin's own state: its file, `detect`, `read` and `map` run here and nowhere else.
+    let lua: LuaState
     let table: LuaTable
     public let detect: LuaFunction?
     let map: LuaFunction
     public let read: LuaFunction?
 
-    /// Loads and checks a plugin file in `lua`.
-    static func load(file: String, in lua: LuaState) throws -> Plugin {
+    /// Loads and checks the plugin file `file` in a new Lua state of its own.
+    static func load(file: String, searchPath: SearchPath, limits: LuaLimits = .init()) throws -> Plugin {
+        let lua: LuaState
+        do {
+            lua = try LuaState(limits: limits, modulePaths: searchPath.moduleFolders)
+            try RuleEngine.prepare(lua)
+        } catch let error as LuaError {
+            throw RuleError(error, during: "starting the plugin's Lua state", file: file)
+        }
         let table = try DeclarationCheck.runDeclarations(file: file, in: lua, what: "plugin")
         var check = DeclarationCheck(file: file)
         check.knownFields(of: table, LuaAPIReference.plugin)
@@ -31,19 +45,64 @@ public struct Plugin {
         guard let map = table["map"].functionValue else { throw RuleError(file: file, mapMessage) }
         return Plugin(name: name, title: table["title"].stringValue ?? name, file: file,
                       extensions: table["extensions"].tableValue?.array.compactMap { $0.stringValue?.lowercased() } ?? [],
-                      table: table, detect: table["detect"].functionValue, map: map, read: table["read"].functionValue)
+                      lua: lua, table: table, detect: table["detect"].functionValue, map: map, read: table["read"].functionValue)
     }
 
     /// How sure the plugin is that `headers` are its export's (0…1), and why.
-    func confidence(for headers: [String], in lua: LuaState) throws -> (score: Double, reason: String) {
+    func confidence(for headers: [String]) throws -> (score: Double, reason: String) {
         guard let detect else { return (0, "the plugin has no detect function") }
         do {
             let results = try lua.call(detect, [.table(LuaTable(array: headers.map(LuaValue.string)))])
             let score = results.first?.doubleValue ?? 0
-            return (min(max(score, 0), 1), results.dropFirst().first?.stringValue ?? "")
+            // NaN (0/0) would sort anywhere: it is no confidence at all.
+            return (score.isNaN ? 0 : min(max(score, 0), 1), results.dropFirst().first?.stringValue ?? "")
         } catch let error as LuaError {
-            throw RuleError(error, during: "plugin \(name)'s detect")
+            throw RuleError(error, during: "plugin \(name)'s detect", file: file)
         }
+    }
+}
+
+/// What `--plugin auto` learnt of one plugin file: plain Swift values, read in a Lua state that
+/// was thrown away afterwards, so that nothing a plugin's file or `detect` did can reach the
+/// plugin chosen, the rule set, or a later import.
+struct PluginCandidate: Sendable {
+    var name: String
+    var file: String
+    var extensions: [String]
+    var reads: Bool
+    var score: Double
+    var reason: String
+}
+
+extension Plugin {
+    /// Every plugin on the search path, each loaded in a throw-away state (and, given `headers`,
+    /// asked by its `detect` how sure it is), best first. A plugin that cannot load or whose
+    /// `detect` fails stops the choice: it may be the very plugin meant for the file, and
+    /// choosing the next best in its place would map the data with the wrong plugin.
+    static func candidates(on searchPath: SearchPath, headers: [String]?) throws -> [PluginCandidate] {
+        var found: [PluginCandidate] = []
+        for file in searchPath.pluginNames().map({ try? searchPath.pluginFile($0) }).compactMap({ $0 }) {
+            do {
+                let plugin = try Plugin.load(file: file, searchPath: searchPath)
+                let (score, reason) = try headers.map(plugin.confidence(for:)) ?? (0, "")
+                found.append(PluginCandidate(name: plugin.name, file: file, extensions: plugin.extensions,
+                                             reads: plugin.read != nil, score: score, reason: reason))
+            } catch let error as RuleError {
+                throw error.advising("--plugin auto tries every plugin on the search path; fix or remove \(file), or choose the plugin for this file with --plugin NAME (or --plugin template)")
+            }
+        }
+        // A stable sort: equal scores keep the search path's order.
+        return found.enumerated().sorted { ($0.element.score, -$0.offset) > ($1.element.score, -$1.offset) }.map(\.element)
+    }
+
+    /// Loads the plugin `candidate` names afresh, in a clean state of its own: its `detect` ran in
+    /// a state now gone, and it maps rows with nothing left of it.
+    static func load(_ candidate: PluginCandidate, searchPath: SearchPath) throws -> Plugin {
+        let plugin = try Plugin.load(file: candidate.file, searchPath: searchPath)
+        guard plugin.name == candidate.name else {
+            throw RuleError(file: candidate.file, "the plugin was called \"\(candidate.name)\" when it was detected and is now \"\(plugin.name)\": the file changed during the import; run it again")
+        }
+        return plugin
     }
 }
 
@@ -69,7 +128,7 @@ final class PluginRowReader: RowReader {
 
 extension Plugin {
     /// Runs the plugin's `read` on the file's bytes.
-    func readRows(path: String, in lua: LuaState) throws -> PluginRowReader {
+    func readRows(path: String) throws -> PluginRowReader {
         guard let read else { throw RuleError(file: file, "plugin \(name) has no read function, so it cannot read \(path)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WorkbookError(.notFound, file: path, "the file does not exist or cannot be read")
@@ -78,7 +137,7 @@ extension Plugin {
         do {
             result = try lua.call(read, [.string(String(decoding: data, as: UTF8.self))]).first ?? .nil
         } catch let error as LuaError {
-            throw RuleError(error, during: "plugin \(name)'s read")
+            throw RuleError(error, during: "plugin \(name)'s read", file: file)
         }
         guard let headers = result["headers"].tableValue?.array.compactMap(\.stringValue),
               let rows = result["rows"].tableValue?.array else {

@@ -33,7 +33,7 @@ public struct PluginCheck: Sendable {
         check.report = report
         if plugin.read == nil {
             let header = try WorkbookFileHeader.read(sample)
-            let (score, _) = try plugin.confidence(for: header, in: engine.lua)
+            let (score, _) = try plugin.confidence(for: header)
             check.confidence = score
             if score < ImportOptions.pluginConfidenceThreshold {
                 check.failure = "detect gives \(Int(score * 100))% for its own sample's headers; --plugin auto needs \(Int(ImportOptions.pluginConfidenceThreshold * 100))%"

@@ -9,7 +9,7 @@ public enum ReportWriter {
     public static func write(_ report: ImportReport, to path: String, source: String, sheet: SheetSelector = .firstVisible) throws {
         switch (path as NSString).pathExtension.lowercased() {
         case "json":
-            try Data((report.json.rendered + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write((report.json.rendered + "\n").utf8, to: path)
         case "xlsx":
             try writeWorkbook(report, to: path, source: source, sheet: sheet)
         case "csv":

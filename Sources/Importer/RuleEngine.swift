@@ -4,6 +4,10 @@ import Workbook
 
 /// A rule set loaded into its own sandboxed Lua state, with the shared engine
 /// (`rules/lib/engine.lua`) that checks rows against it.
+///
+/// No plugin file ever runs in this state: plugins run in states of their own (`Plugin`), and
+/// `require` here searches the `rules/` folders only, never `plugins/`. A plugin's clients
+/// reach the checks as Swift copies.
 public final class RuleEngine {
     /// The version of the Lua API (`clientimport.api_version`) that rule sets are written against.
     public static let apiVersion: Int64 = 1
@@ -18,9 +22,9 @@ public final class RuleEngine {
         let file = try searchPath.ruleSetFile(nameOrPath)
         self.searchPath = searchPath
         do {
-            lua = try LuaState(limits: limits, modulePaths: searchPath.moduleFolders)
+            lua = try LuaState(limits: limits, modulePaths: searchPath.ruleModuleFolders)
         } catch let error as LuaError {
-            throw RuleError(error, during: "starting Lua")
+            throw RuleError(error, during: "starting Lua", file: file)
         }
         do {
             try Self.prepare(lua)
@@ -57,47 +61,38 @@ public final class RuleEngine {
             var values: [LuaKey: LuaValue] = [.string("custom"): .table(LuaTable())]
             for (key, value) in example { values[.string(key)] = .string(value) }
             // An example row has no custom fields, so only the template's own columns are judged.
-            for problem in try checker.check(values, rowNumber: 2).errors where RuleSet.fieldKeys.contains(problem.key) {
+            for problem in try checker.check(LuaTable(fields: values), rowNumber: 2).errors where RuleSet.fieldKeys.contains(problem.key) {
                 problems.append("example (\(language)), \(problem.key): \(problem.message)")
             }
         }
         return problems
     }
 
-    /// Loads a plugin (a name on the search path, or a path) into this engine's Lua state.
+    /// Loads a plugin (a name on the search path, or a path) into a Lua state of its own.
     public func plugin(_ nameOrPath: String) throws -> Plugin {
-        try Plugin.load(file: try searchPath.pluginFile(nameOrPath), in: lua)
+        try Plugin.load(file: try searchPath.pluginFile(nameOrPath), searchPath: searchPath)
     }
 
-    /// Every plugin on the search path.
+    /// Every plugin on the search path, each in a Lua state of its own.
     public func allPlugins() throws -> [Plugin] {
         try searchPath.pluginNames().map(plugin)
     }
 
-    /// Each plugin's confidence that `headers` are its export's, best first.
-    func rankPlugins(for headers: [String]) throws -> [(plugin: Plugin, score: Double, reason: String)] {
-        try allPlugins().map { plugin in
-            let (score, reason) = try plugin.confidence(for: headers, in: lua)
-            return (plugin, score, reason)
-        }.sorted { $0.score > $1.score }
-    }
-
-    /// The plugin path's row handler: `map` then the rule set's checks, in one Lua call a row.
+    /// The plugin path's row handler: the plugin's `map` in the plugin's state (`lib.mapper`),
+    /// then this rule set's checks in this state, on Swift copies of the clients it made.
     func mapper(_ plugin: Plugin, checker: RowChecker, headers: [String], options: RuleOptions) throws -> PluginMapper {
-        guard let makeMapper = engine["mapper"].functionValue else {
-            throw RuleError(file: "rules/lib/engine.lua", "the engine has no `mapper` function")
-        }
         let context = LuaValue.table(LuaTable(fields: [
             .string("headers"): .table(LuaTable(array: headers.map(LuaValue.string))),
             .string("options"): options.lua,
         ]))
         do {
-            guard let map = try lua.call(makeMapper, [.table(plugin.table), .function(checker.check), context]).first?.functionValue else {
-                throw RuleError(file: plugin.file, "engine.mapper must return a function")
+            guard let makeMapper = try plugin.lua.run(string: "return require('lib.mapper').new", chunkName: "=mapper").first?.functionValue,
+                  let map = try plugin.lua.call(makeMapper, [.table(plugin.table), context]).first?.functionValue else {
+                throw RuleError(file: "rules/lib/mapper.lua", "lib.mapper must return { new = function(plugin, ctx) … } returning a function")
             }
             return PluginMapper(checker: checker, map: map, plugin: plugin)
         } catch let error as LuaError {
-            throw RuleError(error, during: "plugin \(plugin.name)")
+            throw RuleError(error, during: "plugin \(plugin.name)", file: plugin.file)
         }
     }
 
@@ -127,7 +122,7 @@ public final class RuleEngine {
                 }
                 return function
             } catch let error as LuaError {
-                throw RuleError(error, during: "rule set \(ruleSet.name)")
+                throw RuleError(error, during: "rule set \(ruleSet.name)", file: ruleSet.file)
             }
         }
         return RowChecker(lua: lua, check: try make("checker"), checkBatch: try make("batch_checker"), file: ruleSet.file)
@@ -227,12 +222,12 @@ struct RowChecker {
     let checkBatch: LuaFunction
     let file: String
 
-    func check(_ values: [LuaKey: LuaValue], rowNumber: Int) throws -> CheckedRow {
+    func check(_ values: LuaTable, rowNumber: Int) throws -> CheckedRow {
         let result: LuaValue
         do {
-            result = try lua.call(check, [.table(LuaTable(fields: values)), .integer(Int64(rowNumber))]).first ?? .nil
+            result = try lua.call(check, [.table(values), .integer(Int64(rowNumber))]).first ?? .nil
         } catch let error as LuaError {
-            throw RuleError(error, during: "checking row \(rowNumber)")
+            throw RuleError(error, during: "checking row \(rowNumber)", file: file)
         }
         return try checkedRow(result)
     }
@@ -277,7 +272,7 @@ struct RowChecker {
                 return checked
             }
         } catch let error as LuaError {
-            throw RuleError(error, during: "checking \(rows)")
+            throw RuleError(error, during: "checking \(rows)", file: file)
         }
     }
 
@@ -315,7 +310,8 @@ struct MappedRow {
     var notes: [String]
 }
 
-/// Maps and checks source rows through a plugin.
+/// Maps and checks source rows through a plugin: `map` runs in the plugin's state, the checks
+/// in the rule set's; between them the clients are Swift values.
 struct PluginMapper {
     let checker: RowChecker
     let map: LuaFunction
@@ -324,15 +320,72 @@ struct PluginMapper {
     func map(_ cells: [String], rowNumber: Int) throws -> MappedRow {
         let outcome: LuaValue
         do {
-            outcome = try checker.lua.call(map, [.table(LuaTable(array: cells.map(LuaValue.string))), .integer(Int64(rowNumber))]).first ?? .nil
+            outcome = try plugin.lua.call(map, [.table(LuaTable(array: cells.map(LuaValue.string))), .integer(Int64(rowNumber))]).first ?? .nil
         } catch let error as LuaError {
-            throw RuleError(error, during: "plugin \(plugin.name) on row \(rowNumber)")
+            throw RuleError(error, during: "plugin \(plugin.name) on row \(rowNumber)", file: plugin.file)
         }
-        let clients = try (outcome["results"].tableValue?.array ?? []).map { result in
-            (checked: try checker.checkedRow(result), keys: result["present"].tableValue?.array.compactMap(\.stringValue) ?? [])
+        var row = MappedRow(clients: [], skipReason: outcome["skip"].stringValue, rejectReason: outcome["reject"].stringValue,
+                            notes: outcome["warnings"].tableValue?.array.compactMap(\.stringValue) ?? [])
+        // Functions cannot cross to the rule set's state (and would run there if they could).
+        let functions = Self.functions(in: outcome)
+        if !functions.isEmpty {
+            functions.forEach(plugin.lua.release)
+            row.rejectReason = row.rejectReason ?? "its map returned a function in a client; a client's fields are texts, numbers, booleans or lists of them"
+            return row
         }
-        return MappedRow(clients: clients, skipReason: outcome["skip"].stringValue, rejectReason: outcome["reject"].stringValue,
-                         notes: outcome["warnings"].tableValue?.array.compactMap(\.stringValue) ?? [])
+        guard row.skipReason == nil, row.rejectReason == nil else { return row }
+        for client in outcome["clients"].tableValue?.array ?? [] {
+            guard let fields = client.tableValue else {
+                row.rejectReason = "its map returned \(typeName(client)) among the clients of the row; each client must be a table"
+                return row
+            }
+            if let problem = Self.shapeProblem(fields) {
+                row.rejectReason = "its map returned \(problem)"
+                return row
+            }
+            // The fields the plugin filled are read here, not taken from the plugin's word.
+            let keys = fields.fields.keys.compactMap { key -> String? in
+                if case .string(let name) = key, name != "custom" { return name }
+                return nil
+            }.sorted()
+            row.clients.append((checked: try checker.check(fields, rowNumber: rowNumber), keys: keys))
+        }
+        return row
+    }
+
+    /// Why a client cannot go to the rule set's checks, or `nil`. The checks read each field as
+    /// a cell's text: a field holds text, a number, a boolean or a list of them, and `custom`
+    /// such values by name. Anything else failed inside the checks, blamed on the engine, or
+    /// became text such as "table: 0x55c8…".
+    static func shapeProblem(_ client: LuaTable) -> String? {
+        func isCell(_ value: LuaValue) -> Bool {
+            switch value {
+            case .nil, .bool, .integer, .number, .string: true
+            case .table(let list): list.fields.isEmpty && list.array.allSatisfy { $0.tableValue == nil && $0.functionValue == nil }
+            case .function: false
+            }
+        }
+        for case let (.string(key), value) in client.fields {
+            if key == "custom" {
+                guard let custom = value.tableValue else {
+                    return "`custom` as \(typeName(value)); it must be a table of custom field values by name"
+                }
+                for case let (.string(name), value) in custom.fields where !isCell(value) {
+                    return "a table nested in the custom field \"\(name)\"; a field holds text, a number, a boolean or a list of them"
+                }
+            } else if !isCell(value) {
+                return "a table nested in `\(key)`; a field holds text, a number, a boolean or a list of them"
+            }
+        }
+        return nil
+    }
+
+    private static func functions(in value: LuaValue) -> [LuaFunction] {
+        switch value {
+        case .function(let function): [function]
+        case .table(let table): table.array.flatMap(functions(in:)) + table.fields.values.flatMap(functions(in:))
+        default: []
+        }
     }
 }
 

@@ -143,7 +143,7 @@ struct DeclarationCheck {
         do {
             results = try lua.run(file: file)
         } catch let error as LuaError {
-            throw RuleError(error, during: "loading the \(what)")
+            throw RuleError(error, during: "loading the \(what)", file: file)
         }
         guard let table = results.first?.tableValue else {
             throw RuleError(file: file, "a \(what) file must return a table (it returned \(results.first.map(typeName) ?? "nothing"))")

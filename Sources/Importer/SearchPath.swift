@@ -31,9 +31,16 @@ public struct SearchPath: Sendable, Equatable {
             .deletingLastPathComponent().path
     }
 
-    /// Folders Lua's `require` searches: each root's `rules/` and `plugins/`, in priority order.
+    /// Folders Lua's `require` searches in a plugin's state: each root's `rules/` and `plugins/`,
+    /// in priority order.
     public var moduleFolders: [String] {
         roots.flatMap { ["\($0)/rules", "\($0)/plugins"] }
+    }
+
+    /// Folders Lua's `require` searches in the rule set's state: each root's `rules/` only, so
+    /// that no file under `plugins/` (`plugins/lib/phones.lua`, say) ever runs there.
+    public var ruleModuleFolders: [String] {
+        roots.map { "\($0)/rules" }
     }
 
     /// The rule set file for a name (`remonline`) or a path (a `ruleset.lua` or its folder).

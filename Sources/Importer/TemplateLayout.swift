@@ -70,6 +70,50 @@ struct TemplateLayout {
         }
     }
 
+    /// Between the numbers of a phone cell in exports.
+    static let phoneSeparator = ", "
+
+    /// The first field of `client` whose export cell would hold more text than an Excel cell
+    /// takes, with that length: such a value would make every XLSX export of the base fail, so
+    /// an import refuses the row. Measured as `cell(for:key:)` and `cells(for:)` write each
+    /// cell (the phones joined, custom values as they are), without building the cells: this
+    /// runs for every row, and the UTF-8 length alone clears nearly every field.
+    static func firstOverlongField(of client: Client) -> OverlongField? {
+        func overlong(_ key: String, _ text: String) -> OverlongField? {
+            Cell.overlongLength(of: text).map { OverlongField(key: key, isCustomField: false, length: $0, text: text) }
+        }
+        if let found = overlong("name", client.name) ?? overlong("last_name", client.lastName) ?? overlong("email", client.email)
+            ?? overlong("address", client.address) ?? overlong("notes", client.notes)
+            ?? overlong("marketing_source", client.marketingSource) ?? overlong("discount_card", client.discountCard)
+            ?? overlong("price_type_sales", client.priceTypeSales) ?? overlong("price_type_orders", client.priceTypeOrders) {
+            return found
+        }
+        // Digits only, so UTF-8 bytes are UTF-16 units.
+        let phoneLength = client.phones.reduce(0) { $0 + $1.utf8.count }
+            + phoneSeparator.utf16.count * max(0, client.phones.count - 1)
+        if phoneLength > Cell.maximumTextLength {
+            return OverlongField(key: "phone", isCustomField: false, length: phoneLength,
+                                 text: client.phones.joined(separator: phoneSeparator))
+        }
+        // Sorted, for the same answer every time, only when one is too long: this is per row.
+        guard client.customFields.values.contains(where: { Cell.overlongLength(of: $0) != nil }) else { return nil }
+        for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
+            if let length = Cell.overlongLength(of: value) {
+                return OverlongField(key: name, isCustomField: true, length: length, text: value)
+            }
+        }
+        return nil
+    }
+
+    /// A field too long for an Excel cell: its key (or custom field name), its length in UTF-16
+    /// units and its text.
+    struct OverlongField {
+        var key: String
+        var isCustomField: Bool
+        var length: Int
+        var text: String
+    }
+
     private func cell(for client: Client, key: String) -> Cell {
         func text(_ value: String) -> Cell { value.isEmpty ? .empty : .text(value) }
         func flag(_ value: Bool) -> Cell { value ? .text(yesWord) : .empty }
@@ -77,7 +121,7 @@ struct TemplateLayout {
         switch key {
         case "id": return .number(NumberCell(literal: String(client.id)))
         case "name": return text(client.name)
-        case "phone": return text(client.phones.joined(separator: ", "))
+        case "phone": return text(client.phones.joined(separator: Self.phoneSeparator))
         case "address": return text(client.address)
         case "email": return text(client.email)
         case "last_name": return text(client.lastName)
@@ -128,10 +172,14 @@ public struct TemplateExporter {
         let partCount = total <= rowsPerFile ? 1 : (total - 1) / rowsPerFile + 1
         let base = (path as NSString).deletingPathExtension
         let pathExtension = (path as NSString).pathExtension.isEmpty ? "xlsx" : (path as NSString).pathExtension
+        func partPath(_ number: Int) -> String { partCount == 1 ? path : "\(base)-\(number).\(pathExtension)" }
+        // Every part's name is checked before the first is written, so a refused part 3 leaves
+        // no parts 1 and 2 behind.
+        for number in 1...partCount { try OutputTarget.check(partPath(number)) }
         var parts: [ExportPart] = []
         var writer: XLSXWriter?
         func startPart() throws {
-            let partPath = partCount == 1 ? path : "\(base)-\(parts.count + 1).\(pathExtension)"
+            let partPath = partPath(parts.count + 1)
             let next = try XLSXWriter(path: partPath, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
             try next.beginSheet(layout.sheetLayout)
             try next.write(row: layout.headerRow)

@@ -18,7 +18,8 @@ public struct CSVOptions: Sendable {
 ///
 /// - Quoted fields may hold delimiters, doubled quotes and line breaks (CRLF, LF or CR); a line
 ///   break inside quotes is returned as LF, the way a spreadsheet cell stores it.
-/// - Every field becomes `.text` or, when empty, `.empty`; records whose fields are all empty
+/// - Every field becomes `.text` or, when empty, `.empty`; a leading `'` before `= + - @`, tab,
+///   CR or another `'` is dropped (`FormulaProtection.unprotect`); records whose fields are all empty
 ///   are skipped.
 /// - `Row.number` is the 1-based physical record number: a quoted line break does not start a
 ///   new number, skipped empty records still count. An Excel `sep=;` first line is honoured,
@@ -161,7 +162,10 @@ public final class CSVReader: RowReader {
 
     private func makeCell() -> Cell {
         defer { field.removeAll(keepingCapacity: true) }
-        return field.isEmpty ? .empty : .text(encoding.decodeField(field))
+        guard !field.isEmpty else { return .empty }
+        // A leading ' before a formula character is CSVWriter's protection (or a spreadsheet
+        // user's): the cell's text is what follows it.
+        return .text(FormulaProtection.unprotect(encoding.decodeField(field)))
     }
 
     /// Whether a byte is ready at `position`, reading the next chunk when needed.

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Cells are rendered as a person would type them: text as is, numbers from their literal,
 /// booleans `TRUE`/`FALSE`, dates `YYYY-MM-DD`, date-times `YYYY-MM-DD HH:MM:SS`, times
-/// `HH:MM:SS`, errors as stored (`#N/A`). The file is written to a temporary beside `path` and
+/// `HH:MM:SS`, errors as stored (`#N/A`). A text a spreadsheet would run as a formula is written
+/// `"'=…"` (`FormulaProtection`; `CSVReader` reads it back as written). The file is written to a temporary beside `path` and
 /// renamed onto it by `close()`; dropping the writer without `close()` removes the temporary.
 public final class CSVWriter {
     private let path: String
@@ -13,16 +14,19 @@ public final class CSVWriter {
     private var file: AtomicFile?
     private var buffer: [UInt8] = []
     private var failed = false
+    private let protectsFormulas: Bool
 
     private static let flushSize = 64 * 1024
 
     /// Starts a CSV file; pass `UInt8(ascii: ";")` for the French/Russian Excel convention.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true) throws {
+    /// `protectFormulas: false` writes texts exactly, for files no spreadsheet will open.
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true, protectFormulas: Bool = true) throws {
         guard delimiter != UInt8(ascii: "\""), delimiter != 0x0A, delimiter != 0x0D, delimiter < 0x80 else {
             throw WorkbookError(.writeFailed, file: path, "the delimiter must be an ASCII character other than a quote or a line break")
         }
         self.path = path
         self.delimiter = delimiter
+        protectsFormulas = protectFormulas
         file = try AtomicFile(targetPath: path)
         buffer.reserveCapacity(Self.flushSize + 4096)
         if byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
@@ -35,7 +39,11 @@ public final class CSVWriter {
         }
         for (index, cell) in row.enumerated() {
             if index > 0 { buffer.append(delimiter) }
-            appendField(Self.render(cell))
+            if protectsFormulas, case .text(let text) = cell, FormulaProtection.needsMark(text) {
+                appendField(FormulaProtection.protect(text), quoted: true)
+            } else {
+                appendField(Self.render(cell))
+            }
         }
         buffer.append(contentsOf: [0x0D, 0x0A])
         if buffer.count >= Self.flushSize { try flush(file) }
@@ -61,9 +69,10 @@ public final class CSVWriter {
         }
     }
 
-    private func appendField(_ text: String) {
+    /// `quoted` forces quotes: a protected cell is `"'=…"`, the form spreadsheets read as text.
+    private func appendField(_ text: String, quoted: Bool = false) {
         let utf8 = text.utf8
-        let needsQuotes = utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        let needsQuotes = quoted || utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
             buffer.append(contentsOf: utf8)
             return

@@ -107,8 +107,9 @@ extension NumberCell {
             index += 1
         }
         guard seenDigit else { return nil }
-        // Leading zeros after the point were kept as digits; drop leading zeros overall.
-        while let f = digits.first, f == 0 { digits.removeFirst() }
+        // Leading zeros after the point were kept as digits; drop leading zeros overall, in one
+        // move: removing them one at a time was quadratic (0.6 s for `0.000…01` of 200 KB).
+        digits.removeFirst(digits.prefix { $0 == 0 }.count)
         var scale = exponent - fractionDigits
         while scale < 0 {
             guard let last = digits.last else { scale = 0; break }

@@ -12,6 +12,21 @@ public enum Cell: Sendable, Hashable {
     case date(CellDate)
 }
 
+extension Cell {
+    /// The most text an Excel cell holds, in UTF-16 code units, which is what Excel counts
+    /// (an emoji outside the Basic Multilingual Plane is two).
+    public static let maximumTextLength = 32_767
+
+    /// The length of `text` as Excel counts it when that is more than `maximumTextLength`;
+    /// nil when it fits. A text of at most that many UTF-8 bytes fits without counting (each
+    /// UTF-16 unit takes at least one byte), so nearly every call is O(1).
+    public static func overlongLength(of text: String) -> Int? {
+        guard text.utf8.count > maximumTextLength else { return nil }
+        let units = text.utf16.count
+        return units > maximumTextLength ? units : nil
+    }
+}
+
 /// A numeric cell: the literal from the file plus the number format that decides how it shows.
 public struct NumberCell: Sendable, Hashable {
     /// The number exactly as stored (`"42"`, `"3.80501234567E11"`, `"-12.5"`).

@@ -396,8 +396,8 @@ public final class XLSXWriter {
 
     /// Excel refuses (with a repair prompt) cells longer than 32,767 UTF-16 code units.
     private static func exceedsCellLimit(_ value: Cell) -> Bool {
-        guard case .text(let text) = value, text.utf8.count > 32_767 else { return false }
-        return text.utf16.count > 32_767
+        guard case .text(let text) = value else { return false }
+        return Cell.overlongLength(of: text) != nil
     }
 
     /// Whether a literal is an `xsd:double` Excel reads as written (`12.50`, `-0.01`, `3.8E11`).

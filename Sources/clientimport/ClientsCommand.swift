@@ -14,14 +14,14 @@ struct ClientsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let store = try base.open()
+                let store = try base.openForReading()
                 var clients: [JSONText] = []
                 try store.forEachClient { client in
                     switch format {
                     case .json: clients.append(client.json)
                     case .text:
                         let name = [client.name, client.lastName].filter { !$0.isEmpty }.joined(separator: " ")
-                        print("\(client.id)\t\(name)\t\(client.phones.joined(separator: ", "))\t\(client.email)\t\(client.balance)")
+                        print(TerminalText.line([String(client.id), name, client.phones.joined(separator: ", "), client.email, "\(client.balance)"]))
                     }
                 }
                 if format == .json { print(JSONText.array(clients).rendered) }
@@ -32,12 +32,16 @@ struct ClientsCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one client with its balance history.")
         @OptionGroup var base: BaseOptions
-        @Argument(help: "The client ID.") var id: Int64
+        @Argument(help: ArgumentHelp("The client ID (1 or more).", valueName: "id")) var idText: String
+        private var id: Int64 { get throws { try positiveID(idText, of: "the client ID") } }
+
+        func validate() throws { _ = try id }
         @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
         func run() throws {
             try reportingFailures {
-                let store = try base.open()
+                let store = try base.openForReading()
+                let id = try id
                 guard let client = try store.client(id: id) else {
                     throw StoreError(.notFound, "there is no client with ID \(id)")
                 }
@@ -51,7 +55,7 @@ struct ClientsCommand: ParsableCommand {
                     print(describe(client))
                     if !history.isEmpty { print("Balance history:") }
                     for entry in history {
-                        print("  \(entry.at)  \(entry.amount)  \(entry.comment)  (batch \(entry.batch.map(String.init) ?? "-"), \(entry.employee ?? "-"))")
+                        print(TerminalText.escape("  \(entry.at)  \(entry.amount)  \(entry.comment)  (batch \(entry.batch.map(String.init) ?? "-"), \(entry.employee ?? "-"))"))
                     }
                 }
             }
@@ -81,6 +85,12 @@ private func describe(_ client: Client) -> String {
     fields.append(("Price type in orders", client.priceTypeOrders))
     fields.append(("Balance", client.balance.description))
     fields += client.customFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    return (["Client \(client.id): \(name)"] + fields.filter { !$0.1.isEmpty }.map { "  \($0.0): \($0.1)" })
+    let escape = TerminalText.escape
+    return (["Client \(client.id): \(escape(name))"] + fields.filter { !$0.1.isEmpty }.map { "  \(escape($0.0)): \(escape($0.1))" })
         .joined(separator: "\n")
+}
+
+/// A client ID or batch number typed as an argument: 1 or more (SQLite row IDs are positive).
+func positiveID(_ text: String, of name: String) throws -> Int64 {
+    try NumericArgument.integer(text, of: name, in: 1...Int64.max)
 }

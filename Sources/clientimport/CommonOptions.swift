@@ -10,14 +10,94 @@ struct BaseOptions: ParsableArguments {
     var db: String?
 
     var path: String {
-        db ?? ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "clients.sqlite"
+        db ?? Self.defaultPath
+    }
+
+    /// The base without --db: $CLIENTIMPORT_DB, else clients.sqlite.
+    static var defaultPath: String {
+        ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "clients.sqlite"
+    }
+
+    /// `$CLIENTIMPORT_BUSY_TIMEOUT`, checked with the options so a bad value is a usage error
+    /// before anything runs (`Int32(.infinity)` trapped when the base opened).
+    func validate() throws {
+        _ = try busyTimeoutSeconds()
     }
 
     func open() throws -> SQLiteClientStore {
-        let timeout = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"].flatMap(Double.init) ?? 10
-        return try SQLiteClientStore(path: path, busyTimeoutSeconds: timeout)
+        try open(readOnly: false)
+    }
+
+    /// Opens the base for a command that only reads it: a read-only base works, a missing one
+    /// is an error (exit 74) rather than a new empty base.
+    func openForReading() throws -> SQLiteClientStore {
+        try open(readOnly: true)
+    }
+
+    private func open(readOnly: Bool) throws -> SQLiteClientStore {
+        protectFromOutputs()
+        return try SQLiteClientStore(path: path, busyTimeoutSeconds: busyTimeoutSeconds(), readOnly: readOnly)
+    }
+
+    /// No output file of this run may replace the base or the files SQLite keeps beside it.
+    func protectFromOutputs() {
+        OutputTarget.protectBase(path)
+    }
+
+    /// Seconds to wait for another import: `$CLIENTIMPORT_BUSY_TIMEOUT`, else 10. Set but empty
+    /// is a usage error like any other value that is not a number (a script that meant a value).
+    private func busyTimeoutSeconds() throws -> Double {
+        guard let text = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"] else { return 10 }
+        return try NumericArgument.seconds(text, of: "$CLIENTIMPORT_BUSY_TIMEOUT",
+                                           upTo: SQLiteClientStore.maximumBusyTimeoutSeconds, unsetMeans: "10")
     }
 }
+
+/// Numbers from the command line and the environment, parsed strictly: ASCII digits only (and
+/// one point for seconds), so no sign, exponent, `inf`, `nan`, spaces or empty text; a value
+/// outside the stated range is a usage error naming the option and the range, never clamped.
+/// Nothing goes through a conversion that traps (`Int(someDouble)`, `Int32(huge)`).
+enum NumericArgument {
+    /// A whole number in `range` (which starts at 0 or more).
+    static func integer(_ text: String, of name: String, in range: ClosedRange<Int64>, or alternative: String = "") throws -> Int64 {
+        // At most 19 digits, so `Int64(_:)` sees a value it can represent or reports overflow as nil.
+        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let value = Int64(text), range.contains(value) else {
+            throw ValidationError("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound)\(alternative), not \(quoted(text))")
+        }
+        return value
+    }
+
+    /// A number of seconds from 0 to `maximum`, such as `10` or `0.5`; `unsetMeans`, for an
+    /// environment variable, is the default the message mentions.
+    static func seconds(_ text: String, of name: String, upTo maximum: Double, unsetMeans: String? = nil) throws -> Double {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let digitsOnly = parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        guard digitsOnly, text.utf8.count <= 20, let value = Double(text), value >= 0, value <= maximum else {
+            let unset = unsetMeans.map { " (unset it for the default, \($0))" } ?? ""
+            throw ValidationError("\(name) takes a number of seconds from 0 to \(Int(maximum)), such as 10 or 0.5, not \(quoted(text))\(unset)")
+        }
+        return value
+    }
+
+    /// The value as typed, quoted, cut at 40 characters and with control characters escaped.
+    private static func quoted(_ text: String) -> String {
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return "\"" + TerminalText.escape(shown) + "\""
+    }
+}
+
+/// `--sheet NAME|N`: a number (digits, maybe signed) is a position in the workbook, from 1;
+/// anything else a sheet name.
+func sheetSelector(_ text: String) throws -> SheetSelector {
+    var digits = Substring(text)
+    if let first = digits.first, first == "-" || first == "+" { digits = digits.dropFirst() }
+    guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .name(text) }
+    return .index(Int(try NumericArgument.integer(text, of: "--sheet", in: 1...Int64(maximumSheets), or: ", or a sheet name")))
+}
+
+/// More sheets than any workbook holds (Excel's own limit is the memory available).
+let maximumSheets = 10_000
 
 /// `--format text|json`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -22,7 +22,8 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How the layout is read: auto, template, or a plugin name or path.", valueName: "auto|template|NAME|PATH"))
     var plugin: String = "auto"
 
-    @Option(help: "Most clients per output file (RemOnline accepts 5000).") var rowsPerFile = 5000
+    @Option(parsing: .unconditional, help: ArgumentHelp("Most clients per output file, 1 to 1048575 (RemOnline accepts 5000).", valueName: "N"))
+    var rowsPerFile = "5000"
 
     @Flag(help: "Also keep the columns the plugin did not map, as custom fields.") var keepUnmappedAsCustomFields = false
 
@@ -32,8 +33,13 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func validate() throws {
-        guard rowsPerFile > 0 else { throw ValidationError("--rows-per-file must be positive") }
+        _ = try clientsPerFile()
         guard output.lowercased().hasSuffix(".xlsx") else { throw ValidationError("-o must name an .xlsx file") }
+    }
+
+    /// `--rows-per-file`: an XLSX sheet holds 1,048,576 rows, the header included.
+    private func clientsPerFile() throws -> Int {
+        Int(try NumericArgument.integer(rowsPerFile, of: "--rows-per-file", in: 1...1_048_575))
     }
 
     func run() throws {
@@ -44,8 +50,9 @@ struct ConvertCommand: ParsableCommand {
             options.plugin = plugin == "auto" ? .auto : plugin == "template" ? .templateOnly : .named(plugin)
             options.language = language.language
             options.rules.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields
-            let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.open().catalog() : nil
-            let converter = Converter(options: options, language: language.language, rowsPerFile: rowsPerFile)
+            base.protectFromOutputs()
+            let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.openForReading().catalog() : nil
+            let converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
             let (report, parts) = try converter.convert(file, to: output, settingsFrom: catalog)
             switch format {
             case .json:
@@ -54,12 +61,12 @@ struct ConvertCommand: ParsableCommand {
                     ("parts", .array(parts.map { .object([("file", .string($0.path)), ("clients", .number(String($0.clients)))]) })),
                 ]).rendered)
             case .text:
-                if let plugin = report.plugin { print("Read with plugin \(plugin): \(report.pluginChoice ?? "").") }
+                if let plugin = report.plugin { print(TerminalText.escape("Read with plugin \(plugin): \(report.pluginChoice ?? "").")) }
                 if report.status == .rejected {
-                    print("Rejected \(report.file): \(report.errors.count + report.omittedErrors) errors; nothing was written.")
-                    for issue in report.errors.prefix(20) { print("  " + issue.description) }
+                    print("Rejected \(TerminalText.escape(report.file)): \(report.errors.count + report.omittedErrors) errors; nothing was written.")
+                    for issue in report.errors.prefix(20) { print("  " + TerminalText.escape(issue.description)) }
                 } else {
-                    for part in parts { print("Wrote \(part.clients) clients to \(part.path).") }
+                    for part in parts { print("Wrote \(part.clients) clients to \(TerminalText.escape(part.path)).") }
                 }
             }
             if report.status == .rejected { throw ExitCode(Exit.rejected) }

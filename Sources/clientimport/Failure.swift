@@ -9,6 +9,7 @@ enum Exit {
     static let rejected: Int32 = 1
     static let usage: Int32 = 64
     static let unreadableInput: Int32 = 65
+    static let cannotCreate: Int32 = 73
     static let storage: Int32 = 74
     static let busy: Int32 = 75
     static let invalidRules: Int32 = 78
@@ -22,23 +23,31 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let exit as ExitCode {
         throw exit
     } catch let error as WorkbookError {
-        printError("clientimport: \(error.description)")
-        throw ExitCode(Exit.unreadableInput)
+        printError("clientimport: \(TerminalText.escape(error.description))")
+        // A file that cannot be written is not bad input (EX_CANTCREAT, as sysexits.h has it).
+        throw ExitCode(error.kind == .writeFailed ? Exit.cannotCreate : Exit.unreadableInput)
     } catch let error as RuleError {
-        printError("clientimport: rule error: \(error.description)")
+        printError("clientimport: rule error: \(escapingLines(error.description))")
         throw ExitCode(Exit.invalidRules)
     } catch let error as LuaError {
-        printError("clientimport: rule error: \(error.description)")
+        printError("clientimport: rule error: \(escapingLines(error.description))")
         throw ExitCode(Exit.invalidRules)
     } catch let error as ImportError {
-        printError("clientimport: \(error.description)")
+        printError("clientimport: \(escapingLines(error.description))")
         throw ExitCode(Exit.usage)
     } catch let error as StoreError {
-        printError("clientimport: \(error.description)")
+        printError("clientimport: \(TerminalText.escape(error.description))")
         switch error.kind {
         case .busy: throw ExitCode(Exit.busy)
-        case .cannotOpen, .corrupt, .sqlite: throw ExitCode(Exit.storage)
+        case .cannotOpen, .corrupt, .sqlite, .newerSchema: throw ExitCode(Exit.storage)
         case .notFound, .conflict, .invalid: throw ExitCode(Exit.rejected)
         }
     }
+}
+
+/// A message whose line breaks are its structure (a Lua traceback, one line per problem): each
+/// line escaped on its own. Messages of one line (`WorkbookError`, `StoreError`) are escaped
+/// whole, so a line break in a file name shows as `\u{A}`.
+func escapingLines(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escape(String($0)) }.joined(separator: "\n")
 }

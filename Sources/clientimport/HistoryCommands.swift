@@ -9,7 +9,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let batches = try base.open().history()
+            let batches = try base.openForReading().history()
             switch format {
             case .json: print(JSONText.array(batches.map(\.json)).rendered)
             case .text:
@@ -17,8 +17,8 @@ struct HistoryCommand: ParsableCommand {
                     let c = batch.counts
                     let what = batch.kind == .undo
                         ? "undo of batch \(batch.undoesBatch ?? 0): \(c.rows) clients restored or removed, \(c.balanceCorrections) balance corrections reversed"
-                        : "\(batch.fileName) [\(batch.state.rawValue)] \(c.rows) rows: \(c.created) created, \(c.updated) updated, \(c.unchanged) unchanged, \(c.balanceCorrections) balance corrections"
-                    print("\(batch.id)\t\(batch.startedAt)\t\(batch.employee ?? "-")\t\(what)")
+                        : "\(TerminalText.escape(batch.fileName)) [\(batch.state.rawValue)] \(c.rows) rows: \(c.created) created, \(c.updated) updated, \(c.unchanged) unchanged, \(c.balanceCorrections) balance corrections"
+                    print("\(batch.id)\t\(TerminalText.escape(batch.startedAt))\t\(TerminalText.escape(batch.employee ?? "-"))\t\(what)")
                 }
             }
         }
@@ -32,13 +32,17 @@ struct UndoCommand: ParsableCommand {
     @OptionGroup var base: BaseOptions
     @OptionGroup var rules: RulesOption
     @OptionGroup var language: LanguageOption
-    @Argument(help: "The batch number (see `clientimport history`).") var batch: Int64
+    @Argument(help: ArgumentHelp("The batch number (see `clientimport history`).", valueName: "batch")) var batchText: String
+    private var batch: Int64 { get throws { try positiveID(batchText, of: "the batch number") } }
+
+    func validate() throws { _ = try batch }
     @Option(name: .customLong("as"), help: ArgumentHelp("The employee undoing it (default: Administrator).", valueName: "EMPLOYEE"))
     var employee: String?
 
     func run() throws {
         try reportingFailures {
             let store = try base.open()
+            let batch = try batch
             let name = employee ?? SQLiteClientStore.administratorName
             guard let who = try store.catalog().employee(named: name) else {
                 throw ImportError("there is no employee \"\(name)\"; `clientimport employees list` shows them")

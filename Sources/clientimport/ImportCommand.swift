@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClientBase
 import Foundation
 import Importer
 import Workbook
@@ -29,7 +30,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "With a plugin: also keep the columns it did not map, as new text custom fields named after their headers.")
     var keepUnmappedAsCustomFields = false
 
-    @Option(help: ArgumentHelp("Country code put in front of national phone numbers that start with 0 (33: 06 12… → 336 12…); by default numbers are kept as written.", valueName: "DIGITS"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Country code put in front of national phone numbers that start with 0 (33: 06 12… → 336 12…), 1 to 999; by default numbers are kept as written.", valueName: "DIGITS"))
     var phoneCountryCode: String?
 
     @Option(name: .customLong("as"), help: ArgumentHelp("The importing employee (default: Administrator).", valueName: "EMPLOYEE"))
@@ -38,13 +39,14 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Check everything against the base and report what would change, changing nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Most data rows per file: a number, or 'unlimited' (default: the rule set's, 5000).", valueName: "N|unlimited"))
+    // `.unconditional`: a value such as `-1` reaches `validate`, which names the range.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Most data rows per file: 1 to 1000000000, or 'unlimited' (default: the rule set's, 5000).", valueName: "N|unlimited"))
     var maxRows: String?
 
     @Option(help: "When a new client shares a phone or email with another: create a second client (RemOnline's way), skip the row, or update that client.")
     var onDuplicate: ImportOptions.DuplicatePolicy = .create
 
-    @Option(help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sheet to read: a name or a 1-based number (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
 
     @Option(help: ArgumentHelp("Also write the report: .json (the JSON report), .xlsx (your rows with the bad cells highlighted and an Errors column) or .csv (the bad rows with their reasons).", valueName: "FILE.json|FILE.xlsx|FILE.csv"))
@@ -61,16 +63,23 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--report takes a .json, .xlsx or .csv file")
         }
         _ = try rowLimit()
-        if let phoneCountryCode, phoneCountryCode.isEmpty || !phoneCountryCode.allSatisfy(\.isASCII) || !phoneCountryCode.allSatisfy(\.isNumber) {
-            throw ValidationError("--phone-country-code takes digits only, such as 33 or 380")
+        _ = try sheet.map(sheetSelector)
+        if let phoneCountryCode {
+            // A country code is 1 to 3 digits and never starts with 0 (that is the trunk prefix).
+            let code = try NumericArgument.integer(phoneCountryCode, of: "--phone-country-code", in: 1...999, or: " (such as 33 or 380)")
+            guard String(code) == phoneCountryCode else {
+                throw ValidationError("--phone-country-code takes a country code from 1 to 999 without leading zeros (such as 33 or 380), not \"\(phoneCountryCode)\"")
+            }
         }
     }
+
+    /// The most rows `--max-rows` accepts (past it, 'unlimited').
+    static let maximumRowLimit: Int64 = 1_000_000_000
 
     private func rowLimit() throws -> ImportOptions.RowLimit {
         guard let maxRows else { return .ruleSet }
         if maxRows == "unlimited" { return .unlimited }
-        guard let limit = Int(maxRows), limit > 0 else { throw ValidationError("--max-rows takes a positive number or 'unlimited'") }
-        return .rows(limit)
+        return .rows(Int(try NumericArgument.integer(maxRows, of: "--max-rows", in: 1...Self.maximumRowLimit, or: ", or 'unlimited'")))
     }
 
     func run() throws {
@@ -89,11 +98,23 @@ struct ImportCommand: ParsableCommand {
             }
             options.language = language
             options.rules = RuleOptions(phoneCountryCode: phoneCountryCode, keepUnmappedAsCustomFields: keepUnmappedAsCustomFields)
-            if let sheet { options.sheet = Int(sheet).map(SheetSelector.index) ?? .name(sheet) }
+            if let sheet { options.sheet = try sheetSelector(sheet) }
             let progress = ProgressDisplay(enabled: !quiet)
             options.progress = { progress.show($0) }
-            let store = try base.open()
-            let result = try ImportPipeline(store: store, options: options).run(path: file)
+            if let report {
+                // Refused before the base is opened (or created) and changed, not after.
+                base.protectFromOutputs()
+                OutputTarget.protect(file, as: "the file being imported")
+                try OutputTarget.check(report)
+            }
+            // The rule set, the plugin and the file's headers are checked before the base is
+            // opened: one that fails must not leave a new, empty base behind. A dry run never
+            // creates one (it checks against an empty base in memory).
+            let existing = FileManager.default.fileExists(atPath: base.path) ? try base.open() : nil
+            let newBase = { try SQLiteClientStore(path: ":memory:") }
+            let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
+            let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : base.open())
+            let result = try ImportPipeline(store: store, options: options).run(prepared)
             progress.finish()
             if let report {
                 try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
@@ -114,18 +135,18 @@ struct ImportCommand: ParsableCommand {
             + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
             + ", \(counts.balanceCorrections) balance correction\(counts.balanceCorrections == 1 ? "" : "s")"
         if let plugin = report.plugin {
-            lines.append("Read with plugin \(plugin): \(report.pluginChoice ?? "").")
+            lines.append(TerminalText.escape("Read with plugin \(plugin): \(report.pluginChoice ?? "")."))
         }
         switch report.status {
         case .imported:
-            lines.append("Imported \(report.file) into \(base.path) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
+            lines.append("Imported \(TerminalText.escape(report.file)) into \(TerminalText.escape(base.path)) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
             lines.append(tally + ".")
         case .checked:
-            lines.append("Checked \(report.file): no errors; nothing was changed (dry run).")
+            lines.append("Checked \(TerminalText.escape(report.file)): no errors; nothing was changed (dry run).")
             lines.append("An import would give \(tally).")
         case .rejected:
             let total = report.errors.count + report.omittedErrors
-            lines.append("Rejected \(report.file): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
+            lines.append("Rejected \(TerminalText.escape(report.file)): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
         }
         lines += listing("Errors", report.errors, extra: report.omittedErrors)
         lines += listing("Warnings", report.warnings, extra: report.omittedWarnings)
@@ -135,7 +156,7 @@ struct ImportCommand: ParsableCommand {
     private func listing(_ title: String, _ issues: [ImportIssue], extra: Int) -> [String] {
         guard !issues.isEmpty else { return [] }
         let shown = 20
-        var lines = ["\(title):"] + issues.prefix(shown).map { "  " + $0.description }
+        var lines = ["\(title):"] + issues.prefix(shown).map { "  " + TerminalText.escape($0.description) }
         let rest = issues.count - min(shown, issues.count) + extra
         if rest > 0 { lines.append("  … and \(rest) more (see them all with --format json or --report FILE.json)") }
         return lines

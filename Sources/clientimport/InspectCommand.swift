@@ -6,16 +6,20 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect", abstract: "Print a workbook's or CSV file's cells as the reader sees them.")
 
     @Argument(help: "The file (.xlsx or .csv).") var file: String
-    @Option(help: ArgumentHelp("Sheet: a name or a 1-based number in workbook order (default: the first visible).", valueName: "NAME|N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sheet: a name or a 1-based number in workbook order (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
     @Option(help: "tsv (the grid from A1) or json (one object per row).") var format: InspectFormat = .tsv
     @OptionGroup var encoding: EncodingOption
 
     enum InspectFormat: String, ExpressibleByArgument, CaseIterable { case tsv, json }
 
+    func validate() throws {
+        _ = try sheet.map(sheetSelector)
+    }
+
     func run() throws {
         try reportingFailures {
-            let selector = sheet.map { Int($0).map(SheetSelector.index) ?? .name($0) } ?? .firstVisible
+            let selector = try sheet.map(sheetSelector) ?? .firstVisible
             let open = { try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions) }
             switch format {
             case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }

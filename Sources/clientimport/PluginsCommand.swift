@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Importer
+import Workbook
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,7 @@ struct PluginsCommand: ParsableCommand {
                 let engine = try rules.load()
                 for plugin in try engine.allPlugins() {
                     let reads = plugin.extensions.isEmpty ? "" : " (reads .\(plugin.extensions.joined(separator: ", .")))"
-                    print("\(plugin.name)\t\(plugin.title)\(reads)\t\(plugin.file)")
+                    print(TerminalText.line([plugin.name, plugin.title + reads, plugin.file]))
                 }
             }
         }
@@ -39,7 +40,7 @@ struct PluginsCommand: ParsableCommand {
                     let confidence = check.confidence.map { ", detect \(Int($0 * 100))%" } ?? ""
                     if let failure = check.failure {
                         failed += 1
-                        print("FAIL \(check.plugin): \(failure)")
+                        print("FAIL " + escapingLines("\(check.plugin): \(failure)"))
                     } else {
                         print("ok   \(check.plugin): \(counts)\(confidence)")
                     }
@@ -74,9 +75,9 @@ struct PluginsCommand: ParsableCommand {
                 guard !FileManager.default.fileExists(atPath: path) else {
                     throw ImportError("\(path) exists already; choose another name or -o")
                 }
-                try generator.luaSource.write(toFile: path, atomically: true, encoding: .utf8)
-                print("Wrote \(path): \(generator.mappedCount) of \(generator.columnCount) columns mapped, \(generator.columnCount - generator.mappedCount) left as TODOs.")
-                print("Try it: clientimport import \(from) --plugin \(path) --dry-run")
+                try AtomicFile.write(generator.luaSource.utf8, to: path)
+                print("Wrote \(TerminalText.escape(path)): \(generator.mappedCount) of \(generator.columnCount) columns mapped, \(generator.columnCount - generator.mappedCount) left as TODOs.")
+                print(TerminalText.escape("Try it: clientimport import \(from) --plugin \(path) --dry-run"))
             }
         }
     }

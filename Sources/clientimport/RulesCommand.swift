@@ -13,7 +13,7 @@ struct RulesCommand: ParsableCommand {
                 let path = SearchPath.standard()
                 for name in path.ruleSetNames() {
                     let engine = try RuleEngine(ruleSet: name, searchPath: path)
-                    print("\(name)\t\(engine.ruleSet.title)\t\(engine.ruleSet.file)")
+                    print(TerminalText.line([name, engine.ruleSet.title, engine.ruleSet.file]))
                 }
             }
         }

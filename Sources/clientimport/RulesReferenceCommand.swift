@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Importer
+import Workbook
 
 extension RulesCommand {
     /// Renders the Lua API registry (`LuaAPIReference`) as `docs/lua-api.md` or as the LuaLS stub.
@@ -24,12 +25,7 @@ extension RulesCommand {
                 print(text, terminator: "")
                 return
             }
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                printError("clientimport: cannot write \(output): \(error.localizedDescription)")
-                throw ExitCode(Exit.storage)
-            }
+            try reportingFailures { try AtomicFile.write(text.utf8, to: output) }
         }
     }
 }

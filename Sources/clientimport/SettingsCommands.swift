@@ -50,7 +50,7 @@ struct SettingsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let catalog = try base.open().catalog()
+                let catalog = try base.openForReading().catalog()
                 switch format {
                 case .json:
                     print(JSONText.object([
@@ -61,9 +61,9 @@ struct SettingsCommand: ParsableCommand {
                         })),
                     ]).rendered)
                 case .text:
-                    print("Marketing sources: \(catalog.marketingSources.joined(separator: ", "))")
-                    print("Price types: \(catalog.priceTypes.joined(separator: ", "))")
-                    print("Custom fields: \(catalog.customFields.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", "))")
+                    print("Marketing sources: \(TerminalText.escape(catalog.marketingSources.joined(separator: ", ")))")
+                    print("Price types: \(TerminalText.escape(catalog.priceTypes.joined(separator: ", ")))")
+                    print("Custom fields: \(TerminalText.escape(catalog.customFields.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", ")))")
                 }
             }
         }
@@ -90,8 +90,8 @@ struct RolesCommand: ParsableCommand {
         @OptionGroup var base: BaseOptions
         func run() throws {
             try reportingFailures {
-                for role in try base.open().catalog().roles {
-                    print("\(role.name)\t\(role.canAdjustBalance ? "can adjust client balances" : "cannot adjust client balances")")
+                for role in try base.openForReading().catalog().roles {
+                    print("\(TerminalText.escape(role.name))\t\(role.canAdjustBalance ? "can adjust client balances" : "cannot adjust client balances")")
                 }
             }
         }
@@ -116,7 +116,7 @@ struct EmployeesCommand: ParsableCommand {
         @OptionGroup var base: BaseOptions
         func run() throws {
             try reportingFailures {
-                for employee in try base.open().catalog().employees { print("\(employee.name)\t\(employee.role)") }
+                for employee in try base.openForReading().catalog().employees { print(TerminalText.line([employee.name, employee.role])) }
             }
         }
     }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ClientBase
+import Foundation
 import Importer
 
 struct TemplateCommand: ParsableCommand {
@@ -15,10 +17,13 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try base.open()
+            // Without a base, the template a new base would give, and no base is created.
+            base.protectFromOutputs()
+            let exists = FileManager.default.fileExists(atPath: base.path)
+            let store = exists ? try base.openForReading() : try SQLiteClientStore(path: ":memory:")
             let exporter = TemplateExporter(engine: try rules.load(), catalog: try store.catalog())
             try exporter.writeTemplate(to: output, language: language.language)
-            print("Wrote the \(language.language) template to \(output).")
+            print("Wrote the \(language.language) template to \(TerminalText.escape(output)).")
         }
     }
 }
@@ -37,10 +42,10 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try base.open()
+            let store = try base.openForReading()
             let exporter = TemplateExporter(engine: try rules.load(), catalog: try store.catalog())
             let count = try exporter.export(store, to: output, language: language.language)
-            print("Exported \(count) client\(count == 1 ? "" : "s") to \(output).")
+            print("Exported \(count) client\(count == 1 ? "" : "s") to \(TerminalText.escape(output)).")
         }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Workbook
 
 /// `clientimport`: import, export and manage a repair shop's client base the way RemOnline's
 /// client import does, with rules written in Lua.
@@ -8,8 +10,9 @@ struct ClientImport: ParsableCommand {
         abstract: "Import, export and clean up a repair shop's client base (RemOnline's client template).",
         discussion: """
             Exit codes: 0 done; 1 the file was rejected for errors in its data (nothing changed) or the base refused \
-            the change; 64 wrong usage; 65 the input is not a readable workbook/CSV; 74 the base cannot be read or \
-            written; 75 the base is busy (another import holds it); 78 a rule set or plugin is invalid.
+            the change; 64 wrong usage; 65 the input is not a readable workbook/CSV; 73 an output file cannot be \
+            written (or is the base, the input, a device, a pipe or a folder); 74 the base cannot be read or written, \
+            a command that only reads finds none, or the base was written by a newer clientimport; 75 the base is busy (another import holds it); 78 a rule set or plugin is invalid.
             """,
         subcommands: [
             TemplateCommand.self, ImportCommand.self, ExportCommand.self, ConvertCommand.self, ClientsCommand.self,
@@ -18,4 +21,12 @@ struct ClientImport: ParsableCommand {
         ])
 }
 
-ClientImport.main()
+// Whatever the command, no output replaces the base a command would use by default, even one
+// that takes no --db (`rules reference -o clients.sqlite`); --db adds its own.
+OutputTarget.protectBase(BaseOptions.defaultPath)
+do {
+    ClientImport.main(try DashArguments.rewritten(Array(CommandLine.arguments.dropFirst())))
+} catch {
+    printError("clientimport: \(error)")
+    exit(Exit.usage)
+}

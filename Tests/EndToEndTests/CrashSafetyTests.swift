@@ -95,6 +95,9 @@ import Testing
     @Test func aSecondImportWaitsForTheFirstOrFailsClearlyAfterItsTimeout() throws {
         let first = try bigFile("first.csv", rows: 8_000, prefix: "First")
         let second = try bigFile("second.csv", rows: 10, prefix: "Second")
+        // The base exists first, so the write lock the probe sees is the import's, not the
+        // first process creating the schema (after which, a moment later, the import begins).
+        _ = try SQLiteClientStore(path: database)
         let running = try startImport(first)
         try waitUntilMidway(while: running)
         let impatient = try runProcess(clientimportBinary(), ["import", second, "--db", database],

@@ -91,7 +91,8 @@ import Testing
         client.phones = (0..<random.int(in: 0...3)).map { _ in
             // Leading zeros kept, but never "00": an import reads it as the international prefix.
             var digits = (0..<random.int(in: 5...12)).map { _ in String(random.int(in: 0...9)) }.joined()
-            while digits.hasPrefix("00") { digits.removeFirst() }
+            // (Replaced, not dropped: dropping zeros could leave fewer digits than a phone has.)
+            if digits.hasPrefix("00") { digits.replaceSubrange(...digits.startIndex, with: "1") }
             return digits
         }
         client.email = random.int(in: 0...2) == 0 ? "" : "client\(random.int(in: 1...99999))@example.fr"

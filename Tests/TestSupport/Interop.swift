@@ -40,15 +40,16 @@ public enum Interop {
     /// Converts `file` with LibreOffice headless into `directory`; returns the output path.
     ///
     /// A private user profile keeps parallel runs (and other engineers' soffice) from colliding.
+    /// `inputFilter` names the import filter and its options (`CSV:44,34,76` for UTF-8 CSV).
     public static func libreOfficeConvert(_ file: String, to filter: String, extension ext: String,
-                                   in directory: String) throws -> String {
+                                   in directory: String, inputFilter: String? = nil) throws -> String {
         let profile = FileManager.default.temporaryDirectory
             .appendingPathComponent("lo-profile-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         let output = try run("soffice", [
             "-env:UserInstallation=\(profile.absoluteString)", "--headless", "--norestore",
-            "--convert-to", filter, "--outdir", directory, file,
-        ])
+            "--convert-to", filter, "--outdir", directory,
+        ] + (inputFilter.map { ["--infilter=\($0)"] } ?? []) + [file])
         let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let converted = "\(directory)/\(base).\(ext)"
         guard output.status == 0, FileManager.default.fileExists(atPath: converted) else {

@@ -334,42 +334,4 @@ function engine.checker(rule_set, ctx)
   end
 end
 
---- Returns `map_and_check(row, row_number)` for imports through a plugin: the plugin's `map`
---- turns a source row (values by header) into one or more clients by field key, each checked
---- like a template row. The result is { results = { {fields, errors, warnings, present} … },
---- skip = reason?, reject = reason?, warnings = {…} }.
-function engine.mapper(plugin, check, ctx)
-  local headers = ctx.headers
-  return function(cells, row_number)
-    local row = {}
-    for i, header in ipairs(headers) do row[header] = cells[i] or "" end
-    local notes = {}
-    local row_ctx = {
-      row = row_number, headers = headers, options = ctx.options, cells = cells,
-      warn = function(message) notes[#notes + 1] = tostring(message) end,
-    }
-    local mapped = plugin.map(row, row_ctx)
-    local outcome = { results = {}, warnings = notes }
-    if type(mapped) ~= "table" then
-      outcome.reject = "the plugin's map returned " .. type(mapped) ..
-        "; it must return a client table, a list of them, clientimport.skip(reason) or clientimport.reject(reason)"
-      return outcome
-    end
-    if mapped.__verb == "skip" then outcome.skip = mapped.reason or "skipped by the plugin"; return outcome end
-    if mapped.__verb == "reject" then outcome.reject = mapped.reason or "rejected by the plugin"; return outcome end
-    local clients = (mapped[1] ~= nil and type(mapped[1]) == "table") and mapped or { mapped }
-    for _, client in ipairs(clients) do
-      local checked = check(client, row_number)
-      local present = {}
-      for key in pairs(client) do
-        if key ~= "custom" then present[#present + 1] = key end
-      end
-      table.sort(present)
-      checked.present = present
-      outcome.results[#outcome.results + 1] = checked
-    end
-    return outcome
-  end
-end
-
 return engine

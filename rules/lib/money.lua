@@ -16,8 +16,9 @@ function money.parse(raw, allow_percent)
     if allow_percent then s = s:gsub("%%$", "") end
     sign, whole, fraction = s:match("^([+-]?)(%d*)[.,]?(%d*)$")
     if not sign or (whole == "" and fraction == "") then
-      sign, whole, fraction = parse_exponent(s)
-      if not sign then return nil, "number_invalid" end
+      local problem
+      sign, whole, fraction, problem = parse_exponent(s)
+      if not sign then return nil, problem or "number_invalid" end
     end
   end
   if byte(fraction, -1) == 48 then fraction = fraction:gsub("0+$", "") end
@@ -32,12 +33,27 @@ function money.parse(raw, allow_percent)
   return value
 end
 
--- A float cell's literal with an exponent (1.5E2) as sign, whole and fraction digits.
+-- Past this exponent no amount has 15 significant digits and 4 decimals; the digits are
+-- padded with `exponent` zeros, so 1e999999999 would ask for a gigabyte (the memory ceiling:
+-- a rule-set failure instead of the row's error).
+local MAX_EXPONENT = 40
+
+-- A float cell's literal with an exponent (1.5E2) as sign, whole and fraction digits; or nil
+-- and, for an exponent past MAX_EXPONENT, the message key.
 function parse_exponent(s)
-    local m_sign, m_whole, m_fraction, exponent = s:match("^([+-]?)(%d+)%.?(%d*)[eE]([+-]?%d+)$")
+    local m_sign, m_whole, m_fraction, e_sign, e_digits = s:match("^([+-]?)(%d+)%.?(%d*)[eE]([+-]?)(%d+)$")
     if not m_sign then return nil end
+    local digits = m_whole .. m_fraction
+    e_digits = e_digits:gsub("^0+", "")
+    -- Compared as text first: tonumber of 400 digits is a float, of 10^400 digits infinity.
+    if #e_digits > 2 or tonumber(e_digits ~= "" and e_digits or "0") > MAX_EXPONENT then
+      if not digits:find("[1-9]") then return m_sign, "0", "" end
+      return nil, nil, nil, e_sign == "-" and "number_decimals" or "number_too_large"
+    end
+    local exponent = tonumber(e_digits ~= "" and e_digits or "0")
+    if e_sign == "-" then exponent = -exponent end
     local whole, fraction
-    local digits, point = m_whole .. m_fraction, #m_whole + tonumber(exponent)
+    local point = #m_whole + exponent
     if point <= 0 then
       whole, fraction = "0", string.rep("0", -point) .. digits
     elseif point >= #digits then

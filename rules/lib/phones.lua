@@ -5,13 +5,18 @@ local text = require("lib.text")
 
 local phones = {}
 
--- "3.80501234567E+11" → "380501234567" when the mantissa still holds every digit.
+-- "3.80501234567E+11" → "380501234567" when the mantissa still holds every digit; nil when
+-- digits were lost (an exponent asking for more digits than the mantissa holds: refused without
+-- building the padded number, which for 1e999999999 was a gigabyte and a rule-set failure).
 local function from_scientific(s)
   local sign, whole, fraction, exponent = s:match("^([+-]?)(%d)[.,]?(%d*)[eE]%+?(%d+)$")
   if not whole or sign == "-" then return nil end
-  exponent = tonumber(exponent)
-  if #fraction > exponent then return nil end
-  return whole .. fraction .. string.rep("0", exponent - #fraction), #fraction < exponent
+  exponent = exponent:gsub("^0+", "")
+  -- As text: a mantissa of n digits has an exponent of at most n digits.
+  if #exponent > #fraction + 1 then return nil end
+  exponent = tonumber(exponent ~= "" and exponent or "0")
+  if #fraction ~= exponent then return nil end
+  return whole .. fraction
 end
 
 local find, match, gsub, byte, sub = string.find, string.match, string.gsub, string.byte, string.sub
@@ -47,8 +52,8 @@ local function normalize_trimmed(s, options)
     end
   else
     if find(s, "[eE]") and match(s, "^[+-]?%d[.,]?%d*[eE]%+?%d+$") then
-      local scientific, padded = from_scientific(s)
-      if not scientific or padded then return nil, "phone_scientific" end
+      local scientific = from_scientific(s)
+      if not scientific then return nil, "phone_scientific" end
       return scientific
     end
     if not match(s, "^%d+[.,]0+$") then return nil, "phone_characters" end

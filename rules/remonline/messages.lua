@@ -3,6 +3,7 @@
 return {
   en = {
     id_unknown = "there is no client with ID {value}: a new client is created with a new ID, as RemOnline does; if this row comes from an export, its ID was changed and the new client may duplicate the old one",
+    id_repeated = "the Client ID {value} is on row {first} too: a file names each client once, since which of the two rows is right is ambiguous; merge the two rows or remove one",
     duplicate_phone = "the phone {value} belongs to client {client} already; {advice}",
     duplicate_email = "the email {value} belongs to client {client} already; {advice}",
     duplicate_create = "a second client is created (use --on-duplicate skip or update to avoid it)",
@@ -15,6 +16,7 @@ return {
     required = "is mandatory and empty",
     id_invalid = "\"{value}\" is not a client ID: IDs are whole numbers given by an export; leave the cell empty for a new client",
     text_too_long = "\"{value}\" is too long",
+    cell_too_long = "holds {length} characters as Excel counts them, once stored as an export writes it; an Excel cell holds at most {limit}, so no XLSX export could hold this client: shorten it or move part of it to another column (Notes, a custom field)",
     phone_characters = "\"{value}\" is not a phone number: use digits, spaces, +, -, ( ) only, and separate numbers with commas",
     phone_length = "\"{value}\" is not a phone number: it needs 3 to 15 digits with the country code",
     phone_scientific = "\"{value}\" is a phone number a spreadsheet turned into scientific notation and its last digits are lost: format the column as Text and type the number again",
@@ -34,6 +36,7 @@ return {
   },
   fr = {
     id_unknown = "il n'y a pas de client avec l'ID {value} : un nouveau client est créé avec un nouvel ID, comme le fait RemOnline ; si cette ligne vient d'un export, son ID a été modifié et le nouveau client fait peut-être doublon",
+    id_repeated = "l'ID client {value} figure aussi à la ligne {first} : un fichier nomme chaque client une fois, car on ne sait pas laquelle des deux lignes est la bonne ; fusionnez les deux lignes ou supprimez-en une",
     duplicate_phone = "le numéro {value} appartient déjà au client {client} ; {advice}",
     duplicate_email = "l'adresse {value} appartient déjà au client {client} ; {advice}",
     duplicate_create = "un second client est créé (--on-duplicate skip ou update pour l'éviter)",
@@ -46,6 +49,7 @@ return {
     required = "est obligatoire et vide",
     id_invalid = "« {value} » n'est pas un ID client : les ID sont des nombres entiers donnés par un export ; laissez la cellule vide pour un nouveau client",
     text_too_long = "« {value} » est trop long",
+    cell_too_long = "contient {length} caractères comptés comme Excel les compte, une fois enregistré tel qu'un export l'écrit ; une cellule Excel en contient au plus {limit}, aucun export XLSX ne pourrait contenir ce client : raccourcissez-le ou déplacez-en une partie dans une autre colonne (Notes, un champ personnalisé)",
     phone_characters = "« {value} » n'est pas un numéro de téléphone : utilisez des chiffres, espaces, +, -, ( ) et séparez les numéros par des virgules",
     phone_length = "« {value} » n'est pas un numéro de téléphone : il faut 3 à 15 chiffres avec l'indicatif du pays",
     phone_scientific = "« {value} » est un numéro qu'un tableur a mis en notation scientifique, ses derniers chiffres sont perdus : mettez la colonne au format Texte et retapez le numéro",
@@ -65,6 +69,7 @@ return {
   },
   ru = {
     id_unknown = "клиента с ID {value} нет: создаётся новый клиент с новым ID, как в RemOnline; если строка из экспорта, её ID изменили, и новый клиент может оказаться дубликатом",
+    id_repeated = "ID клиента {value} есть и в строке {first}: в файле каждый клиент указывается один раз, иначе неясно, какая из двух строк верна; объедините строки или удалите одну",
     duplicate_phone = "телефон {value} уже есть у клиента {client}; {advice}",
     duplicate_email = "адрес {value} уже есть у клиента {client}; {advice}",
     duplicate_create = "создаётся второй клиент (--on-duplicate skip или update, чтобы этого избежать)",
@@ -77,6 +82,7 @@ return {
     required = "обязательно и не заполнено",
     id_invalid = "«{value}» — не ID клиента: ID — целые числа из экспорта; для нового клиента оставьте ячейку пустой",
     text_too_long = "«{value}» слишком длинное",
+    cell_too_long = "содержит {length} символов по счёту Excel (в том виде, в каком его запишет экспорт); ячейка Excel вмещает не более {limit}, поэтому ни один экспорт XLSX не сможет содержать этого клиента: сократите текст или перенесите часть в другой столбец (Примечания, дополнительное поле)",
     phone_characters = "«{value}» — не номер телефона: допустимы цифры, пробелы, +, -, ( ), номера разделяются запятыми",
     phone_length = "«{value}» — не номер телефона: нужно от 3 до 15 цифр с кодом страны",
     phone_scientific = "«{value}» — номер, который таблица превратила в экспоненциальную запись, последние цифры потеряны: задайте столбцу формат «Текст» и введите номер заново",
@@ -96,6 +102,7 @@ return {
   },
   uk = {
     id_unknown = "клієнта з ID {value} немає: створюється новий клієнт з новим ID, як у RemOnline; якщо рядок з експорту, його ID змінили, і новий клієнт може бути дублікатом",
+    id_repeated = "ID клієнта {value} є і в рядку {first}: у файлі кожен клієнт вказується один раз, інакше незрозуміло, який із двох рядків правильний; об'єднайте рядки або видаліть один",
     duplicate_phone = "телефон {value} уже має клієнт {client}; {advice}",
     duplicate_email = "адресу {value} уже має клієнт {client}; {advice}",
     duplicate_create = "створюється другий клієнт (--on-duplicate skip або update, щоб цього уникнути)",
@@ -108,6 +115,7 @@ return {
     required = "обов'язкове і не заповнене",
     id_invalid = "«{value}» — не ID клієнта: ID — цілі числа з експорту; для нового клієнта залиште клітинку порожньою",
     text_too_long = "«{value}» задовге",
+    cell_too_long = "містить {length} символів за підрахунком Excel (у тому вигляді, у якому його запише експорт); клітинка Excel вміщує не більше {limit}, тому жоден експорт XLSX не зможе містити цього клієнта: скоротіть текст або перенесіть частину в інший стовпець (Примітки, додаткове поле)",
     phone_characters = "«{value}» — не номер телефону: допустимі цифри, пробіли, +, -, ( ), номери розділяються комами",
     phone_length = "«{value}» — не номер телефону: потрібно від 3 до 15 цифр з кодом країни",
     phone_scientific = "«{value}» — номер, який таблиця перетворила на експоненційний запис, останні цифри втрачено: задайте стовпцю формат «Текст» і введіть номер знову",

@@ -27,6 +27,21 @@ return {
     check.equal(select(2, money.parse("12345678901234.56")), "number_too_precise")
     check.equal(money.parse("1234567890123.45"), "1234567890123.45")
   end,
+  absurd_exponents_are_messages_not_allocations = function()
+    -- Padding 1e999999999 with its zeros asked for a gigabyte: the memory ceiling, not a message.
+    check.equal(select(2, money.parse("1e999999999")), "number_too_large")
+    check.equal(select(2, money.parse("1E+400")), "number_too_large")
+    check.equal(select(2, money.parse("1e99999999999999999999")), "number_too_large")
+    check.equal(select(2, money.parse("-1e-999999999")), "number_decimals")
+    check.equal(select(2, money.parse("1e-41")), "number_decimals")
+    check.equal(money.parse("0e999999999"), "0")
+    check.equal(money.parse("1e0040"), nil)
+    check.equal(money.parse("1E+13"), "10000000000000")
+    check.equal(money.parse("25e-4"), "0.0025")
+    for _, text in ipairs({ "inf", "-inf", "nan", "0x1p99999", "1e", "e5", "1e+-5" }) do
+      check.equal(select(2, money.parse(text)), "number_invalid", text)
+    end
+  end,
   compares_decimal_strings = function()
     check.equal(money.compare("100", "100.0001"), -1)
     check.equal(money.compare("-5", "-10"), 1)

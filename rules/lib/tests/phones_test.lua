@@ -22,6 +22,15 @@ return {
   rejects_scientific_cells_that_lost_digits = function()
     check.equal(select(2, phones.normalize("3.805E+11")), "phone_scientific")
   end,
+  rejects_absurd_exponents_without_building_the_number = function()
+    for _, text in ipairs({ "1e999999999", "1E+400", "3.8E+99999999999999999999", "1e16" }) do
+      check.equal(select(2, phones.normalize(text)), "phone_scientific", text)
+    end
+    check.equal(phones.normalize("3.80501234567E0011"), "380501234567")
+    for _, text in ipairs({ "-1e-999999999", "inf", "nan", "0x1p99999" }) do
+      check.equal(select(2, phones.normalize(text)), "phone_characters", text)
+    end
+  end,
   rejects_letters_and_bad_lengths = function()
     check.equal(select(2, phones.normalize("call me")), "phone_characters")
     check.equal(select(2, phones.normalize("12")), "phone_length")
