@@ -333,3 +333,124 @@ public struct UTF16Decoder: Sendable {
         }
     }
 }
+
+/// The text of a whole file that a plugin reads itself (a vCard file): decoded once here, with
+/// the rules the CSV reader follows, before the plugin's Lua sees it.
+public struct PluginSourceText: Sendable {
+    /// The file's text. When `eightBit` is set, each character U+0000–U+00FF stands for one byte
+    /// of the file (a lossless carrier: Lua strings cross as UTF-8), so that the plugin can decode
+    /// each value with the charset it declares (`TextEncoding.decodeBytes`).
+    public var text: String
+    /// What the file was read as: "utf-8", "utf-16le", "utf-16be", or for 8-bit text the code
+    /// page the bytes look like ("windows-1251" or "windows-1252").
+    public var encoding: String
+    /// The file is neither UTF-8 nor UTF-16: `text` carries its bytes, one character each.
+    public var eightBit: Bool
+
+    /// Decodes `bytes`: a UTF-8 byte-order mark is dropped; UTF-16 with or without a byte-order
+    /// mark becomes UTF-8; valid UTF-8 stays; anything else is carried byte for byte. UTF-32 and
+    /// binary files are refused with what they look like.
+    public init(bytes: [UInt8], file: String) throws {
+        var body = bytes[...]
+        var utf16: TextEncoding?
+        if let (encoding, length) = TextEncoding.byteOrderMark(body) {
+            if encoding == .utf8 { body = body.dropFirst(length) } else if EncodingSniff.utf32ByteOrderMark(body) == nil {
+                body = body.dropFirst(length)
+                utf16 = encoding
+            }
+        }
+        if utf16 == nil {
+            switch EncodingSniff.sniff(body, isWholeFile: body.count <= EncodingSniff.sampleLength) {
+            case .noNULPattern: break
+            case .utf16(let encoding): utf16 = encoding
+            case .refused(let message): throw WorkbookError(.unreadable, file: file, message)
+            }
+        }
+        if let utf16 {
+            var decoder = UTF16Decoder(utf16 == .utf16BE ? .bigEndian : .littleEndian)
+            do {
+                let utf8 = try decoder.decode(Array(body), final: true)
+                self.init(text: String(decoding: utf8, as: UTF8.self), encoding: utf16.rawValue, eightBit: false)
+            } catch let dangling as UTF16Decoder.DanglingByte {
+                throw WorkbookError(.corrupt, file: file, "the file is \(utf16.rawValue.uppercased()) text cut short: it ends in half a character (the byte 0x\(String(dangling.byte, radix: 16, uppercase: true))); export it again")
+            }
+            return
+        }
+        if let text = String(validating: body, as: UTF8.self) {
+            self.init(text: text, encoding: "utf-8", eightBit: false)
+            return
+        }
+        var detector = EncodingDetector()
+        detector.feed(body)
+        var scalars = String.UnicodeScalarView()
+        for byte in body { scalars.append(Unicode.Scalar(byte)) }
+        self.init(text: String(scalars), encoding: detector.encoding.rawValue, eightBit: true)
+    }
+
+    init(text: String, encoding: String, eightBit: Bool) {
+        self.text = text
+        self.encoding = encoding
+        self.eightBit = eightBit
+    }
+}
+
+extension TextEncoding {
+    /// Decodes the bytes of one value in the charset a file declares for it (`CHARSET=` of a
+    /// vCard property): UTF-8, Windows-1251/1252, ISO-8859-1/-5/-15 under their usual names.
+    /// Bytes in no declared charset, in one not known here, or not valid in the declared UTF-8
+    /// are decoded as the CSV reader decodes an 8-bit file (`EncodingDetector`) and `guessed` is
+    /// set, so that the caller warns: never a silent U+FFFD.
+    public static func decodeBytes(_ bytes: [UInt8], declared: String?) -> (text: String, encoding: String, guessed: Bool) {
+        let key = (declared ?? "").lowercased().filter { $0.isLetter || $0.isNumber }
+        if key.isEmpty || key == "utf8" || key == "usascii" || key == "ascii" || codePage(key) == nil,
+           let text = String(validating: bytes, as: UTF8.self) {
+            return (text, "utf-8", !(key.isEmpty || key == "utf8" || key == "usascii" || key == "ascii"))
+        }
+        if let table = codePage(key) {
+            return (decode(bytes, table), declared ?? "", false)
+        }
+        var detector = EncodingDetector()
+        detector.feed(bytes[...])
+        let encoding = detector.encoding
+        return (encoding.decodeField(bytes), encoding.rawValue, true)
+    }
+
+    /// Unicode of bytes 0x80–0xFF in the 8-bit code page named `key` (letters and digits only).
+    static func codePage(_ key: String) -> [UInt16]? {
+        switch key {
+        case "windows1251", "cp1251", "win1251": return windows1251High
+        case "windows1252", "cp1252", "win1252": return windows1252High
+        case "iso88591", "latin1", "l1", "iso885911987": return (0x80...0xFF).map { UInt16($0) }
+        case "iso885915", "latin9": return iso885915High
+        case "iso88595", "cyrillic", "iso885951988": return iso88595High
+        default: return nil
+        }
+    }
+
+    private static func decode(_ bytes: [UInt8], _ table: [UInt16]) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            scalars.append(Unicode.Scalar(byte < 0x80 ? UInt32(byte) : UInt32(table[Int(byte) - 0x80])) ?? "\u{FFFD}")
+        }
+        return String(scalars)
+    }
+
+    /// ISO-8859-15 (Latin-9): ISO-8859-1 with € Š š Ž ž Œ œ Ÿ in eight places.
+    static let iso885915High: [UInt16] = (0x80...0xFF).map { byte -> UInt16 in
+        let changed: [Int: UInt16] = [0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E,
+                                      0xBC: 0x0152, 0xBD: 0x0153, 0xBE: 0x0178]
+        return changed[byte] ?? UInt16(byte)
+    }
+
+    /// ISO-8859-5 (Cyrillic): Ё…Џ at 0xA1–0xAF (soft hyphen at 0xAD), А…я at 0xB0–0xEF, № at
+    /// 0xF0, ё…џ at 0xF1–0xFF (§ at 0xFD).
+    static let iso88595High: [UInt16] = (0x80...0xFF).map { byte -> UInt16 in
+        switch byte {
+        case 0xA0, 0xAD: return UInt16(byte)
+        case 0xF0: return 0x2116
+        case 0xFD: return 0x00A7
+        case 0xA1...0xFF: return UInt16(0x0401 + byte - 0xA1)
+        default: return UInt16(byte)
+        }
+    }
+}

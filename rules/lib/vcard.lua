@@ -1,20 +1,16 @@
 -- vCard 2.1 (vCard: The Electronic Business Card, versit 1996), 3.0 (RFC 2425/2426) and 4.0
--- (RFC 6350): folded lines, quoted-printable with soft line breaks, CHARSET (UTF-8 and
--- Windows-1251), escaped and structured values, grouped properties (`item1.TEL`).
+-- (RFC 6350): folded lines, quoted-printable with soft line breaks, CHARSET (UTF-8 and the
+-- 8-bit code pages the host decodes), escaped and structured values, grouped properties (`item1.TEL`).
 local vcard = {}
 
--- Windows-1251 bytes 0x80–0xBF that phones use for Cyrillic (0xC0–0xFF are А…я in order).
-local CP1251_HIGH = {
-  [0xA8] = 0x0401, [0xB8] = 0x0451, [0xAA] = 0x0404, [0xBA] = 0x0454, [0xAF] = 0x0407,
-  [0xBF] = 0x0457, [0xB2] = 0x0406, [0xB3] = 0x0456, [0xA5] = 0x0490, [0xB4] = 0x0491,
-  [0xA0] = 0x00A0, [0xAB] = 0x00AB, [0xBB] = 0x00BB, [0xB9] = 0x2116,
-}
-
--- Replacement tables for `gsub`: the C matcher looks each match up, so decoding a value costs
+-- Bytes carried one a character (U+0080–U+00FF, two bytes of UTF-8 each) and back: what the
+-- host's `decode_bytes` takes, and what `read` gets for a file that is neither UTF-8 nor UTF-16.
+-- Replacement tables for `gsub`: the C matcher looks each match up, so converting a value costs
 -- no Lua instructions per character.
-local FROM_CP1251 = {}
+local TO_CARRIED, FROM_CARRIED = {}, {}
 for b = 0x80, 0xFF do
-  FROM_CP1251[string.char(b)] = utf8.char(b >= 0xC0 and 0x0410 + b - 0xC0 or CP1251_HIGH[b] or 0xFFFD)
+  TO_CARRIED[string.char(b)] = utf8.char(b)
+  FROM_CARRIED[utf8.char(b)] = string.char(b)
 end
 local FROM_HEX = {} -- "C3", "c3", "C3"… → the byte
 for b = 0, 255 do
@@ -26,8 +22,27 @@ end
 local UNESCAPED = { n = "\n", N = "\n" } -- "\x" → "x", "\n" → a line break
 for b = 0, 255 do UNESCAPED[string.char(b)] = UNESCAPED[string.char(b)] or string.char(b) end
 
-local function from_cp1251(bytes)
-  return (bytes:gsub("[\128-\255]", FROM_CP1251))
+local CHARSET_NAMES = { ["UTF-8"] = true, UTF8 = true, ["US-ASCII"] = true, ASCII = true }
+
+--- Decodes the bytes of one value: in its declared `charset` (nil when none) — UTF-8, or an
+--- 8-bit code page the host knows (`clientimport.decode_bytes`). Returns the text and, when the
+--- charset had to be guessed (none declared and not UTF-8, an unknown one, or UTF-8 declared
+--- but not valid), a warning saying how it was read. `fallback` is the code page the whole file
+--- looks like, for 8-bit text with no charset.
+function vcard.decode(bytes, charset, fallback)
+  if not string.find(bytes, "[\128-\255]") then return bytes end -- ASCII is ASCII in every charset
+  local upper = charset and charset:upper() or nil
+  if (upper == nil or CHARSET_NAMES[upper]) and utf8.len(bytes) then return bytes end
+  local text, encoding, guessed = clientimport.decode_bytes((bytes:gsub("[\128-\255]", TO_CARRIED)), charset or fallback)
+  if charset == nil then
+    return text, "8-bit text with no CHARSET, read as " .. encoding ..
+      (fallback and " (the code page the file looks like)" or " (the code page it looks like)") .. ": check its accents and letters"
+  end
+  if guessed then
+    return text, "CHARSET=" .. charset .. (CHARSET_NAMES[upper] and " but the bytes are not valid UTF-8" or " is not a charset clientimport knows") ..
+      ", read as " .. encoding .. ": check its accents and letters"
+  end
+  return text
 end
 
 --- Decodes quoted-printable text: `=XX` bytes and `=` soft line breaks.
@@ -107,8 +122,7 @@ local function parse_head(head)
   local encoding = (property.params.ENCODING or ""):upper()
   property.quoted_printable = encoding == "QUOTED-PRINTABLE"
   property.binary = BINARY[property.name] or encoding == "B" or encoding == "BASE64"
-  local charset = (property.params.CHARSET or ""):upper()
-  property.cp1251 = charset == "WINDOWS-1251" or charset == "CP1251"
+  property.charset = property.params.CHARSET ~= "" and property.params.CHARSET or nil
   return property
 end
 
@@ -140,7 +154,13 @@ local HEAD_CACHE_SIZE = 1024
 --- lines are found with `find` from the current position, each is copied once into the pieces
 --- of its logical line, and the pieces are joined once; lines of a binary value are never
 --- copied at all, so a 50 MB photo costs one scan, not memory. Nothing here backtracks.
-function vcard.each(source, on_card)
+---
+--- `file` (optional) is what `read` was given: with `file.eight_bit`, `source` carries the
+--- bytes of a file that is neither UTF-8 nor UTF-16 one a character, and each value is decoded
+--- in its CHARSET, else in `file.encoding`. A value whose charset had to be guessed adds a line
+--- to the card's `warnings`.
+function vcard.each(source, on_card, file)
+  local eight_bit, fallback = file and file.eight_bit, file and file.eight_bit and file.encoding or nil
   local size = #source
   local position = 1
   if sub(source, 1, 3) == "\239\187\191" then position = 4 end
@@ -200,14 +220,21 @@ function vcard.each(source, on_card)
     local raw = ""
     if not parsed.binary then
       raw = pieces and concat(pieces) or value
+      if eight_bit then raw = raw:gsub("[\194\195][\128-\191]", FROM_CARRIED) end
       if parsed.quoted_printable then raw = vcard.decode_quoted_printable(raw) end
-      if parsed.cp1251 then raw = from_cp1251(raw) end
+      -- Bytes are left only in an 8-bit file or a quoted-printable value: a UTF-8 or UTF-16
+      -- file's text is decoded already, whatever CHARSET its properties still declare.
+      if eight_bit or parsed.quoted_printable then
+        local warning
+        raw, warning = vcard.decode(raw, parsed.charset, fallback)
+        if warning and card then card.warnings[#card.warnings + 1] = parsed.name .. ": " .. warning end
+      end
     end
     value, pieces = nil, nil
     local name = parsed.name
     if name == "BEGIN" and raw:upper() == "VCARD" then
       if card then on_card(card) end
-      card = { version = "", properties = {}, by_name = {}, labels = {} }
+      card = { version = "", properties = {}, by_name = {}, labels = {}, warnings = {} }
     elseif name == "END" and raw:upper() == "VCARD" then
       if card then on_card(card) end
       card = nil

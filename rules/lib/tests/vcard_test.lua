@@ -138,4 +138,41 @@ return {
     local adr = vcard.first(vcard.parse("BEGIN:VCARD\nADR;TYPE=home:;;12 rue de la Paix\\; bât. B;Paris;;75002;France\nEND:VCARD")[1], "ADR")
     check.same(vcard.components(adr), { "", "", "12 rue de la Paix; bât. B", "Paris", "", "75002", "France" })
   end,
+  -- Issue 17: a declared CHARSET is honoured for quoted-printable bytes and for the bytes of an
+  -- 8-bit file (carried one a character by the host); undeclared 8-bit text is read as the
+  -- file's code page with a warning on the card, never as U+FFFD.
+  declared_charsets_decode_quoted_printable = function()
+    local source = "BEGIN:VCARD\nVERSION:2.1\n" ..
+      "N;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\n" ..
+      "NOTE;CHARSET=windows-1252;ENCODING=QUOTED-PRINTABLE:=80 50\n" ..
+      "ORG;CHARSET=ISO-8859-5;ENCODING=QUOTED-PRINTABLE:=BF=E0=DE\nEND:VCARD\n"
+    local card = vcard.parse(source)[1]
+    check.same(vcard.components(vcard.first(card, "N")), { "Müller", "Jürgen" })
+    check.equal(value_of(card, "NOTE"), "€ 50")
+    check.equal(value_of(card, "ORG"), "Про")
+    check.equal(#card.warnings, 0)
+  end,
+  eight_bit_file_values_use_their_charset_else_the_files_with_a_warning = function()
+    -- "Müller" in Windows-1252 and "Олена" in Windows-1251, as the host carries them.
+    local carried = "BEGIN:VCARD\nN;CHARSET=Windows-1252:M" .. utf8.char(0xFC) .. "ller\n" ..
+      "FN:Ren" .. utf8.char(0xE9) .. "\n" ..
+      "NOTE;CHARSET=WINDOWS-1251:" .. utf8.char(0xCE, 0xEB, 0xE5, 0xED, 0xE0) .. "\nEND:VCARD\n"
+    local cards = {}
+    vcard.each(carried, function(card) cards[#cards + 1] = card end, { eight_bit = true, encoding = "windows-1252" })
+    check.equal(vcard.components(vcard.first(cards[1], "N"))[1], "Müller")
+    check.equal(value_of(cards[1], "FN"), "René")
+    check.equal(value_of(cards[1], "NOTE"), "Олена")
+    check.equal(#cards[1].warnings, 1)
+    check.equal(cards[1].warnings[1]:match("^FN: 8%-bit text with no CHARSET, read as windows%-1252") ~= nil, true)
+  end,
+  wrong_or_unknown_charsets_are_guessed_with_a_warning = function()
+    local source = "BEGIN:VCARD\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Fran=E7ois\n" ..
+      "NOTE;CHARSET=x-mac-roman;ENCODING=QUOTED-PRINTABLE:caf=E9\nEND:VCARD\n"
+    local card = vcard.parse(source)[1]
+    check.equal(value_of(card, "FN"), "François")
+    check.equal(value_of(card, "NOTE"), "café")
+    check.equal(#card.warnings, 2)
+    check.equal(card.warnings[1]:find("not valid UTF-8", 1, true) ~= nil, true)
+    check.equal(card.warnings[2]:find("not a charset clientimport knows", 1, true) ~= nil, true)
+  end,
 }
