@@ -11,7 +11,7 @@ local text = require("lib.text")
 local contacts = require("lib.contacts")
 
 local RECOGNITION = {
-  system = "Google CSV",
+  system = "Google CSV", language = "en",
   layouts = {
     { name = "current", headers = { "First Name", "Middle Name", "Last Name", "Phonetic First Name", "Name Prefix",
       "Name Suffix", "Nickname", "File As", "Organization Name", "Organization Title", "Birthday", "Notes", "Labels",

@@ -8,7 +8,7 @@ local text = require("lib.text")
 local contacts = require("lib.contacts")
 
 local RECOGNITION = {
-  system = "HubSpot contacts",
+  system = "HubSpot contacts", language = "en",
   layouts = {
     { headers = { "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number",
       "Company Name", "Street Address", "City", "State/Region", "Postal Code", "Country/Region",

@@ -22,7 +22,7 @@ local FIELDS = {
 }
 
 local RECOGNITION = {
-  system = "LiveSklad clients",
+  system = "LiveSklad clients", language = "ru",
   layouts = {
     { headers = { "ID", "Тип клиента", "ФИО", "Организация", "Телефон", "Доп. телефон", "E-mail", "Адрес",
       "Источник", "Скидка, %", "Баланс", "Комментарий", "Дата создания" } },

@@ -26,7 +26,7 @@ local FIELDS = {
 }
 
 local RECOGNITION = {
-  system = "Odoo contacts",
+  system = "Odoo contacts", language = "en",
   layouts = {
     { name = "labels", headers = { "Name", "Email", "Phone", "Mobile", "Street", "Street2", "City", "State", "Zip",
       "Country", "Is a Company", "Related Company", "Notes", "Tags" } },

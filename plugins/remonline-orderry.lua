@@ -30,7 +30,7 @@ local ORDER = { "en", "es", "pt", "pl", "de" }
 local RECOGNITION = { system = "RemOnline/Orderry export", layouts = {}, markers = {} }
 for _, language in ipairs(ORDER) do
   local headers = LAYOUTS[language]
-  RECOGNITION.layouts[#RECOGNITION.layouts + 1] = { name = language, headers = headers }
+  RECOGNITION.layouts[#RECOGNITION.layouts + 1] = { name = language, language = language, headers = headers }
   RECOGNITION.markers[#RECOGNITION.markers + 1] = headers[10] -- "Conflicted": RemOnline's own word
   RECOGNITION.markers[#RECOGNITION.markers + 1] = headers[13] -- "Discount card"
 end

@@ -25,7 +25,7 @@ local FIELDS = {
 }
 
 local RECOGNITION = {
-  system = "RepairShopr/Syncro customers",
+  system = "RepairShopr/Syncro customers", language = "en",
   layouts = {
     { name = "API fields", headers = { "id", "firstname", "lastname", "fullname", "business_name", "email", "phone",
       "mobile", "address", "address_2", "city", "state", "zip", "notes", "referred_by", "get_sms", "opt_out",

@@ -13,7 +13,7 @@ SECONDS_TO_RUN=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 shift 2
 
 case "$TARGET" in
-  zip|sheet|sharedstrings|csv) MODULE=Workbook; SOURCES=(Sources/Workbook/*.swift)
+  zip|sheet|sharedstrings|csv) MODULE=Workbook; SOURCES=(Sources/Workbook/*.swift Fuzz/Targets/StoredZip.swift)
     FLAGS=(-I Sources/CLibXML2 -I Sources/CZlib $(pkg-config --cflags-only-I libxml-2.0 | sed 's/-I/-Xcc -I/g') -lxml2 -lz) ;;
   vcard|lua|luavalue) MODULE=LuaBridge; SOURCES=(Sources/LuaBridge/*.swift)
     # LuaBridge's compiled C (CLuaSandbox) is built with the same sanitizers and linked in; the

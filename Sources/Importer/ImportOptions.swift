@@ -37,7 +37,7 @@ public struct ImportOptions: Sendable {
     /// What rules and plugins see as `ctx.options`.
     public var rules = RuleOptions()
     /// The language of messages and of the balance comment when a plugin maps the file (the
-    /// template's headers decide it otherwise); `nil` is the rule set's first language.
+    /// template's headers decide it otherwise); `nil`: the headers' language as the plugin's `detect` tells it, else English.
     public var language: String?
     /// A rule set name on the search path, or a path to one.
     public var ruleSet = "remonline"

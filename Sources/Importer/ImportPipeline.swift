@@ -74,8 +74,8 @@ public struct ImportPipeline {
             report.language = mapping.language
         case .plugin(let chosen, let why):
             plugin = chosen
-            let language = options.language ?? ruleSet.languages.first ?? "en"
             let headers = header.cells.map(\.displayText)
+            let language = try options.language ?? Self.messageLanguage(of: chosen, headers: headers, ruleSet: ruleSet)
             let checker = try engine.checker(language: language, catalog: catalog, options: options.rules)
             layout = .plugin(try engine.mapper(chosen, checker: checker, headers: headers, options: options.rules),
                              ColumnMapping(language: language, fieldColumns: [], customColumns: [], headerTexts: [:]))
@@ -89,6 +89,14 @@ public struct ImportPipeline {
         return PreparedImport(outcome: .ready(PreparedImport.Ready(
             fileName: fileName, digest: digestAhead, ruleSet: ruleSet, employee: employee, catalog: catalog,
             rows: rows, layout: layout, plugin: plugin, report: report, options: options)))
+    }
+
+    /// The language of a plugin import's messages without `--lang`: the headers' language when
+    /// the plugin's `detect` tells it and the rule set has it, else English (the catalog's
+    /// fallback), else the rule set's first language.
+    static func messageLanguage(of plugin: Plugin, headers: [String], ruleSet: RuleSet) throws -> String {
+        if let told = try plugin.detection(for: headers).language, ruleSet.languages.contains(told) { return told }
+        return ruleSet.languages.contains("en") ? "en" : ruleSet.languages.first ?? "en"
     }
 
     /// Runs a prepared import against this pipeline's base, in one transaction, with the options
@@ -128,6 +136,11 @@ public struct ImportPipeline {
                 }
                 try run.finish()
                 run.reportProgress()
+                // Headers and nothing below them (a template straight from `template`, a plugin
+                // file whose rows are all blank) import nothing: said as an error, not "imported".
+                if run.report.counts.rows == 0 && run.report.errors.isEmpty {
+                    run.report.errors.append(ImportIssue(row: 2, message: "the file has a header row but no data row below it, so there is nothing to import; fill in at least one client (a template written by `clientimport template` has none) or check that this is the file you meant"))
+                }
                 if !run.report.errors.isEmpty || run.report.omittedErrors > 0 { throw Rollback(report: run.report) }
                 run.report.status = options.dryRun ? .checked : .imported
                 run.report.batch = options.dryRun ? nil : run.batch

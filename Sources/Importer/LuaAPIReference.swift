@@ -77,6 +77,8 @@ public enum LuaAPIReference {
                   "Returned by a plugin's `map` to make the row an error; the whole file is then rejected and nothing changes."),
             .init("split_numbers", .function, "fun(text: string, separators: string, allowed: string?): string[]?, string?",
                   "Splits `text` on any of the `separators` bytes, trims each part and drops empty ones; returns each part's digits (\"+\" first when the part starts with \"+\"), or nil and the first part holding a character other than digits, spaces and `allowed`. Written in C: one pass where `gsub(part, \"%D\", \"\")` per part costs several."),
+            .init("decode_bytes", .function, "fun(bytes: string, charset: string?): string, string, boolean",
+                  "Decodes bytes carried one a character (U+0000–U+00FF, as `read` gets an 8-bit file) in `charset` (UTF-8, Windows-1251/1252, ISO-8859-1/-5/-15); returns the text, the encoding used and whether it was guessed: bytes with no charset, an unknown one, or not valid in the declared UTF-8 are decoded as the CSV reader decodes an 8-bit file, and the caller should warn."),
         ])
 
     /// What `clientimport.skip` and `clientimport.reject` return.
@@ -176,10 +178,10 @@ public enum LuaAPIReference {
             .init("name", .field, "string", required: true, "The plugin's name, as `--plugin NAME` takes it; by convention the file's name."),
             .init("title", .field, "string", "A human title for reports (default: `name`)."),
             .init("extensions", .field, "string[]", "File extensions the plugin reads itself through `read` (`{ \"vcf\" }`), without the dot."),
-            .init("read", .callback, "fun(source: string): clientimport.ReadResult",
-                  "Reads a file of one of `extensions` (its bytes as a string) into a header row and data rows."),
-            .init("detect", .callback, "fun(headers: string[]): number, string?",
-                  "How sure the plugin is that `headers` are its export's, from 0 to 1, and why; `--plugin auto` picks the most confident."),
+            .init("read", .callback, "fun(source: string, file: { name: string, encoding: string, eight_bit: boolean }): clientimport.ReadResult",
+                  "Reads a file of one of `extensions` into a header row and data rows. `source` is its text, decoded by the host: a UTF-8 byte-order mark dropped, UTF-16 (with or without one) turned into UTF-8; `file.encoding` says which. A file that is neither UTF-8 nor UTF-16 has `file.eight_bit` set: `source` then carries each byte as one character U+0000–U+00FF, to decode with `clientimport.decode_bytes`, and `file.encoding` is the code page it looks like. A file with data that gives no row is refused (exit 65)."),
+            .init("detect", .callback, "fun(headers: string[]): number, string?, string?",
+                  "How sure the plugin is that `headers` are its export's, from 0 to 1, and why; `--plugin auto` picks the most confident. A third result, the language of the headers (`\"de\"`, `\"fr\"`), chooses the language of the import's messages when the rule set has it (else English)."),
             .init("map", .callback, "fun(row: clientimport.Row, ctx: clientimport.MapContext): clientimport.Client|clientimport.Client[]|clientimport.Verb",
                   "Maps one source row to a client table, a list of clients, `clientimport.skip(reason)` or `clientimport.reject(reason)`."),
         ])
@@ -317,7 +319,9 @@ public enum LuaAPIReference {
             introduction: "vCard 2.1, 3.0 and 4.0: folded lines, quoted-printable, CHARSET (UTF-8, Windows-1251), escaped and structured values, grouped properties.",
             entries: [
                 .init("parse", .function, "fun(source: string): { version: string, properties: table[] }[]",
-                      "The cards of a .vcf file; each property is `{ group, name, types, params, raw }`."),
+                      "The cards of a .vcf file; each property is `{ group, name, types, params, raw }` (properties with the same head share their `types` and `params`: read them, do not change them). A card cut short (no END:VCARD) is kept; binary values (PHOTO, LOGO, SOUND, KEY, base64) read as \"\". Linear in the file's size."),
+                .init("each", .function, "fun(source: string, on_card: fun(card: { version: string, properties: table[], warnings: string[] }), file: { eight_bit: boolean, encoding: string }?)",
+                      "Like `parse`, but calls `on_card` with each card as soon as it is read, so a large file's cards need not all be held at once. Pass `read`'s `file` so that an 8-bit file's values are decoded in their CHARSET (else the file's code page, with a line in the card's `warnings`)."),
                 .init("text", .function, "fun(property: table): string", "A property's value, unescaped."),
                 .init("components", .function, "fun(property: table): string[]", "The components of a structured value (N, ADR, ORG), unescaped."),
                 .init("all", .function, "fun(card: table, name: string): table[]", "Every property of `card` named `name` (upper case: `TEL`)."),
@@ -326,6 +330,8 @@ public enum LuaAPIReference {
                       "A property's label (Apple's `X-ABLabel` of its group, else its types but pref/voice/internet) and whether it is preferred."),
                 .init("unescape", .function, "fun(s: string): string", "Removes the backslash escapes of vCard 3.0/4.0 values."),
                 .init("decode_quoted_printable", .function, "fun(s: string): string", "Decodes `=XX` bytes and `=` soft line breaks."),
+                .init("decode", .function, "fun(bytes: string, charset: string?, fallback: string?): string, string?",
+                      "Decodes a value's bytes in its declared CHARSET (through `clientimport.decode_bytes`); returns the text and, when the charset had to be guessed, a warning to show (the card's `warnings` collect them)."),
             ]),
     ]
 

@@ -50,12 +50,20 @@ public struct Plugin {
 
     /// How sure the plugin is that `headers` are its export's (0…1), and why.
     func confidence(for headers: [String]) throws -> (score: Double, reason: String) {
-        guard let detect else { return (0, "the plugin has no detect function") }
+        let found = try detection(for: headers)
+        return (found.score, found.reason)
+    }
+
+    /// What `detect` says of `headers`: how sure (0…1), why, and the headers' language when the
+    /// plugin tells it (its third result, e.g. "de" for a German Outlook's export).
+    func detection(for headers: [String]) throws -> (score: Double, reason: String, language: String?) {
+        guard let detect else { return (0, "the plugin has no detect function", nil) }
         do {
             let results = try lua.call(detect, [.table(LuaTable(array: headers.map(LuaValue.string)))])
             let score = results.first?.doubleValue ?? 0
+            let language = results.dropFirst(2).first?.stringValue.map { $0.lowercased() }
             // NaN (0/0) would sort anywhere: it is no confidence at all.
-            return (score.isNaN ? 0 : min(max(score, 0), 1), results.dropFirst().first?.stringValue ?? "")
+            return (score.isNaN ? 0 : min(max(score, 0), 1), results.dropFirst().first?.stringValue ?? "", language)
         } catch let error as LuaError {
             throw RuleError(error, during: "plugin \(name)'s detect", file: file)
         }
@@ -113,9 +121,11 @@ final class PluginRowReader: RowReader {
     private var rows: [Row]
     private var next = 0
 
-    init(sheetName: String, headers: [String], rows: [[String]]) {
+    /// With no `rows` and `blank` (a file of white space), there is no header row either: the
+    /// file is empty.
+    init(sheetName: String, headers: [String], rows: [[String]], blank: Bool = false) {
         self.sheetName = sheetName
-        self.rows = [Row(number: 1, cells: headers.map { .text($0) })]
+        self.rows = blank && rows.isEmpty ? [] : [Row(number: 1, cells: headers.map { .text($0) })]
             + rows.enumerated().map { Row(number: $0.offset + 2, cells: $0.element.map { $0.isEmpty ? .empty : .text($0) }) }
     }
 
@@ -127,15 +137,25 @@ final class PluginRowReader: RowReader {
 }
 
 extension Plugin {
-    /// Runs the plugin's `read` on the file's bytes.
+    /// White space and byte-order-mark bytes: a file of nothing else is empty, not unreadable.
+    static let blankBytes: Set<UInt8> = [0x09, 0x0A, 0x0D, 0x20, 0x00, 0xEF, 0xBB, 0xBF, 0xFE, 0xFF]
+
+    /// Runs the plugin's `read` on the file's text (`read(source, file)`): decoded by
+    /// `PluginSourceText`, with `file = { name =, encoding =, eight_bit = }`.
     func readRows(path: String) throws -> PluginRowReader {
         guard let read else { throw RuleError(file: file, "plugin \(name) has no read function, so it cannot read \(path)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WorkbookError(.notFound, file: path, "the file does not exist or cannot be read")
         }
+        let source = try PluginSourceText(bytes: [UInt8](data), file: path)
+        let fileInfo = LuaValue.table(LuaTable(fields: [
+            .string("name"): .string((path as NSString).lastPathComponent),
+            .string("encoding"): .string(source.encoding),
+            .string("eight_bit"): .bool(source.eightBit),
+        ]))
         let result: LuaValue
         do {
-            result = try lua.call(read, [.string(String(decoding: data, as: UTF8.self))]).first ?? .nil
+            result = try lua.call(read, [.string(source.text), fileInfo]).first ?? .nil
         } catch let error as LuaError {
             throw RuleError(error, during: "plugin \(name)'s read", file: file)
         }
@@ -143,7 +163,13 @@ extension Plugin {
               let rows = result["rows"].tableValue?.array else {
             throw RuleError(file: file, "read must return { headers = { \"…\" }, rows = { { \"…\" }, … } }, got \(typeName(result))")
         }
+        // A file with something in it that gave no row is not an empty import: it is a file the
+        // plugin could not read (a vCard in an encoding it did not decode, another format).
+        let blank = !data.contains { !Self.blankBytes.contains($0) }
+        if rows.isEmpty && !blank {
+            throw WorkbookError(.unreadable, file: path, "plugin \(name) read no row from the \(data.count) bytes of the file (read as \(source.eightBit ? "8-bit text, \(source.encoding) by the look of it" : source.encoding)), so nothing would be imported; check that the file is the export this plugin reads (\(title)), or choose another with --plugin NAME")
+        }
         return PluginRowReader(sheetName: (path as NSString).lastPathComponent, headers: headers,
-                               rows: rows.map { $0.tableValue?.array.map { $0.stringValue ?? "" } ?? [] })
+                               rows: rows.map { $0.tableValue?.array.map { $0.stringValue ?? "" } ?? [] }, blank: blank)
     }
 }

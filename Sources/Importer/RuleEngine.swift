@@ -47,11 +47,32 @@ public final class RuleEngine {
     static func prepare(_ lua: LuaState) throws {
         lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
         lua.register("split_numbers", in: "clientimport", native: .splitNumbers)
+        lua.register("decode_bytes", in: "clientimport", decodeBytes)
         // The verbs go in through the host: scripts see the namespace read-only.
         let verbs = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude").first?.tableValue ?? LuaTable()
         for case (.string(let name), let verb) in verbs.fields {
             lua.set(name, in: "clientimport", to: verb)
         }
+    }
+
+    /// `clientimport.decode_bytes(bytes, charset)`: `bytes` carries one byte a character
+    /// (U+0000–U+00FF, see `PluginSourceText`); returns the text in `charset` (nil: UTF-8 when it
+    /// is valid), the encoding used, and whether it was guessed (the caller warns).
+    static func decodeBytes(_ arguments: [LuaValue]) throws -> [LuaValue] {
+        guard let carried = arguments.first?.stringValue else {
+            throw LuaError(kind: .runtime, message: "decode_bytes(bytes, charset): bytes must be a string")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(carried.unicodeScalars.count)
+        for scalar in carried.unicodeScalars {
+            guard scalar.value <= 0xFF else {
+                throw LuaError(kind: .runtime, message: "decode_bytes(bytes, charset): bytes must hold one byte a character (U+0000–U+00FF), found U+\(String(scalar.value, radix: 16, uppercase: true))")
+            }
+            bytes.append(UInt8(scalar.value))
+        }
+        let charset = arguments.dropFirst().first?.stringValue
+        let (text, encoding, guessed) = TextEncoding.decodeBytes(bytes, declared: charset)
+        return [.string(text), .string(encoding), .bool(guessed)]
     }
 
     /// Checks the rule set's example rows (the template's example in each language) with its own

@@ -4,7 +4,8 @@ import Foundation
 public struct CSVOptions: Sendable {
     /// The field separator; `nil` sniffs among `,` `;` TAB `|` (or takes Excel's `sep=` line).
     public var delimiter: UInt8?
-    /// The text encoding; `nil` detects it (BOM, then valid UTF-8, then Windows-1251 or -1252).
+    /// The text encoding; `nil` detects it (BOM, then the NUL bytes of UTF-16, then valid UTF-8,
+    /// then Windows-1251 or -1252).
     public var encoding: TextEncoding?
 
     public init(delimiter: UInt8? = nil, encoding: TextEncoding? = nil) {
@@ -32,7 +33,8 @@ public final class CSVReader: RowReader {
     public let encoding: TextEncoding
 
     private let path: String
-    private let descriptor: Int32
+    private let file: OpenFile
+    private var descriptor: Int32 { file.descriptor }
     // A reader is used by one thread at a time and its methods never overlap; the runtime's
     // exclusivity checks on these per-byte properties were half the time of reading a CSV.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
@@ -40,8 +42,8 @@ public final class CSVReader: RowReader {
     @exclusivity(unchecked) private var endOfFile = false
     private var recordCount = 0
     @exclusivity(unchecked) private var field: [UInt8] = []
-    private var utf16Carry: [UInt8] = []
-    private var pendingHighSurrogate: UInt16?
+    /// Set for UTF-16 files: their bytes become UTF-8 before the parser sees them.
+    private var utf16: UTF16Decoder?
 
     static let chunkSize = 64 * 1024
     private static let quote = UInt8(ascii: "\"")
@@ -50,24 +52,35 @@ public final class CSVReader: RowReader {
     public init(path: String, options: CSVOptions = .init()) throws {
         self.path = path
         sheetName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        descriptor = Foundation.open(path, O_RDONLY)
+        let descriptor = Foundation.open(path, O_RDONLY)
         guard descriptor >= 0 else {
             let kind: WorkbookError.Kind = errno == ENOENT ? .notFound : .unreadable
             throw WorkbookError(kind, file: path, "cannot open the file: \(String(cString: strerror(errno)))")
         }
+        file = OpenFile(descriptor)
         delimiter = UInt8(ascii: ",")
         var raw = try Self.read(descriptor, path: path)
         var bomLength = 0
+        if options.encoding == nil, case .refused(let message)? = EncodingSniff.utf32ByteOrderMark(raw[...]) {
+            throw WorkbookError(.unsupported, file: path, message)
+        }
         if let (fromMark, length) = TextEncoding.byteOrderMark(raw[...]) {
             bomLength = length
             encoding = options.encoding ?? fromMark
         } else if let chosen = options.encoding {
             encoding = chosen
         } else {
-            encoding = try Self.detectEncoding(descriptor, firstChunk: raw, path: path)
+            switch EncodingSniff.sniff(raw[...], isWholeFile: raw.count < Self.chunkSize) {
+            case .utf16(let found): encoding = found
+            case .refused(let message): throw WorkbookError(.unsupported, file: path, message)
+            case .noNULPattern: encoding = try Self.detectEncoding(descriptor, firstChunk: raw, path: path)
+            }
+        }
+        if encoding == .utf16LE || encoding == .utf16BE {
+            utf16 = UTF16Decoder(encoding == .utf16BE ? .bigEndian : .littleEndian)
         }
         raw.removeFirst(bomLength)
-        buffer = transcode(raw, final: raw.isEmpty)
+        buffer = try transcode(raw, final: raw.isEmpty)
         if raw.isEmpty { endOfFile = true }
         // Sniffing looks at whole lines; make sure the first chunk holds some.
         while !endOfFile && buffer.count < Self.chunkSize { try refillAppending() }
@@ -79,10 +92,6 @@ public final class CSVReader: RowReader {
         } else {
             delimiter = options.delimiter ?? sniffDelimiter()
         }
-    }
-
-    deinit {
-        Foundation.close(descriptor)
     }
 
     /// The next row with at least one non-empty field, or `nil` at the end of the file.
@@ -177,7 +186,7 @@ public final class CSVReader: RowReader {
     private func refillAppending() throws {
         let raw = try Self.read(descriptor, path: path)
         if raw.isEmpty { endOfFile = true }
-        buffer.append(contentsOf: transcode(raw, final: raw.isEmpty))
+        buffer.append(contentsOf: try transcode(raw, final: raw.isEmpty))
     }
 
     private static func read(_ descriptor: Int32, path: String) throws -> [UInt8] {
@@ -208,41 +217,13 @@ public final class CSVReader: RowReader {
     }
 
     /// UTF-16 becomes UTF-8 so the parser sees one byte per ASCII character; others pass through.
-    private func transcode(_ raw: [UInt8], final: Bool) -> [UInt8] {
-        guard encoding == .utf16LE || encoding == .utf16BE else { return raw }
-        var bytes = utf16Carry + raw
-        utf16Carry = []
-        if bytes.count % 2 == 1 {
-            if !final { utf16Carry = [bytes.removeLast()] } else { bytes.removeLast() }
+    private func transcode(_ raw: [UInt8], final: Bool) throws -> [UInt8] {
+        guard utf16 != nil else { return raw }
+        do {
+            return try utf16!.decode(raw, final: final)
+        } catch let dangling as UTF16Decoder.DanglingByte {
+            throw WorkbookError(.corrupt, file: path, "the file is \(encoding.rawValue.uppercased()) text, two bytes a character, but it has an odd number of bytes: the last one (0x\(String(dangling.byte, radix: 16, uppercase: true))) is half a character, so the file was cut short or something was appended to it; export it again")
         }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count * 3 / 2)
-        let littleEndian = encoding == .utf16LE
-        var index = 0
-        while index < bytes.count {
-            let unit = littleEndian ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8
-                                    : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
-            index += 2
-            var scalar: Unicode.Scalar?
-            if let high = pendingHighSurrogate {
-                pendingHighSurrogate = nil
-                if (0xDC00...0xDFFF).contains(unit) {
-                    scalar = Unicode.Scalar(0x10000 + (UInt32(high - 0xD800) << 10) + UInt32(unit - 0xDC00))
-                } else {
-                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                }
-            }
-            if scalar == nil {
-                if (0xD800...0xDBFF).contains(unit) { pendingHighSurrogate = unit; continue }
-                scalar = Unicode.Scalar(unit) ?? "\u{FFFD}"
-            }
-            output.append(contentsOf: Array(String(scalar!).utf8))
-        }
-        if final, pendingHighSurrogate != nil {
-            pendingHighSurrogate = nil
-            output.append(contentsOf: [0xEF, 0xBF, 0xBD])
-        }
-        return output
     }
 
     // MARK: - Delimiter
@@ -298,5 +279,20 @@ public final class CSVReader: RowReader {
             }
         }
         return best.map { Self.candidates[$0.candidate] } ?? UInt8(ascii: ",")
+    }
+}
+
+/// An open file descriptor, closed when its owner goes — also when the owner's initializer throws
+/// before the owner is complete (a `deinit` of the owner would not run then: each refused file
+/// leaked a descriptor until the fuzzer ran out of them).
+private final class OpenFile {
+    let descriptor: Int32
+
+    init(_ descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        Foundation.close(descriptor)
     }
 }

@@ -134,3 +134,323 @@ struct EncodingDetector {
         (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
     }
 }
+
+/// What the first bytes of a file without a byte-order mark say through their NUL bytes.
+///
+/// Text in an 8-bit encoding or UTF-8 has no NUL bytes; UTF-16 has one in every ASCII
+/// character (the high byte: at odd offsets little-endian, at even offsets big-endian), and
+/// UTF-32 three. A CSV has delimiters, digits and line breaks even when its words are
+/// Cyrillic, so UTF-16 shows the pattern in its first kilobytes.
+public enum EncodingSniff: Equatable, Sendable {
+    /// No NUL pattern: UTF-8 or an 8-bit code page (decided by `EncodingDetector`).
+    case noNULPattern
+    /// UTF-16 without a byte-order mark, valid as far as the sample goes.
+    case utf16(TextEncoding)
+    /// Not text this reader can decode; the message says what the bytes look like and what to do.
+    case refused(String)
+
+    /// The bytes looked at: enough for a few lines of any export.
+    public static let sampleLength = 4096
+
+    /// Sniffs the first bytes of a file (`isWholeFile`: the sample is all of it).
+    public static func sniff(_ bytes: ArraySlice<UInt8>, isWholeFile: Bool) -> EncodingSniff {
+        let sample = bytes.prefix(sampleLength)
+        if let refusal = utf32ByteOrderMark(sample) { return refusal }
+        var zerosAtEven = 0, zerosAtOdd = 0
+        var firstZero: Int?
+        for (offset, byte) in sample.enumerated() where byte == 0 {
+            if offset % 2 == 0 { zerosAtEven += 1 } else { zerosAtOdd += 1 }
+            if firstZero == nil { firstZero = offset }
+        }
+        let zeros = zerosAtEven + zerosAtOdd
+        guard zeros > 0, let firstZero else { return .noNULPattern }
+        if zeros == sample.count {
+            return .refused("the file holds nothing but NUL bytes (\(isWholeFile ? "all \(zeros)" : "the first \(zeros)")): it is not text, perhaps an export that was never written out; export it again")
+        }
+        if let order = utf32ByteOrder(sample) {
+            return .refused(utf32Message(order, "without a byte-order mark (three NUL bytes with each character)"))
+        }
+        let units = sample.count / 2
+        for (encoding, zerosInHighBytes, zerosInLowBytes) in [(TextEncoding.utf16LE, zerosAtOdd, zerosAtEven),
+                                                              (.utf16BE, zerosAtEven, zerosAtOdd)] {
+            // Most NUL bytes where UTF-16 puts the high byte of ASCII, and either many of them
+            // (Latin text) or a line break among the code units (Cyrillic text).
+            guard zerosInHighBytes >= 4 * zerosInLowBytes else { continue }
+            let endianness = encoding == .utf16LE ? "little-endian" : "big-endian"
+            let decoder = UTF16Decoder(encoding == .utf16BE ? .bigEndian : .littleEndian)
+            let decoded = decoder.validate(sample.prefix(units * 2), complete: isWholeFile)
+            if let bad = decoded.unpairedSurrogateOffset {
+                return .refused("the file looks like UTF-16 \(endianness) text without a byte-order mark (NUL bytes in every other position), but the two bytes at offset \(bad) are an unpaired surrogate, so it is not valid UTF-16; save it again as CSV UTF-8")
+            }
+            if zerosInHighBytes * 8 >= units || decoded.hasLineBreak { return .utf16(encoding) }
+        }
+        if zeros * 8 >= sample.count {
+            return .refused("the file has NUL bytes (\(zeros) of the first \(sample.count), the first at offset \(firstZero)) in no pattern of UTF-16 or UTF-32 text: it does not look like a text file; if it is a spreadsheet, save it as .xlsx or CSV UTF-8")
+        }
+        return .noNULPattern // a stray NUL in a text file: read as it was before (U+0000)
+    }
+
+    /// A refusal when the bytes start with a UTF-32 byte-order mark (checked before UTF-16's:
+    /// FF FE 00 00 also starts with UTF-16LE's FF FE).
+    public static func utf32ByteOrderMark(_ bytes: ArraySlice<UInt8>) -> EncodingSniff? {
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return .refused(utf32Message("little-endian", "with its byte-order mark")) }
+        if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return .refused(utf32Message("big-endian", "with its byte-order mark")) }
+        return nil
+    }
+
+    /// "little-endian" or "big-endian" when every 4-byte unit of the sample is a code point
+    /// below U+110000 and nine in ten are in the first 64K (their plane byte is 0).
+    private static func utf32ByteOrder(_ sample: ArraySlice<UInt8>) -> String? {
+        let bytes = Array(sample.prefix(sample.count / 4 * 4))
+        guard bytes.count >= 8 else { return nil }
+        let units = bytes.count / 4
+        for (order, top, plane) in [("little-endian", 3, 2), ("big-endian", 0, 1)] {
+            var inFirst64K = 0, valid = true
+            for unit in 0..<units {
+                let base = unit * 4
+                if bytes[base + top] != 0 || bytes[base + plane] > 0x10 { valid = false; break }
+                if bytes[base + plane] == 0 { inFirst64K += 1 }
+            }
+            if valid && inFirst64K * 10 >= units * 9 { return order }
+        }
+        return nil
+    }
+
+    private static func utf32Message(_ order: String, _ how: String) -> String {
+        "the file looks like UTF-32 \(order) text \(how), which clientimport does not read; save it as CSV UTF-8 (or UTF-16)"
+    }
+}
+
+/// Turns UTF-16 bytes into UTF-8, chunk by chunk: a code unit or a surrogate pair split between
+/// chunks waits for the next one. Unpaired surrogates become U+FFFD. Shared by every reader of
+/// UTF-16 text (the CSV reader; vCard files, issue 17, can use it the same way).
+public struct UTF16Decoder: Sendable {
+    public enum ByteOrder: Sendable { case littleEndian, bigEndian }
+
+    /// The file ends in the middle of a code unit: one byte is left over.
+    public struct DanglingByte: Error, Sendable {
+        public let byte: UInt8
+    }
+
+    public let byteOrder: ByteOrder
+    private var carry: UInt8?
+    private var pendingHighSurrogate: UInt16?
+
+    public init(_ byteOrder: ByteOrder) {
+        self.byteOrder = byteOrder
+    }
+
+    /// Decodes the next chunk of bytes; with `final`, the last one (a pending high surrogate
+    /// becomes U+FFFD). A lone last byte that is a line break or NUL is dropped (a tool that
+    /// appended an 8-bit newline); any other one throws `DanglingByte`: the text was cut short.
+    public mutating func decode(_ chunk: [UInt8], final: Bool) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(chunk.count * 3 / 2 + 4)
+        var index = 0
+        if let first = carry, let second = chunk.first {
+            carry = nil
+            append(unit(first, second), to: &output)
+            index = 1
+        }
+        let end = chunk.count - (chunk.count - index) % 2
+        while index < end {
+            append(unit(chunk[index], chunk[index + 1]), to: &output)
+            index += 2
+        }
+        if index < chunk.count { carry = chunk[index] }
+        if final {
+            if pendingHighSurrogate != nil {
+                pendingHighSurrogate = nil
+                output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            }
+            if let byte = carry {
+                carry = nil
+                if byte != 0x00 && byte != 0x0A && byte != 0x0D { throw DanglingByte(byte: byte) }
+            }
+        }
+        return output
+    }
+
+    /// Checks a sample without keeping the text: the offset of the first unpaired surrogate
+    /// (a high surrogate at the very end counts only when the sample is the whole file), and
+    /// whether a line break (U+000A or U+000D) occurs.
+    func validate(_ bytes: ArraySlice<UInt8>, complete: Bool) -> (unpairedSurrogateOffset: Int?, hasLineBreak: Bool) {
+        var hasLineBreak = false
+        var highAt: Int?
+        var offset = 0
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            let value = unit(bytes[index], bytes[index + 1])
+            switch value {
+            case 0xD800...0xDBFF:
+                if highAt != nil { return (highAt, hasLineBreak) }
+                highAt = offset
+            case 0xDC00...0xDFFF:
+                if highAt == nil { return (offset, hasLineBreak) }
+                highAt = nil
+            default:
+                if highAt != nil { return (highAt, hasLineBreak) }
+                if value == 0x0A || value == 0x0D { hasLineBreak = true }
+            }
+            index += 2
+            offset += 2
+        }
+        return (complete ? highAt : nil, hasLineBreak)
+    }
+
+    private func unit(_ first: UInt8, _ second: UInt8) -> UInt16 {
+        byteOrder == .littleEndian ? UInt16(first) | UInt16(second) << 8 : UInt16(first) << 8 | UInt16(second)
+    }
+
+    private mutating func append(_ unit: UInt16, to output: inout [UInt8]) {
+        if let high = pendingHighSurrogate {
+            pendingHighSurrogate = nil
+            if (0xDC00...0xDFFF).contains(unit) {
+                appendUTF8(0x10000 + (UInt32(high - 0xD800) << 10) + UInt32(unit - 0xDC00), to: &output)
+                return
+            }
+            output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        }
+        switch unit {
+        case 0xD800...0xDBFF: pendingHighSurrogate = unit
+        case 0xDC00...0xDFFF: output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        default: appendUTF8(UInt32(unit), to: &output)
+        }
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+        switch scalar {
+        case ..<0x80:
+            output.append(UInt8(scalar))
+        case ..<0x800:
+            output.append(UInt8(0xC0 | scalar >> 6)); output.append(UInt8(0x80 | scalar & 0x3F))
+        case ..<0x10000:
+            output.append(UInt8(0xE0 | scalar >> 12)); output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | scalar >> 18)); output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            output.append(UInt8(0x80 | scalar >> 6 & 0x3F)); output.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+}
+
+/// The text of a whole file that a plugin reads itself (a vCard file): decoded once here, with
+/// the rules the CSV reader follows, before the plugin's Lua sees it.
+public struct PluginSourceText: Sendable {
+    /// The file's text. When `eightBit` is set, each character U+0000–U+00FF stands for one byte
+    /// of the file (a lossless carrier: Lua strings cross as UTF-8), so that the plugin can decode
+    /// each value with the charset it declares (`TextEncoding.decodeBytes`).
+    public var text: String
+    /// What the file was read as: "utf-8", "utf-16le", "utf-16be", or for 8-bit text the code
+    /// page the bytes look like ("windows-1251" or "windows-1252").
+    public var encoding: String
+    /// The file is neither UTF-8 nor UTF-16: `text` carries its bytes, one character each.
+    public var eightBit: Bool
+
+    /// Decodes `bytes`: a UTF-8 byte-order mark is dropped; UTF-16 with or without a byte-order
+    /// mark becomes UTF-8; valid UTF-8 stays; anything else is carried byte for byte. UTF-32 and
+    /// binary files are refused with what they look like.
+    public init(bytes: [UInt8], file: String) throws {
+        var body = bytes[...]
+        var utf16: TextEncoding?
+        if let (encoding, length) = TextEncoding.byteOrderMark(body) {
+            if encoding == .utf8 { body = body.dropFirst(length) } else if EncodingSniff.utf32ByteOrderMark(body) == nil {
+                body = body.dropFirst(length)
+                utf16 = encoding
+            }
+        }
+        if utf16 == nil {
+            switch EncodingSniff.sniff(body, isWholeFile: body.count <= EncodingSniff.sampleLength) {
+            case .noNULPattern: break
+            case .utf16(let encoding): utf16 = encoding
+            case .refused(let message): throw WorkbookError(.unreadable, file: file, message)
+            }
+        }
+        if let utf16 {
+            var decoder = UTF16Decoder(utf16 == .utf16BE ? .bigEndian : .littleEndian)
+            do {
+                let utf8 = try decoder.decode(Array(body), final: true)
+                self.init(text: String(decoding: utf8, as: UTF8.self), encoding: utf16.rawValue, eightBit: false)
+            } catch let dangling as UTF16Decoder.DanglingByte {
+                throw WorkbookError(.corrupt, file: file, "the file is \(utf16.rawValue.uppercased()) text cut short: it ends in half a character (the byte 0x\(String(dangling.byte, radix: 16, uppercase: true))); export it again")
+            }
+            return
+        }
+        if let text = String(validating: body, as: UTF8.self) {
+            self.init(text: text, encoding: "utf-8", eightBit: false)
+            return
+        }
+        var detector = EncodingDetector()
+        detector.feed(body)
+        var scalars = String.UnicodeScalarView()
+        for byte in body { scalars.append(Unicode.Scalar(byte)) }
+        self.init(text: String(scalars), encoding: detector.encoding.rawValue, eightBit: true)
+    }
+
+    init(text: String, encoding: String, eightBit: Bool) {
+        self.text = text
+        self.encoding = encoding
+        self.eightBit = eightBit
+    }
+}
+
+extension TextEncoding {
+    /// Decodes the bytes of one value in the charset a file declares for it (`CHARSET=` of a
+    /// vCard property): UTF-8, Windows-1251/1252, ISO-8859-1/-5/-15 under their usual names.
+    /// Bytes in no declared charset, in one not known here, or not valid in the declared UTF-8
+    /// are decoded as the CSV reader decodes an 8-bit file (`EncodingDetector`) and `guessed` is
+    /// set, so that the caller warns: never a silent U+FFFD.
+    public static func decodeBytes(_ bytes: [UInt8], declared: String?) -> (text: String, encoding: String, guessed: Bool) {
+        let key = (declared ?? "").lowercased().filter { $0.isLetter || $0.isNumber }
+        if key.isEmpty || key == "utf8" || key == "usascii" || key == "ascii" || codePage(key) == nil,
+           let text = String(validating: bytes, as: UTF8.self) {
+            return (text, "utf-8", !(key.isEmpty || key == "utf8" || key == "usascii" || key == "ascii"))
+        }
+        if let table = codePage(key) {
+            return (decode(bytes, table), declared ?? "", false)
+        }
+        var detector = EncodingDetector()
+        detector.feed(bytes[...])
+        let encoding = detector.encoding
+        return (encoding.decodeField(bytes), encoding.rawValue, true)
+    }
+
+    /// Unicode of bytes 0x80–0xFF in the 8-bit code page named `key` (letters and digits only).
+    static func codePage(_ key: String) -> [UInt16]? {
+        switch key {
+        case "windows1251", "cp1251", "win1251": return windows1251High
+        case "windows1252", "cp1252", "win1252": return windows1252High
+        case "iso88591", "latin1", "l1", "iso885911987": return (0x80...0xFF).map { UInt16($0) }
+        case "iso885915", "latin9": return iso885915High
+        case "iso88595", "cyrillic", "iso885951988": return iso88595High
+        default: return nil
+        }
+    }
+
+    private static func decode(_ bytes: [UInt8], _ table: [UInt16]) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            scalars.append(Unicode.Scalar(byte < 0x80 ? UInt32(byte) : UInt32(table[Int(byte) - 0x80])) ?? "\u{FFFD}")
+        }
+        return String(scalars)
+    }
+
+    /// ISO-8859-15 (Latin-9): ISO-8859-1 with € Š š Ž ž Œ œ Ÿ in eight places.
+    static let iso885915High: [UInt16] = (0x80...0xFF).map { byte -> UInt16 in
+        let changed: [Int: UInt16] = [0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E,
+                                      0xBC: 0x0152, 0xBD: 0x0153, 0xBE: 0x0178]
+        return changed[byte] ?? UInt16(byte)
+    }
+
+    /// ISO-8859-5 (Cyrillic): Ё…Џ at 0xA1–0xAF (soft hyphen at 0xAD), А…я at 0xB0–0xEF, № at
+    /// 0xF0, ё…џ at 0xF1–0xFF (§ at 0xFD).
+    static let iso88595High: [UInt16] = (0x80...0xFF).map { byte -> UInt16 in
+        switch byte {
+        case 0xA0, 0xAD: return UInt16(byte)
+        case 0xF0: return 0x2116
+        case 0xFD: return 0x00A7
+        case 0xA1...0xFF: return UInt16(0x0401 + byte - 0xA1)
+        default: return UInt16(byte)
+        }
+    }
+}

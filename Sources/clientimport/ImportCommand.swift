@@ -24,7 +24,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How the layout is read: auto (the template, else the most confident plugin), template, or a plugin name or path.", valueName: "auto|template|NAME|PATH"))
     var plugin: String = "auto"
 
-    @Option(name: .customLong("lang"), help: "Language of messages and of the balance comment when a plugin maps the file (default: the rule set's first).")
+    @Option(name: .customLong("lang"), help: "Language of messages and of the balance comment when a plugin maps the file (default: the language of the file's headers when the plugin tells it and the rule set has it, else English).")
     var language: String?
 
     @Flag(help: "With a plugin: also keep the columns it did not map, as new text custom fields named after their headers.")

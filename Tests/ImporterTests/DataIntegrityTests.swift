@@ -209,7 +209,7 @@ import Workbook
             return { name = "ids", title = "IDs", map = function(row) return { id = row["ID"], name = row["Name"] } end }
             """)
         let file = try fixture.folder.write("crm.csv", "ID,Name\n1,Jean A\n1,Jean B\n")
-        let report = try fixture.run(file) { $0.plugin = .named(plugin) }
+        let report = try fixture.run(file) { $0.plugin = .named(plugin); $0.language = "fr" }
         #expect(report.status == .rejected)
         #expect(report.errors.map(\.row) == [3])
         #expect(report.errors.first?.message.contains("ligne 2") == true, "\(report.errors)")

@@ -1,4 +1,5 @@
 import Foundation
+import LuaBridge
 import TestSupport
 import Testing
 
@@ -15,6 +16,28 @@ import Testing
             try FileManager.default.copyItem(atPath: "\(folder)/\(name)", toPath: input)
             let result = try runProcess(clientimportBinary(), ["import", input, "--plugin", "vcard", "--dry-run", "--db", work.file("c.sqlite")])
             #expect(result.status == 0 || result.status == 1, "\(name): \(result.standardError)")
+        }
+    }
+
+    /// Every vCard seed and crash through the plugin's `read`, in the sandbox and with the limits
+    /// of the fuzz target (Fuzz/Targets/vcard.swift): rows, or a limit, never another error.
+    @Test func everyVCardSeedReadsInTheSandbox() throws {
+        let folder = "\(repositoryRoot)/Fuzz/Corpus/vcard"
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(inputs.count >= 5, "\(folder) holds no inputs")
+        let lua = try LuaState(limits: LuaLimits(instructionBudget: 20_000_000, memoryLimitBytes: 64 << 20),
+                               modulePaths: ["\(repositoryRoot)/rules", "\(repositoryRoot)/plugins"])
+        let read = try #require(try lua.run(file: "\(repositoryRoot)/plugins/vcard.lua").first?["read"].functionValue)
+        for name in inputs {
+            let source = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(name)")), as: UTF8.self)
+            do {
+                let rows = try lua.call(read, [.string(source)]).first?["rows"].tableValue?.array
+                #expect(rows != nil, "\(name): no rows")
+            } catch let error as LuaError where error.kind == .timeBudget || error.kind == .memoryLimit {
+                continue
+            } catch {
+                Issue.record("\(name): \(error)")
+            }
         }
     }
 }

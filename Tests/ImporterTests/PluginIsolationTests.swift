@@ -131,7 +131,7 @@ import Testing
         #expect(try fixture.allClients().isEmpty)
 
         let valid = try folder.write("valid.csv", "Full name,Mail,Money\nJean,jean@example.fr,10\n")
-        let imported = try Self.run(valid, searchPath: path, store: fixture.store) { $0.plugin = choice }
+        let imported = try Self.run(valid, searchPath: path, store: fixture.store) { $0.plugin = choice; $0.language = "fr" }
         #expect(imported.status == .imported, "\(imported.errors)")
         let client = try #require(try fixture.allClients().first)
         #expect(client.name == "Jean" && client.email == "jean@example.fr" && client.balance == ExactDecimal("10"))

@@ -52,6 +52,7 @@ import Testing
         let path = try fixture.folder.write("export.csv", csv)
         var options = ImportOptions()
         options.plugin = plugin
+        options.language = "fr" // these tests read the French catalog; a plugin import's default is the headers' language, else English
         return try ImportPipeline(store: fixture.store, searchPath: SearchPath(roots: [userRoot.path, repositoryRoot]),
                                   options: options).run(path: path)
     }

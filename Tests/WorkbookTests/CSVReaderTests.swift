@@ -163,4 +163,134 @@ private func texts(_ rows: [(Int, [String])]) -> [[String]] { rows.map(\.1) }
         }
         #expect(count == 20_001)
     }
+
+    // MARK: UTF-16 without a byte-order mark, and what is not text
+
+    /// Writes `data` to a fresh file and returns its path (the folder goes when the test ends).
+    private func file(_ data: Data, _ name: String = "clients.csv") throws -> String {
+        let directory = try Interop.temporaryDirectory()
+        let path = "\(directory)/\(name)"
+        try data.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Before, a UTF-16 file without a BOM was read as UTF-8: every other character a NUL.
+    @Test(arguments: [
+        (TextEncoding.utf16LE, "Name,Phone\r\nÉlodie 😀,1\r\nIvan,2\r\n", [["Name", "Phone"], ["Élodie 😀", "1"], ["Ivan", "2"]]),
+        (.utf16BE, "Name,Phone\r\nÉlodie 😀,1\r\nIvan,2\r\n", [["Name", "Phone"], ["Élodie 😀", "1"], ["Ivan", "2"]]),
+        (.utf16LE, "Имя;Город\nИван Петрович Сидоренко-Васильченко;Київ\nОльга;Львів\n",
+         [["Имя", "Город"], ["Иван Петрович Сидоренко-Васильченко", "Київ"], ["Ольга", "Львів"]]),
+        (.utf16BE, "Имя;Город\rИван Петрович Сидоренко-Васильченко;Київ\rОльга;Львів",
+         [["Имя", "Город"], ["Иван Петрович Сидоренко-Васильченко", "Київ"], ["Ольга", "Львів"]]),
+    ])
+    func utf16WithoutByteOrderMarkIsDetectedFromItsNULBytes(encoding: TextEncoding, text: String, expected: [[String]]) throws {
+        let data = text.data(using: encoding == .utf16LE ? .utf16LittleEndian : .utf16BigEndian)!
+        let reader = try CSVReader(path: try file(data))
+        #expect(reader.encoding == encoding)
+        #expect(texts(try readAllCSVRows(reader)) == expected)
+    }
+
+    /// A line of Cyrillic is mostly non-NUL bytes: the line breaks decide.
+    @Test func cyrillicUTF16WithFewASCIICharactersIsStillUTF16() throws {
+        let line = String(repeating: "Жовтоблакитний", count: 20)
+        let data = "\(line)\n\(line)\n".data(using: .utf16LittleEndian)!
+        let reader = try CSVReader(path: try file(data))
+        #expect(reader.encoding == .utf16LE)
+        #expect(texts(try readAllCSVRows(reader)) == [[line], [line]])
+    }
+
+    @Test func utf16WithoutByteOrderMarkAcrossChunks() throws {
+        var text = "Name;Notes\r\n"
+        for index in 1...20_000 { text += "Клиент \(index);\"строка\r\n\(index)\"\r\n" }
+        let reader = try CSVReader(path: try file(text.data(using: .utf16BigEndian)!))
+        #expect(reader.encoding == .utf16BE)
+        let rows = try readAllCSVRows(reader)
+        #expect(rows.count == 20_001)
+        #expect(rows.last?.1 == ["Клиент 20000", "строка\n20000"])
+    }
+
+    /// Each file and the words its refusal must hold.
+    static let notText: [([UInt8], String)] = {
+        let name = "Name,Phone\r\nIvan,1\r\n"
+        var cases: [([UInt8], String)] = []
+        cases.append(([0xFF, 0xFE, 0x00, 0x00] + utf32("Name,Phone\n1,2\n", bigEndian: false), "UTF-32 little-endian text with its byte-order mark"))
+        cases.append(([0x00, 0x00, 0xFE, 0xFF] + utf32("Name,Phone\n1,2\n", bigEndian: true), "UTF-32 big-endian text with its byte-order mark"))
+        cases.append((utf32("Name,Phone\nИван,2\n", bigEndian: false), "UTF-32 little-endian text without a byte-order mark"))
+        cases.append((utf32("Name,Phone\nИван,2\n", bigEndian: true), "UTF-32 big-endian text without a byte-order mark"))
+        cases.append(([UInt8](repeating: 0, count: 1000), "nothing but NUL bytes (all 1000)"))
+        cases.append(([UInt8](repeating: 0, count: 100_000), "nothing but NUL bytes (the first 4096)"))
+        // An unpaired low surrogate (DC00) after "Na"; a high one (D800) after "N" and no low one.
+        let lowAlone: [UInt8] = utf16("Na", bigEndian: false) + [0x00, 0xDC] + utf16(name, bigEndian: false)
+        cases.append((lowAlone, "UTF-16 little-endian text without a byte-order mark (NUL bytes in every other position), but the two bytes at offset 4 are an unpaired surrogate"))
+        let highAlone: [UInt8] = utf16("N", bigEndian: true) + [0xD8, 0x00] + utf16(name, bigEndian: true)
+        cases.append((highAlone, "UTF-16 big-endian text without a byte-order mark (NUL bytes in every other position), but the two bytes at offset 2 are an unpaired surrogate"))
+        cases.append(([0x50, 0x4B, 0x00, 0x00, 0x00, 0x00, 0x07, 0x08, 0x01, 0x00, 0x00, 0x00, 0x41, 0x42, 0x43, 0x44],
+                      "NUL bytes (7 of the first 16, the first at offset 2) in no pattern of UTF-16 or UTF-32 text"))
+        return cases
+    }()
+
+    @Test(arguments: notText)
+    func notTextIsRefusedNamingWhatItLooksLike(bytes: [UInt8], message: String) throws {
+        let path = try file(Data(bytes))
+        let error = #expect(throws: WorkbookError.self) { try CSVReader(path: path) }
+        #expect(error?.kind == .unsupported)
+        #expect(error?.description.contains(path) == true)
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+    }
+
+    /// A lone last byte is half a UTF-16 character: refused when it could carry text, dropped
+    /// when it is a newline a tool appended. Before, it was dropped silently either way.
+    @Test(arguments: [true, false])
+    func aLoneByteAtTheEndOfUTF16(withMark: Bool) throws {
+        let text = Data((withMark ? [0xFF, 0xFE] : []) as [UInt8]) + "Name,Phone\r\nIvan,1\r\n".data(using: .utf16LittleEndian)!
+        let cut = try file(text + Data([0x41]))
+        let error = #expect(throws: WorkbookError.self) { try readAllCSVRows(CSVReader(path: cut)) }
+        #expect(error?.kind == .corrupt)
+        #expect(error?.message.contains("UTF-16LE text, two bytes a character, but it has an odd number of bytes: the last one (0x41)") == true, "\(error?.message ?? "")")
+        let appended = try CSVReader(path: try file(text + Data([0x0A])))
+        #expect(texts(try readAllCSVRows(appended)) == [["Name", "Phone"], ["Ivan", "1"]])
+    }
+
+    /// Found by the csv fuzzer: a file refused while the reader was being made kept its
+    /// descriptor open (the reader's `deinit` never ran), until open() failed for every file.
+    @Test func aRefusedFileLeavesNoDescriptorOpen() throws {
+        let refused = [
+            try file(Data(repeating: 0, count: 64), "nul.csv"),
+            try file(Data([0xFF, 0xFE, 0x00, 0x00, 0x41, 0x00, 0x00, 0x00]), "utf32.csv"),
+            try file(Data([0xFF, 0xFE, 0x41, 0x00, 0x42]), "odd.csv"),
+            try file(Data(Self.notText.last!.0), "binary.csv"),
+        ]
+        func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+        let before = openDescriptors()
+        for _ in 0..<100 {
+            for path in refused { #expect(throws: WorkbookError.self) { try CSVReader(path: path) } }
+        }
+        // 400 refusals; other tests running at the same time may hold a few descriptors.
+        #expect(openDescriptors() - before < 100)
+    }
+
+    /// A stray NUL in a UTF-8 or Windows-1252 file is no UTF-16 pattern: read as before.
+    @Test func aStrayNULInEightBitTextKeepsTheEightBitDetection() throws {
+        let utf8 = try CSVReader(path: try file(Data("Name,Notes\nIvan,a\u{0}b\nÉlodie,c\n".utf8)))
+        #expect(utf8.encoding == .utf8)
+        #expect(texts(try readAllCSVRows(utf8)) == [["Name", "Notes"], ["Ivan", "a\u{0}b"], ["Élodie", "c"]])
+        let latin = try CSVReader(path: try file("Nom;Prénom\nDupont;Zoë\u{0}\n".data(using: .windowsCP1252)!))
+        #expect(latin.encoding == .windows1252)
+    }
+}
+
+/// `text` as UTF-32 code units, without a byte-order mark.
+private func utf32(_ text: String, bigEndian: Bool) -> [UInt8] {
+    text.unicodeScalars.flatMap { scalar -> [UInt8] in
+        let v = scalar.value
+        let little: [UInt8] = [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+        return bigEndian ? little.reversed() : little
+    }
+}
+
+/// `text` as UTF-16 code units, without a byte-order mark.
+private func utf16(_ text: String, bigEndian: Bool) -> [UInt8] {
+    text.utf16.flatMap { unit -> [UInt8] in
+        bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+    }
 }

@@ -195,8 +195,10 @@ function contacts.value(row, headers)
   return nil
 end
 
---- How sure a plugin is that `headers` are its export's. `spec` = { system =, layouts = {
---- { name =, headers = { … } }, … }, markers = { "exact header" or "^lua pattern$", … } }.
+--- How sure a plugin is that `headers` are its export's. `spec` = { system =, language =,
+--- layouts = { { name =, language =, headers = { … } }, … }, markers = { "exact header" or
+--- "^lua pattern$", … } }. The third result is the language of the best layout's headers
+--- (its own, else the spec's): what `detect` returns for the import's messages.
 --- Without a marker the score stays below 0.4 (a shared "First Name" proves nothing); with one
 --- it is 0.3 + 0.7 × the share of the best layout's headers present.
 function contacts.recognise(headers, spec)
@@ -225,8 +227,10 @@ function contacts.recognise(headers, spec)
   end
   local what = string.format("%d of %d %s%s headers", best_hits, #best_layout.headers, spec.system,
     best_layout.name and (" (" .. best_layout.name .. ")") or "")
-  if not marker then return 0.4 * best * 0.99, what .. ", none of its distinctive ones" end
-  return 0.3 + 0.7 * best, what .. ", with \"" .. marker .. "\""
+  -- The language of the headers, for the import's messages: the layout's, else the spec's.
+  local language = best_layout.language or spec.language
+  if not marker then return 0.4 * best * 0.99, what .. ", none of its distinctive ones", language end
+  return 0.3 + 0.7 * best, what .. ", with \"" .. marker .. "\"", language
 end
 
 return contacts
