@@ -99,6 +99,9 @@ public struct ImportPipeline {
                         if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
                     }
                 }
+                // Damage the reader tolerated (a lone surrogate read as U+FFFD, a missing
+                // shared-string part no cell uses) is never silent.
+                for warning in rows.warnings { run.addReaderWarning(warning) }
                 try run.finish()
                 run.reportProgress()
                 if !run.report.errors.isEmpty || run.report.omittedErrors > 0 { throw Rollback(report: run.report) }
@@ -464,6 +467,12 @@ private struct Run {
     }
 
     /// Warnings are kept up to the same bound as errors, so memory stays flat when every row warns.
+    /// A warning of the file's reader, at its row (row 1 when it concerns the whole file).
+    mutating func addReaderWarning(_ warning: WorkbookWarning) {
+        let place = warning.part.map { "\($0): " } ?? ""
+        addWarning(ImportIssue(row: warning.row ?? 1, message: place + warning.message))
+    }
+
     private mutating func addWarning(_ issue: ImportIssue) {
         if report.warnings.count < ImportPipeline.maximumIssues { report.warnings.append(issue) }
         else { report.omittedWarnings += 1 }

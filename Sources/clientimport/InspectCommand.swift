@@ -16,10 +16,22 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let selector = sheet.map { Int($0).map(SheetSelector.index) ?? .name($0) } ?? .firstVisible
-            let open = { try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions) }
+            // The last reader opened has read the whole sheet: its warnings are the file's.
+            var last: (any RowReader)?
+            let open = {
+                let reader = try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions)
+                last = reader
+                return reader
+            }
+            let output = StandardOutput()
             switch format {
-            case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }
-            case .json: try CellDump.json(try open()) { print($0, terminator: "") }
+            case .tsv: try CellDump.tsv(opening: open, to: output.write)
+            case .json: try CellDump.json(try open(), to: output.write)
+            }
+            try output.flush()
+            // Tolerated damage is never silent: said on stderr, after the cells.
+            for warning in last?.warnings ?? [] {
+                printError("clientimport: warning: \(warning.description)")
             }
         }
     }
