@@ -221,9 +221,11 @@ enum DateSystem {
         guard date != nil || time != nil else { return nil }
         let d = date ?? (1899, 12, 31)
         let t = time ?? (0, 0, 0)
-        // The components are for writers and checks; what is shown is the text as written,
-        // fractions of a second and a `Z` or `+02:00` offset included.
-        return CellDate(year: d.0, month: d.1, day: d.2, hour: t.0, minute: t.1, second: t.2,
-                        hasDate: date != nil, hasTime: time != nil, written: text)
+        var parsed = CellDate(year: d.0, month: d.1, day: d.2, hour: t.0, minute: t.1, second: t.2,
+                              hasDate: date != nil, hasTime: time != nil)
+        // What is shown is the text as written: the components drop fractions of a second
+        // and a `Z` or `+02:00` offset. Kept only when it says more than they do.
+        if parsed.isoText != text { parsed.written = text }
+        return parsed
     }
 }
