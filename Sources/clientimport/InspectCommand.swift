@@ -16,21 +16,16 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let selector = sheet.map { Int($0).map(SheetSelector.index) ?? .name($0) } ?? .firstVisible
-            // The last reader opened has read the whole sheet: its warnings are the file's.
-            var last: (any RowReader)?
-            let open = {
-                let reader = try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions)
-                last = reader
-                return reader
-            }
+            // The sheet is read on a thread of its own while this one formats and writes.
+            let reader = ReadAheadRows(try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions))
             let output = StandardOutput()
             switch format {
-            case .tsv: try CellDump.tsv(opening: open, to: output.write)
-            case .json: try CellDump.json(try open(), to: output.write)
+            case .tsv: try CellDump.tsv(reader) { output.write(bytes: $0) }
+            case .json: try CellDump.json(reader, to: output.write)
             }
             try output.flush()
             // Tolerated damage is never silent: said on stderr, after the cells.
-            for warning in last?.warnings ?? [] {
+            for warning in reader.warnings {
                 printError("clientimport: warning: \(warning.description)")
             }
         }

@@ -23,6 +23,12 @@ final class StandardOutput {
         if buffer.count >= Self.capacity { drain() }
     }
 
+    /// Appends `bytes` (whole lines, as `CellDump` hands them).
+    func write(bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.capacity { drain() }
+    }
+
     /// Writes what is buffered; exit 74 with the reason when standard output refused it.
     func flush() throws {
         drain()

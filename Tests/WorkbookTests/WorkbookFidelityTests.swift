@@ -281,3 +281,31 @@ func trimmed(_ cells: [[String]]) -> [[String]] {
         }
     }
 }
+
+@Suite struct SpooledDumpTests {
+    /// The one-pass dump (rows spooled without padding, padded on the way out) must print what
+    /// the buffered one does, whether the spool stays in memory or goes to its temporary file
+    /// after every line.
+    @Test(arguments: [1, 100, CellDump.spoolMemory])
+    func spooledDumpEqualsTheBufferedOne(spoolMemory: Int) throws {
+        let folder = try TemporaryDirectory()
+        // Rows of changing widths, gaps, text that needs escaping, a wide row late on.
+        var rows = ""
+        for r in stride(from: 2, through: 400, by: 3) {
+            let width = r == 397 ? 30 : 1 + r % 7
+            let cells = (0..<width).map { c in
+                #"<c r="\#(ColumnLetters.letters(ofIndex: c * (r % 2 + 1)))\#(r)" t="inlineStr"><is><t xml:space="preserve">r\#(r)\#t\#(c)\\é&#10;x</t></is></c>"#
+            }.joined()
+            rows += #"<row r="\#(r)">\#(cells)</row>"#
+        }
+        let generated = try HostileZip.workbook(sheet: HostileZip.sheet(rows)).write(in: folder)
+        for (path, sheet) in [(generated, SheetSelector.firstVisible), (fixture("edge.xlsx"), .firstVisible),
+                              (fixture("edge.xlsx"), .name("Dates")), (fixture("edge.xlsx"), .name("Empty"))] {
+            var buffered = ""
+            try CellDump.tsv(XLSXReader(path: path).rows(sheet: sheet), to: { buffered += $0 })
+            var spooled: [UInt8] = []
+            try CellDump.tsv(XLSXReader(path: path).rows(sheet: sheet), spoolMemory: spoolMemory) { spooled += $0 }
+            #expect(String(decoding: spooled, as: UTF8.self) == buffered, "\(path) \(sheet)")
+        }
+    }
+}
