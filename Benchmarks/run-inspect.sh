@@ -21,11 +21,14 @@ clientimport=${CLIENTIMPORT:-$bin/clientimport}
 mkdir -p "$data"
 
 best() {  # best wall-clock seconds of $repeat runs of "$@" (stdout to /dev/null)
-    local best="" s
+    local best="" s times
+    times=$(mktemp)
     for _ in $(seq "$repeat"); do
-        s=$( { /usr/bin/time -f "%e" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -f "%e" -o "$times" "$@" > /dev/null 2>/dev/null
+        s=$(tail -1 "$times")
         if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s; fi
     done
+    rm -f "$times"
     echo "$best"
 }
 
