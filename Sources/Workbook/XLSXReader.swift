@@ -65,7 +65,7 @@ public final class XLSXReader {
             let rels = RelationshipsHandler()
             try XMLPushParser(handler: rels, file: path, part: relsPart).parse(archive.readAll(relsEntry))
             for r in rels.relationships {
-                relationships[r.id] = (r.type, Self.resolve(r.target, against: folder))
+                relationships[r.id] = (r.type, partName(r.target, against: folder))
             }
         }
         for (i, sheet) in workbook.sheets.enumerated() {
@@ -165,7 +165,7 @@ public final class XLSXReader {
                 "_rels/.rels has no officeDocument relationship; reading \(fallback), where Excel puts the workbook"))
             return fallback
         }
-        let part = Self.resolve(r.target, against: "")
+        let part = partName(r.target, against: "")
         if archive.entry(named: part) == nil, archive.entry(named: fallback) != nil {
             warnings.append(WorkbookWarning(file: path, part: "_rels/.rels",
                 "the workbook part \(part) named by _rels/.rels is missing; reading \(fallback) instead"))
@@ -203,10 +203,20 @@ public final class XLSXReader {
         return String(part[part.index(after: slash)...])
     }
 
+    /// The archive member a relationship target names. OPC stores a part under its
+    /// percent-encoded name (`first%20tab.xml`), while most writers store the plain name
+    /// (`first tab.xml`) and encode only the target: the member as written wins, else the
+    /// decoded one.
+    private func partName(_ target: String, against folder: String) -> String {
+        let written = Self.resolve(target, against: folder, decoding: false)
+        if archive.entry(named: written) != nil { return written }
+        return Self.resolve(target, against: folder)
+    }
+
     /// Resolves a relationship target (relative to `folder`, or absolute from the root). A
-    /// target is a URI: `%20` in it is a space in the part name.
-    static func resolve(_ target: String, against folder: String) -> String {
-        let target = percentDecoded(target)
+    /// target is a URI: `%20` in it is a space in the part name (unless `decoding` is false).
+    static func resolve(_ target: String, against folder: String, decoding: Bool = true) -> String {
+        let target = decoding ? percentDecoded(target) : target
         var path = target.hasPrefix("/") ? String(target.dropFirst()) : folder + target
         path = path.replacingBackslashes()
         var parts: [Substring] = []

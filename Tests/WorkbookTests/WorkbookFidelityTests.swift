@@ -179,6 +179,14 @@ func trimmed(_ cells: [[String]]) -> [[String]] {
         #expect(read.warnings.map(\.message).contains { $0.contains("Clients") && $0.contains("xl/worksheets/sheet1.xml") })
     }
 
+    @Test func aMemberStoredUnderItsEncodedNameIsFoundToo() throws {
+        // OPC's own mapping keeps the escape in the zip member's name.
+        let folder = try TemporaryDirectory()
+        var zip = HostileZip.workbook(sheet: HostileZip.sheet(#"<row r="1"><c r="A1"><v>9</v></c></row>"#), sheetTarget: "worksheets/my%20sheet.xml")
+        zip.members[2].name = "xl/worksheets/my%20sheet.xml"
+        #expect(try readSheet(try zip.write(in: folder)).cells == [["9"]])
+    }
+
     @Test func percentEscapesInTargetsAreDecoded() {
         #expect(XLSXReader.resolve("tabs/first%20tab.xml", against: "book/") == "book/tabs/first tab.xml")
         #expect(XLSXReader.resolve("/xl/%D0%9B%D0%B8%D1%81%D1%82.xml", against: "book/") == "xl/Лист.xml")
