@@ -17,12 +17,12 @@ func readSheet(_ path: String) throws -> (cells: [[String]], warnings: [Workbook
     return (cells, rows.warnings)
 }
 
-/// python-calamine's reading of the first sheet, one line per row, TAB between cells; dates as
-/// ISO 8601 with milliseconds, trailing zeros dropped (what `displayText` shows). A missing
+/// python-calamine's reading of the first sheet (trailing empty cells dropped); dates as ISO
+/// 8601 with milliseconds, trailing zeros dropped (what `displayText` shows). A missing
 /// python-calamine is a failure with the install hint, never a skip.
-func calamineCells(_ path: String) throws -> [[String]] {
+func calamineCells(_ path: String, sheet: String? = nil) throws -> [[String]] {
     let script = #"""
-        import sys, datetime
+        import sys, datetime, json
         try:
             from python_calamine import CalamineWorkbook
         except ImportError:
@@ -34,15 +34,21 @@ func calamineCells(_ path: String) throws -> [[String]] {
                 return s + ("." + ("%03d" % ms).rstrip("0") if ms else "")
             if isinstance(v, datetime.date): return v.isoformat()
             if isinstance(v, datetime.time): return v.strftime("%H:%M:%S")
-            if isinstance(v, float) and v.is_integer(): return str(int(v))
+            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15: return str(int(v))
             if isinstance(v, bool): return "TRUE" if v else "FALSE"
             return str(v)
-        rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        book = CalamineWorkbook.from_path(sys.argv[1])
+        sheet = book.get_sheet_by_name(sys.argv[2]) if len(sys.argv) > 2 else book.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+        out = []
         for row in rows:
-            print("\t".join(show(v) for v in row).rstrip("\t"))
+            cells = [show(v) for v in row]
+            while cells and cells[-1] == "": cells.pop()
+            out.append(cells)
+        print(json.dumps(out))
         """#
-    return try Interop.python(script, [path]).split(separator: "\n", omittingEmptySubsequences: false)
-        .dropLast().map { $0.isEmpty ? [] : $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    let json = try Interop.python(script, [path] + (sheet.map { [$0] } ?? []))
+    return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String]])
 }
 
 /// Our cells with trailing empty cells dropped, to compare with calamine's lines.
@@ -51,6 +57,40 @@ func trimmed(_ cells: [[String]]) -> [[String]] {
         var row = row
         while row.last == "" { row.removeLast() }
         return row
+    }
+}
+
+@Suite struct CalamineInteropTests {
+    /// Every cell of the real writers' fixtures as calamine reads it. Where the two disagree,
+    /// ours follows the cell's number format and calamine the value: each such cell is listed.
+    @Test(arguments: ["openpyxl", "xlsxwriter", "libreoffice", "date1904", "edge"])
+    func realWritersFixturesAgreeWithCalamine(name: String) throws {
+        let path = fixture(name + ".xlsx")
+        let explained: [String: (ours: String, calamine: String)] = [
+            // A date-time format on midnight: calamine gives a date because the time is zero.
+            "openpyxl.xlsx E2": ("2023-03-15T00:00:00", "2023-03-15"),
+            // Serial 0 in a date format (1904 system): calamine gives a time because it is below 1.
+            "date1904.xlsx A1": ("1904-01-01", "00:00:00"),
+            // A date-only format on 10:30: the format shows no time (issue 17), calamine's value does.
+            "xlsxwriter.xlsx E3": ("2024-01-02", "2024-01-02T10:30:00"),
+        ]
+        let ours = trimmed(try readSheet(path).cells)
+        let visible = try #require(try XLSXReader(path: path).sheets.first { !$0.isHidden })
+        let theirs = try calamineCells(path, sheet: visible.name)
+        var differences: [String] = []
+        for r in 0..<max(ours.count, theirs.count) {
+            let a = r < ours.count ? ours[r] : [], b = r < theirs.count ? theirs[r] : []
+            for c in 0..<max(a.count, b.count) {
+                let mine = c < a.count ? a[c] : "", calamine = c < b.count ? b[c] : ""
+                guard mine != calamine else { continue }
+                let cell = "\(name).xlsx \(ColumnLetters.letters(ofIndex: c))\(r + 1)"
+                if let known = explained[cell], known == (mine, calamine) { continue }
+                // Error values: ours as stored (`#N/A`), calamine's to_python gives an empty cell.
+                if mine.hasPrefix("#") && calamine.isEmpty { continue }
+                differences.append("\(cell): ours \(mine.debugDescription), calamine \(calamine.debugDescription)")
+            }
+        }
+        #expect(differences.isEmpty, "\(differences)")
     }
 }
 
