@@ -134,6 +134,9 @@ public struct ImportPipeline {
                         if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
                     }
                 }
+                // Damage the reader tolerated (a lone surrogate read as U+FFFD, a missing
+                // shared-string part no cell uses) is never silent.
+                for warning in rows.warnings { run.addReaderWarning(warning) }
                 try run.finish()
                 run.reportProgress()
                 // Headers and nothing below them (a template straight from `template`, a plugin
@@ -581,6 +584,12 @@ private struct Run {
     }
 
     /// Warnings are kept up to the same bound as errors, so memory stays flat when every row warns.
+    /// A warning of the file's reader, at its row (row 1 when it concerns the whole file).
+    mutating func addReaderWarning(_ warning: WorkbookWarning) {
+        let place = warning.part.map { "\($0): " } ?? ""
+        addWarning(ImportIssue(row: warning.row ?? 1, message: place + warning.message))
+    }
+
     private mutating func addWarning(_ issue: ImportIssue) {
         if report.warnings.count < ImportPipeline.maximumIssues { report.warnings.append(issue) }
         else { report.omittedWarnings += 1 }

@@ -22,9 +22,8 @@ public struct CSVOptions: Sendable {
 ///   CR or another `'` is dropped (`FormulaProtection.unprotect`); records whose fields are all empty
 ///   are skipped.
 /// - `Row.number` is the 1-based physical record number: a quoted line break does not start a
-///   new number, skipped empty records still count. An Excel `sep=;` first line is honoured,
-///   not returned, and counts as row 1 — LibreOffice shows it as row 1; Excel hides it, so
-///   there the header looks like row 1 while we call it row 2.
+///   new number, skipped empty records still count. An Excel `sep=;` first line sets the
+///   delimiter and is not a row: Excel hides it, so the header is row 1 as the user sees it.
 public final class CSVReader: RowReader {
     public let sheetName: String
     /// The delimiter in use (given, from `sep=`, or sniffed).
@@ -88,7 +87,6 @@ public final class CSVReader: RowReader {
         if let separator = sepLine() {
             delimiter = options.delimiter ?? separator.delimiter
             position = separator.length
-            recordCount = 1
         } else {
             delimiter = options.delimiter ?? sniffDelimiter()
         }

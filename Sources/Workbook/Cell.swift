@@ -44,13 +44,19 @@ public struct NumberCell: Sendable, Hashable {
 public struct CellDate: Sendable, Hashable {
     public var year: Int, month: Int, day: Int
     public var hour: Int, minute: Int, second: Int
+    /// Milliseconds of the second (Excel keeps time to the millisecond).
+    public var millisecond: Int
+    /// The ISO 8601 text of a `t="d"` cell as the file wrote it (fractions, `Z`, offsets), shown
+    /// as is; nil for dates computed from a serial number.
+    public var written: String?
     /// Which parts the format shows: a pure time has no date part, a pure date no time part.
     public var hasDate: Bool, hasTime: Bool
 
     public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0,
-                hasDate: Bool = true, hasTime: Bool = false) {
+                millisecond: Int = 0, hasDate: Bool = true, hasTime: Bool = false, written: String? = nil) {
         self.year = year; self.month = month; self.day = day
         self.hour = hour; self.minute = minute; self.second = second
+        self.millisecond = millisecond; self.written = written
         self.hasDate = hasDate; self.hasTime = hasTime
     }
 }
@@ -76,4 +82,6 @@ public protocol RowReader: AnyObject {
     var sheetName: String { get }
     /// The next non-empty row, or `nil` at the end.
     func nextRow() throws -> Row?
+    /// Damage tolerated so far (complete once `nextRow` has returned `nil`).
+    var warnings: [WorkbookWarning] { get }
 }

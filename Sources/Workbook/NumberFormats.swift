@@ -153,9 +153,11 @@ enum DateSystem {
     /// 1900-02-28 (the day the bogus leap day follows). The 1904 system counts from 1904-01-01.
     static func date(serial: Double, date1904: Bool, hasDate: Bool, hasTime: Bool) -> CellDate? {
         guard serial.isFinite, serial > -1_000_000, serial < 3_000_000 else { return nil }
+        // To the millisecond, as Excel keeps and shows time (a serial's double has about a
+        // microsecond of noise at today's dates, so finer digits would be noise).
         var days = serial.rounded(.down)
-        var seconds = ((serial - days) * 86_400).rounded()
-        if seconds >= 86_400 { days += 1; seconds -= 86_400 }
+        var milliseconds = ((serial - days) * 86_400_000).rounded()
+        if milliseconds >= 86_400_000 { days += 1; milliseconds -= 86_400_000 }
         var dayNumber = Int(days)
         let civil: (Int, Int, Int)
         if date1904 {
@@ -166,9 +168,10 @@ enum DateSystem {
             if dayNumber == 60 { dayNumber = 59 }
             civil = civilFromDays(daysFromCivil(1899, 12, 31) + dayNumber)
         }
-        let s = Int(seconds)
+        let ms = Int(milliseconds)
+        let s = ms / 1000
         return CellDate(year: civil.0, month: civil.1, day: civil.2,
-                        hour: s / 3600, minute: (s / 60) % 60, second: s % 60,
+                        hour: s / 3600, minute: (s / 60) % 60, second: s % 60, millisecond: ms % 1000,
                         hasDate: hasDate, hasTime: hasTime)
     }
 
@@ -195,7 +198,7 @@ enum DateSystem {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    /// Parses an ISO 8601 value of a `t="d"` cell: `2024-03-01`, `2024-03-01T10:20:30`, `10:20:30`.
+    /// Parses an ISO 8601 value of a `t="d"` cell: `2024-03-01`, `2024-03-01T10:20:30.125Z`, `10:20:30`.
     static func parseISO(_ text: String) -> CellDate? {
         let parts = text.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false)
         var date: (Int, Int, Int)?
@@ -218,7 +221,11 @@ enum DateSystem {
         guard date != nil || time != nil else { return nil }
         let d = date ?? (1899, 12, 31)
         let t = time ?? (0, 0, 0)
-        return CellDate(year: d.0, month: d.1, day: d.2, hour: t.0, minute: t.1, second: t.2,
-                        hasDate: date != nil, hasTime: time != nil)
+        var parsed = CellDate(year: d.0, month: d.1, day: d.2, hour: t.0, minute: t.1, second: t.2,
+                              hasDate: date != nil, hasTime: time != nil)
+        // What is shown is the text as written: the components drop fractions of a second
+        // and a `Z` or `+02:00` offset. Kept only when it says more than they do.
+        if parsed.isoText != text { parsed.written = text }
+        return parsed
     }
 }

@@ -37,6 +37,11 @@ public final class ReadAheadRows: RowReader {
     private let chunks: ReadAhead<[Row]>
     private var chunk: [Row] = []
     private var position = 0
+    private let ended: EndedSource
+
+    /// The source's warnings, once every row has been taken (the reading thread stored them
+    /// before it ended, and `ReadAhead`'s lock orders that before the last `nextRow`).
+    public var warnings: [WorkbookWarning] { ended.warnings }
 
     /// Starts reading `source` in chunks of `chunkRows` rows, at most `chunksAhead` chunks ahead.
     public init(_ source: any RowReader, chunkRows: Int = 1_000, chunksAhead: Int = 4) {
@@ -44,6 +49,8 @@ public final class ReadAheadRows: RowReader {
         let size = max(1, chunkRows)
         // A reading error after some rows: those rows first, then the error on the next call.
         var failure: (any Error)?
+        let ended = EndedSource()
+        self.ended = ended
         chunks = ReadAhead(capacity: chunksAhead) {
             if let failure { throw failure }
             var chunk: [Row] = []
@@ -54,6 +61,7 @@ public final class ReadAheadRows: RowReader {
                 if chunk.isEmpty { throw error }
                 failure = error
             }
+            if chunk.count < size { ended.warnings = source.warnings }
             return chunk.isEmpty ? nil : chunk
         }
     }
@@ -67,6 +75,11 @@ public final class ReadAheadRows: RowReader {
         defer { position += 1 }
         return chunk[position]
     }
+}
+
+/// What the reading thread leaves for the consumer when its source has ended.
+private final class EndedSource: @unchecked Sendable {
+    var warnings: [WorkbookWarning] = []
 }
 
 /// Carries the producer to its thread, which alone runs it from then on.

@@ -27,6 +27,11 @@ struct SharedStrings: Sendable {
     private let memoryLimit: Int
 
     var count: Int { offsets.count - 1 }
+    /// Damage tolerated while reading the part (lone surrogates read as U+FFFD).
+    var warnings: [WorkbookWarning] = []
+    /// The part the workbook lists but the archive lacks (the table is then empty): named in
+    /// the error of a cell that points into it.
+    var missingPart: String?
     /// Whether the text lives in a temporary file.
     var isSpilled: Bool { spill != nil }
 
@@ -190,8 +195,12 @@ private final class SharedStringsHandler: SAXHandler {
 
     /// One `<si>` read, its text raw (`_xHHHH_` escapes not yet decoded), from either path.
     func itemEnded(_ text: inout [UInt8]) {
-        if !XMLBytes.decodeEscapes(&text) {
-            fail("shared string \(table.count) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character")
+        if !XMLBytes.decodeEscapes(&text), table.warnings.count < WorkbookWarning.limit {
+            table.warnings.append(WorkbookWarning(file: file, part: part,
+                "shared string \(table.count) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character; read as U+FFFD (\u{FFFD})"))
+        }
+        if SheetLimits.exceedsCell(text) {
+            fail("shared string \(table.count) holds more than 32,767 characters, the most a cell can hold")
         }
         do {
             try table.append(text[...])

@@ -175,8 +175,8 @@ enum XMLBytes {
     }
 
     /// Decodes OOXML `_xHHHH_` escapes (e.g. `_x000D_` for a carriage return) in place; returns
-    /// false when an escape is a lone UTF-16 surrogate (`_xD800_`), which is no character (it is
-    /// left as written).
+    /// false when an escape is a lone UTF-16 surrogate (`_xD800_`), which is no character: it
+    /// becomes U+FFFD, as a UTF-16 decoder makes of one, and the caller warns.
     @discardableResult
     static func decodeEscapes(_ bytes: inout [UInt8]) -> Bool {
         guard bytes.count >= 7 else { return true }
@@ -208,7 +208,12 @@ enum XMLBytes {
                     i += consumed
                     continue
                 }
-                if (0xD800..<0xE000).contains(scalarValue) { valid = false }
+                if (0xD800..<0xE000).contains(scalarValue) {
+                    valid = false
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    i += 7
+                    continue
+                }
             }
             out.append(bytes[i])
             i += 1
@@ -269,9 +274,19 @@ final class SheetRowReader: RowReader {
     private var emitted = 0
     private var skip = 0
 
+    /// What the workbook's other parts tolerated (shared strings, part discovery).
+    private let workbookWarnings: [WorkbookWarning]
+
+    /// The workbook's warnings, then this sheet's. After a fallback the new handler reads the
+    /// sheet again from the top, so its warnings are the whole sheet's, each once.
+    var warnings: [WorkbookWarning] {
+        Array((workbookWarnings + handler.warnings).prefix(WorkbookWarning.limit))
+    }
+
     init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: SharedStrings,
-         formats: NumberFormats, date1904: Bool) {
+         formats: NumberFormats, date1904: Bool, warnings: [WorkbookWarning] = []) {
         self.sheetName = sheetName
+        workbookWarnings = warnings
         self.stream = stream
         self.file = file
         self.sharedStrings = sharedStrings
@@ -382,6 +397,20 @@ enum SheetLimits {
     /// Raw bytes of one cell's text before `_xHHHH_` decoding: Excel stops at 32,767 characters,
     /// which is at most this many bytes even when every character is escaped.
     static let maxCellBytes = 32_767 * 7
+    /// Excel's limit on one cell's text, in UTF-16 code units (how Excel counts characters).
+    static let maxCellCharacters = 32_767
+
+    /// Whether decoded text is longer than a cell holds. UTF-8 never has fewer bytes than
+    /// UTF-16 code units, so nearly every cell is decided by its byte count alone.
+    @inline(__always)
+    static func exceedsCell(_ text: [UInt8]) -> Bool {
+        guard text.count > maxCellCharacters else { return false }
+        var units = 0
+        for byte in text where byte & 0xC0 != 0x80 {
+            units += byte >= 0xF0 ? 2 : 1
+        }
+        return units > maxCellCharacters
+    }
 }
 
 /// SAX events of a worksheet → `Row`s. Names and attributes are matched as bytes.
@@ -393,6 +422,8 @@ final class SheetHandler: SAXHandler {
     @exclusivity(unchecked) var rows: [Row] = []
     /// The first problem found; `failed` says whether there is one without copying it.
     private(set) var error: WorkbookError?
+    /// Damage tolerated so far (up to `WorkbookWarning.limit`).
+    private(set) var warnings: [WorkbookWarning] = []
     @exclusivity(unchecked) private(set) var failed = false
 
     private let file: String
@@ -618,9 +649,21 @@ final class SheetHandler: SAXHandler {
                               message + "; the file is damaged or was not made by a spreadsheet program — open and re-save it")
     }
 
+    private func warn(_ message: String) {
+        guard warnings.count < WorkbookWarning.limit else { return }
+        warnings.append(WorkbookWarning(file: file, part: part, row: rowNumber, message))
+    }
+
     private func text() -> Cell {
+        let reference = { "\(ColumnLetters.letters(ofIndex: self.column - 1))\(self.rowNumber)" }
         if !XMLBytes.decodeEscapes(&value) {
-            fail("cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character")
+            // Excel, LibreOffice and openpyxl open such a file; the text is kept, the
+            // non-character shown as U+FFFD.
+            warn("cell \(reference()) holds a lone UTF-16 surrogate (an escape between _xD800_ and _xDFFF_ without its pair), which is not a character; read as U+FFFD (\u{FFFD})")
+        }
+        if SheetLimits.exceedsCell(value) {
+            fail("cell \(reference()) holds more than 32,767 characters, the most a cell can hold")
+            return .empty
         }
         return value.isEmpty ? .empty : .text(String(decoding: value, as: UTF8.self))
     }
@@ -634,8 +677,10 @@ final class SheetHandler: SAXHandler {
                 if !failed {
                     failed = true
                     let shown = String(decoding: value, as: UTF8.self)
+                    let table = sharedStrings.missingPart.map { "its shared-string part \($0) is missing" }
+                        ?? "the workbook has only \(sharedStrings.count)"
                     error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
-                        "cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) points to shared string \(shown), but the workbook has only \(sharedStrings.count); the file is damaged — open and re-save it in your spreadsheet program")
+                        "cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) points to shared string \(shown), but \(table); the file is damaged — open and re-save it in your spreadsheet program")
                 }
                 return .empty
             }

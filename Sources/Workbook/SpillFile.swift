@@ -11,6 +11,8 @@ import Darwin
 /// of readers may do at once.
 final class SpillFile: @unchecked Sendable {
     private let descriptor: Int32
+    /// What the bytes are, for error messages ("the workbook's shared strings").
+    private let contents: String
     /// Bytes written so far; fixed once the writer is done.
     private(set) var size = 0
 
@@ -19,12 +21,13 @@ final class SpillFile: @unchecked Sendable {
         getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 
-    init(in folder: String = SpillFile.temporaryFolder) throws {
-        var template = Array("\(folder)/clientimport-strings.XXXXXX".utf8CString)
+    init(in folder: String = SpillFile.temporaryFolder, contents: String = "the workbook's shared strings") throws {
+        self.contents = contents
+        var template = Array("\(folder)/clientimport-spill.XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
             throw WorkbookError(.unreadable, file: folder,
-                                "cannot create a temporary file for the workbook's shared strings in \(folder) (\(String(cString: strerror(errno)))); set TMPDIR to a folder you can write to")
+                                "cannot create a temporary file for \(contents) in \(folder) (\(String(cString: strerror(errno)))); set TMPDIR to a folder you can write to")
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.descriptor = descriptor
@@ -40,7 +43,7 @@ final class SpillFile: @unchecked Sendable {
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else {
                     throw WorkbookError(.unreadable, file: "TMPDIR",
-                                        "cannot write the workbook's shared strings to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
+                                        "cannot write \(contents) to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
                 }
                 written += n
             }

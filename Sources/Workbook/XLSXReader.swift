@@ -43,6 +43,8 @@ public final class XLSXReader {
     private var sharedStringsPart: String?
     private var sharedStrings: SharedStrings?
     private var formats = NumberFormats.empty
+    /// Damage tolerated in the workbook's own parts; every sheet's reader reports them too.
+    public private(set) var warnings: [WorkbookWarning] = []
 
     public init(path: String) throws {
         self.path = path
@@ -63,16 +65,27 @@ public final class XLSXReader {
             let rels = RelationshipsHandler()
             try XMLPushParser(handler: rels, file: path, part: relsPart).parse(archive.readAll(relsEntry))
             for r in rels.relationships {
-                relationships[r.id] = (r.type, Self.resolve(r.target, against: folder))
+                relationships[r.id] = (r.type, partName(r.target, against: folder))
             }
         }
         for (i, sheet) in workbook.sheets.enumerated() {
-            let part = relationships[sheet.relationshipID]?.target ?? "\(folder)worksheets/sheet\(i + 1).xml"
+            var part = relationships[sheet.relationshipID]?.target
+            if part == nil {
+                // What Excel would have named it; said, since the guess may be another sheet.
+                part = "\(folder)worksheets/sheet\(i + 1).xml"
+                warnings.append(WorkbookWarning(file: path, part: relsPart,
+                    "sheet \"\(sheet.name)\" has no relationship \"\(sheet.relationshipID)\" to its part; reading \(part!), where Excel puts sheet \(i + 1)"))
+            }
             sheets.append(SheetInfo(name: sheet.name, number: i + 1, isHidden: sheet.hidden))
-            sheetParts.append(part)
+            sheetParts.append(part!)
         }
         let byType = { (suffix: String) in relationships.values.first { $0.type.hasSuffix(suffix) }?.target }
-        sharedStringsPart = byType("/sharedStrings") ?? (archive.entry(named: folder + "sharedStrings.xml") != nil ? folder + "sharedStrings.xml" : nil)
+        sharedStringsPart = byType("/sharedStrings")
+        if sharedStringsPart == nil, archive.entry(named: folder + "sharedStrings.xml") != nil {
+            sharedStringsPart = folder + "sharedStrings.xml"
+            warnings.append(WorkbookWarning(file: path, part: relsPart,
+                "no relationship names the shared strings; reading \(folder)sharedStrings.xml, where Excel puts them"))
+        }
         let stylesPart = byType("/styles") ?? folder + "styles.xml"
         if let stylesEntry = archive.entry(named: stylesPart) {
             formats = try NumberFormats.parse(archive.readAll(stylesEntry), file: path, part: stylesPart)
@@ -109,7 +122,8 @@ public final class XLSXReader {
         }
         let strings = try loadSharedStrings()
         return SheetRowReader(sheetName: sheets[number - 1].name, stream: try archive.open(entry, maximumSize: ZipArchive.maxSheetSize), file: path,
-                              sharedStrings: strings, formats: formats, date1904: date1904)
+                              sharedStrings: strings, formats: formats, date1904: date1904,
+                              warnings: warnings + strings.warnings)
     }
 
     private var sheetList: String {
@@ -120,27 +134,63 @@ public final class XLSXReader {
         if let sharedStrings { return sharedStrings }
         var strings = SharedStrings()
         if let part = sharedStringsPart {
-            guard let entry = archive.entry(named: part) else {
-                throw WorkbookError(.corrupt, file: path, part: part,
-                    "the shared-string part \(part) is listed but missing; the file is damaged — open and re-save it in your spreadsheet program")
+            if let entry = archive.entry(named: part) {
+                strings = try SharedStrings.read(archive.open(entry), file: path)
+            } else {
+                // Some exporters list the part and never write it. Excel and calamine open such
+                // a file; only a cell that points into the table is an error (naming the part).
+                strings.missingPart = part
+                strings.warnings.append(WorkbookWarning(file: path, part: part,
+                    "the shared-string part \(part) is listed but missing from the archive; read as an empty table"))
             }
-            strings = try SharedStrings.read(archive.open(entry), file: path)
         }
         sharedStrings = strings
         return strings
     }
 
-    /// `_rels/.rels` names the workbook part; Excel always uses `xl/workbook.xml`.
+    /// The workbook part, found as the package's `_rels/.rels` names it (Excel writes
+    /// `xl/workbook.xml`, other programs other names). Only a package without that
+    /// relationship falls back to `xl/workbook.xml`, with a warning.
     private func officeDocumentPart() throws -> String {
-        if let entry = archive.entry(named: "_rels/.rels") {
-            let rels = RelationshipsHandler()
-            try XMLPushParser(handler: rels, file: path, part: "_rels/.rels").parse(archive.readAll(entry))
-            if let r = rels.relationships.first(where: { $0.type.hasSuffix("/officeDocument") }) {
-                let part = Self.resolve(r.target, against: "")
-                if archive.entry(named: part) != nil { return part }
+        let fallback = "xl/workbook.xml"
+        guard let entry = archive.entry(named: "_rels/.rels") else {
+            warnings.append(WorkbookWarning(file: path, part: "_rels/.rels",
+                "the package has no _rels/.rels naming its workbook part; reading \(fallback), where Excel puts it"))
+            return fallback
+        }
+        let rels = RelationshipsHandler()
+        try XMLPushParser(handler: rels, file: path, part: "_rels/.rels").parse(archive.readAll(entry))
+        guard let r = rels.relationships.first(where: { $0.type.hasSuffix("/officeDocument") }) else {
+            warnings.append(WorkbookWarning(file: path, part: "_rels/.rels",
+                "_rels/.rels has no officeDocument relationship; reading \(fallback), where Excel puts the workbook"))
+            return fallback
+        }
+        let part = partName(r.target, against: "")
+        if archive.entry(named: part) == nil, archive.entry(named: fallback) != nil {
+            warnings.append(WorkbookWarning(file: path, part: "_rels/.rels",
+                "the workbook part \(part) named by _rels/.rels is missing; reading \(fallback) instead"))
+            return fallback
+        }
+        return part
+    }
+
+    /// `%XX` escapes decoded as UTF-8; text that is not a valid escape is kept as is.
+    static func percentDecoded(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
+               let byte = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                out.append(byte)
+                i += 3
+            } else {
+                out.append(bytes[i])
+                i += 1
             }
         }
-        return "xl/workbook.xml"
+        return String(validating: out, as: UTF8.self) ?? text
     }
 
     static func folder(of part: String) -> String {
@@ -153,8 +203,20 @@ public final class XLSXReader {
         return String(part[part.index(after: slash)...])
     }
 
-    /// Resolves a relationship target (relative to `folder`, or absolute from the root).
-    static func resolve(_ target: String, against folder: String) -> String {
+    /// The archive member a relationship target names. OPC stores a part under its
+    /// percent-encoded name (`first%20tab.xml`), while most writers store the plain name
+    /// (`first tab.xml`) and encode only the target: the member as written wins, else the
+    /// decoded one.
+    private func partName(_ target: String, against folder: String) -> String {
+        let written = Self.resolve(target, against: folder, decoding: false)
+        if archive.entry(named: written) != nil { return written }
+        return Self.resolve(target, against: folder)
+    }
+
+    /// Resolves a relationship target (relative to `folder`, or absolute from the root). A
+    /// target is a URI: `%20` in it is a space in the part name (unless `decoding` is false).
+    static func resolve(_ target: String, against folder: String, decoding: Bool = true) -> String {
+        let target = decoding ? percentDecoded(target) : target
         var path = target.hasPrefix("/") ? String(target.dropFirst()) : folder + target
         path = path.replacingBackslashes()
         var parts: [Substring] = []

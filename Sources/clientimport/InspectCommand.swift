@@ -20,10 +20,17 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let selector = try sheet.map(sheetSelector) ?? .firstVisible
-            let open = { try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions) }
+            // The sheet is read on a thread of its own while this one formats and writes.
+            let reader = ReadAheadRows(try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions))
+            let output = StandardOutput()
             switch format {
-            case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }
-            case .json: try CellDump.json(try open()) { print($0, terminator: "") }
+            case .tsv: try CellDump.tsv(reader) { output.write(bytes: $0) }
+            case .json: try CellDump.json(reader, to: output.write)
+            }
+            try output.flush()
+            // Tolerated damage is never silent: said on stderr, after the cells.
+            for warning in reader.warnings {
+                printError("clientimport: warning: \(warning.description)")
             }
         }
     }

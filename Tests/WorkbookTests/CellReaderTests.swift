@@ -57,9 +57,13 @@ import Testing
         #expect(day(1000, true) == "1906-09-27")
     }
 
-    @Test func timesRoundToTheSecond() {
-        let d = DateSystem.date(serial: 45000.999_999_9, date1904: false, hasDate: true, hasTime: true)!
+    @Test func timesRoundToTheMillisecond() {
+        // Rounded to the second until issue 17 (a date-time keeps its fractions, as calamine
+        // reads them); rolling over into the next day is still exact.
+        let d = DateSystem.date(serial: 45000.999_999_999_9, date1904: false, hasDate: true, hasTime: true)!
         #expect(d.isoText == "2023-03-16T00:00:00")
+        let fraction = DateSystem.date(serial: 45000.999_999_9, date1904: false, hasDate: true, hasTime: true)!
+        #expect(fraction.isoText == "2023-03-15T23:59:59.991")
     }
 
     @Test(arguments: [

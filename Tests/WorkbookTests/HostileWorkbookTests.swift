@@ -32,15 +32,22 @@ struct HostileZip {
         members.append(Member(name: name, data: Array(text.utf8), deflate: deflate))
     }
 
-    /// A minimal workbook: one sheet "Clients" at `sheetTarget`, shared strings when given.
-    static func workbook(sheet: String, sharedStrings: String? = nil, sheetTarget: String = "worksheets/sheet1.xml") -> HostileZip {
+    /// A minimal workbook: one sheet "Clients" at `sheetTarget`, shared strings when given;
+    /// `_rels/.rels` last, so members 0–2 stay the workbook, its relationships and the sheet.
+    static func workbook(sheet: String, sharedStrings: String? = nil, sheetTarget: String = "worksheets/sheet1.xml",
+                         packageRelationships: Bool = true) -> HostileZip {
         var zip = HostileZip()
         zip.add("xl/workbook.xml", #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Clients" sheetId="1" r:id="rId1"/></sheets></workbook>"#)
-        zip.add("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="\#(sheetTarget)"/></Relationships>"#)
+        zip.add("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="\#(sheetTarget)"/>\#(sharedStrings == nil ? "" : sharedStringsRelationship)</Relationships>"#)
         zip.add("xl/worksheets/sheet1.xml", sheet)
         if let sharedStrings { zip.add("xl/sharedStrings.xml", sharedStrings) }
+        if packageRelationships {
+            zip.add("_rels/.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)
+        }
         return zip
     }
+
+    static let sharedStringsRelationship = #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#
 
     static func sheet(_ rows: String) -> String {
         #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\#(rows)</sheetData></worksheet>"#
@@ -353,14 +360,19 @@ func readError(path: String) -> Error? {
         try expectRefused(zip, kind: .corrupt, mentioning: ["bad XML", "sheet1.xml"])
     }
 
-    @Test func loneSurrogatesAreRefused() throws {
-        try expectRefused(.workbook(sheet: HostileZip.sheet(#"<row r="2"><c r="B2" t="inlineStr"><is><t>Jo_xD800_hn</t></is></c></row>"#)),
-                          kind: .corrupt, mentioning: ["B2", "surrogate"])
-        try expectRefused(.workbook(sheet: HostileZip.sheet(#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
-                                    sharedStrings: "<sst><si><t>x_xDC00__xD800_</t></si></sst>"),
-                          kind: .corrupt, mentioning: ["shared string 0", "surrogate"])
-        // A proper pair is a character.
+    @Test func loneSurrogatesBecomeReplacementCharactersWithAWarning() throws {
+        // Refused until Excel, LibreOffice and openpyxl were seen to open such files: now read
+        // as U+FFFD, with a warning naming the cell (more in `ToleratedDamageTests`).
         let folder = try TemporaryDirectory()
+        let inline = try readSheet(try HostileZip.workbook(sheet: HostileZip.sheet(#"<row r="2"><c r="B2" t="inlineStr"><is><t>Jo_xD800_hn</t></is></c></row>"#)).write(in: folder, "inline.xlsx"))
+        #expect(inline.cells == [[], ["", "Jo\u{FFFD}hn"]])
+        #expect(inline.warnings.map(\.description).contains { $0.contains("B2") && $0.contains("surrogate") })
+        let zip = HostileZip.workbook(sheet: HostileZip.sheet(#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#),
+                                      sharedStrings: "<sst><si><t>x_xDC00__xD800_</t></si></sst>")
+        let shared = try readSheet(try zip.write(in: folder, "shared.xlsx"))
+        #expect(shared.cells == [["x\u{FFFD}\u{FFFD}"]])
+        #expect(shared.warnings.map(\.description).contains { $0.contains("shared string 0") && $0.contains("surrogate") })
+        // A proper pair is a character.
         let path = try HostileZip.workbook(sheet: HostileZip.sheet(#"<row r="1"><c r="A1" t="inlineStr"><is><t>_xD83D__xDE00_</t></is></c></row>"#)).write(in: folder)
         #expect(try XLSXReader(path: path).rows().nextRow()?.cells == [.text("😀")])
     }

@@ -79,10 +79,20 @@ import TestSupport
         #expect(parsed[7] == "Клієнт 7 №7 & co")
     }
 
-    @Test func errorsAreTheSameOnBothPaths() throws {
+    @Test func errorsAndWarningsAreTheSameOnBothPaths() throws {
         let folder = try TemporaryDirectory()
-        let surrogate = try workbook(rows: "", sharedStrings: ["<si><t>x_xD800_</t></si>"], in: folder)
-        #expect(throws: WorkbookError.self) { try XLSXReader(path: surrogate).rows() }
+        // A lone surrogate was an error; it is now U+FFFD with a warning, on both paths.
+        let items = ["<si><t>x_xD800_</t></si>", "<si><r><t>y_xDC00_</t></r></si>"]
+        let (scanned, parsed) = try readings(items, in: folder)
+        #expect(scanned == ["x\u{FFFD}", "y\u{FFFD}"])
+        #expect(parsed == ["x\u{FFFD}", "y\u{FFFD}"])
+        let surrogate = try workbook(rows: "", sharedStrings: items, in: folder)
+        let archive = try ZipArchive(path: surrogate)
+        let entry = try #require(archive.entry(named: "xl/sharedStrings.xml"))
+        let scannedWarnings = try #require(try SharedStrings.scan(archive.open(entry), file: surrogate)).warnings
+        let parsedWarnings = try SharedStrings.parse(archive.open(entry), file: surrogate).warnings
+        #expect(scannedWarnings.count == 2 && scannedWarnings == parsedWarnings)
+        #expect(try XLSXReader(path: surrogate).rows().warnings.filter { $0.message.contains("surrogate") }.count == 2)
         let long = try workbook(rows: "", sharedStrings: ["<si><t>\(String(repeating: "ab", count: 120_000))</t></si>"], in: folder)
         let error = try #require(throws: WorkbookError.self) { try XLSXReader(path: long).rows() }
         #expect(error.description.contains("32,767"))
