@@ -136,6 +136,13 @@ public final class SQLiteClientStore {
         }
     }
 
+    /// Copies the write-ahead log into the base file and leaves WAL mode, so that the file alone
+    /// holds the whole base (a new base is built under another name and then moved into place).
+    /// The next opening turns WAL mode on again.
+    public func foldJournalIntoFile() throws {
+        try connection.execute("PRAGMA journal_mode = DELETE")
+    }
+
     /// SQLite's own check of the file: `["ok"]` when the base is sound, else what is wrong.
     public func integrityCheck() throws -> [String] {
         let statement = try connection.statement("PRAGMA integrity_check")

@@ -113,8 +113,17 @@ struct ImportCommand: ParsableCommand {
             let existing = FileManager.default.fileExists(atPath: base.path) ? try base.open() : nil
             let newBase = { try SQLiteClientStore(path: ":memory:") }
             let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
-            let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : base.open())
-            let result = try ImportPipeline(store: store, options: options).run(prepared)
+            let result: ImportReport
+            if let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : nil) {
+                result = try ImportPipeline(store: store, options: options).run(prepared)
+            } else {
+                // No base yet: it appears only if this import commits.
+                base.protectFromOutputs()
+                let pending = PendingBase(creating: base.path)
+                defer { pending.discard() }
+                result = try pending.build { try ImportPipeline(store: $0, options: options).run(prepared) }
+                if result.status != .rejected { try pending.install() }
+            }
             progress.finish()
             if let report {
                 try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)

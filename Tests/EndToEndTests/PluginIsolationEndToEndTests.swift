@@ -83,6 +83,45 @@ import Testing
         expectNoBase(newBase)
     }
 
+    /// A plugin whose `map` fails on a later row, and a file rejected for its data, fail after the
+    /// import began: the new base is built aside and appears only when an import commits.
+    @Test func anImportThatFailsOrIsRejectedLeavesNoNewBase() throws {
+        let source = try folder.write("export.csv", "Full name,Phone\nJean,0612345678\nBoom,0612345679\nLéa,not a phone\n")
+        try folder.write("path/plugins/names.lua", """
+            return {
+              name = "names",
+              detect = function(headers) return headers[1] == "Full name" and 1 or 0 end,
+              map = function(row)
+                if row["Full name"] == "Boom" then error("boom on a later row") end
+                return { name = row["Full name"], phone = row.Phone }
+              end,
+            }
+            """)
+        let failed = try clientimport(["import", source, "--db", newBase])
+        #expect(failed.status == 78, "\(failed.standardError)")
+        #expect(failed.standardError.contains("boom on a later row"), "\(failed.standardError)")
+        expectNoBase(newBase)
+
+        try folder.write("path/plugins/names.lua", """
+            return {
+              name = "names",
+              detect = function(headers) return headers[1] == "Full name" and 1 or 0 end,
+              map = function(row) return { name = row["Full name"], phone = row.Phone } end,
+            }
+            """)
+        let rejected = try clientimport(["import", source, "--db", newBase])
+        #expect(rejected.status == 1, "\(rejected.standardError)")
+        expectNoBase(newBase)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".new.sqlite") }
+        #expect(leftovers.isEmpty, "temporary bases left behind: \(leftovers)")
+
+        let good = try folder.write("good.csv", "Full name,Phone\nJean,0612345678\n")
+        let imported = try clientimport(["import", good, "--db", newBase])
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(try SQLiteClientStore(path: newBase).clientCount() == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".new.sqlite") }.isEmpty)
+    }
+
     @Test func aDryRunCreatesNoBase() throws {
         let source = try folder.write("export.csv", "Full name,Phone\nJean,0612345678\n")
         try folder.write("path/plugins/names.lua", """
