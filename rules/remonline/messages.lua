@@ -31,7 +31,8 @@ return {
     marketing_source_unknown = "\"{value}\" is not a marketing source of this base; add it first (clientimport settings add-marketing-source) or correct the name",
     price_type_unknown = "\"{value}\" is not a price type of this base; add it first (clientimport settings add-price-type) or correct the name",
     custom_number_invalid = "\"{value}\" is not a number, as the custom field \"{column}\" requires",
-    custom_date_invalid = "\"{value}\" is not a date (YYYY-MM-DD or DD.MM.YYYY), as the custom field \"{column}\" requires",
+    custom_date_invalid = "\"{value}\" is not a date, as the custom field \"{column}\" requires: write YYYY-MM-DD (a time may follow: YYYY-MM-DDTHH:MM:SS), DD.MM.YYYY, DD/MM/YYYY or DD-MM-YYYY",
+    custom_date_impossible = "\"{value}\" is not a day of the calendar: month {month} of {year} has {days} days (the custom field \"{column}\" takes YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY or DD-MM-YYYY)",
     invalid = "\"{value}\" is not valid here",
   },
   fr = {
@@ -64,7 +65,8 @@ return {
     marketing_source_unknown = "« {value} » n'est pas une source marketing de cette base ; ajoutez-la d'abord (clientimport settings add-marketing-source) ou corrigez le nom",
     price_type_unknown = "« {value} » n'est pas un type de prix de cette base ; ajoutez-le d'abord (clientimport settings add-price-type) ou corrigez le nom",
     custom_number_invalid = "« {value} » n'est pas un nombre, comme l'exige le champ personnalisé « {column} »",
-    custom_date_invalid = "« {value} » n'est pas une date (AAAA-MM-JJ ou JJ.MM.AAAA), comme l'exige le champ personnalisé « {column} »",
+    custom_date_invalid = "« {value} » n'est pas une date, comme l'exige le champ personnalisé « {column} » : écrivez AAAA-MM-JJ (une heure peut suivre : AAAA-MM-JJTHH:MM:SS), JJ.MM.AAAA, JJ/MM/AAAA ou JJ-MM-AAAA",
+    custom_date_impossible = "« {value} » n'est pas un jour du calendrier : le mois {month} de {year} a {days} jours (le champ personnalisé « {column} » prend AAAA-MM-JJ, JJ.MM.AAAA, JJ/MM/AAAA ou JJ-MM-AAAA)",
     invalid = "« {value} » n'est pas valide ici",
   },
   ru = {
@@ -97,7 +99,8 @@ return {
     marketing_source_unknown = "«{value}» — нет такой рекламной кампании в базе; добавьте её (clientimport settings add-marketing-source) или исправьте название",
     price_type_unknown = "«{value}» — нет такого типа цен в базе; добавьте его (clientimport settings add-price-type) или исправьте название",
     custom_number_invalid = "«{value}» — не число, а поле «{column}» требует число",
-    custom_date_invalid = "«{value}» — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ), а поле «{column}» требует дату",
+    custom_date_invalid = "«{value}» — не дата, а поле «{column}» требует дату: напишите ГГГГ-ММ-ДД (можно со временем: ГГГГ-ММ-ДДTЧЧ:ММ:СС), ДД.ММ.ГГГГ, ДД/ММ/ГГГГ или ДД-ММ-ГГГГ",
+    custom_date_impossible = "«{value}» — такого дня нет: в месяце {month} {year} года {days} дней (поле «{column}» принимает ГГГГ-ММ-ДД, ДД.ММ.ГГГГ, ДД/ММ/ГГГГ или ДД-ММ-ГГГГ)",
     invalid = "«{value}» здесь недопустимо",
   },
   uk = {
@@ -130,7 +133,8 @@ return {
     marketing_source_unknown = "«{value}» — немає такої рекламної кампанії в базі; додайте її (clientimport settings add-marketing-source) або виправте назву",
     price_type_unknown = "«{value}» — немає такого типу цін у базі; додайте його (clientimport settings add-price-type) або виправте назву",
     custom_number_invalid = "«{value}» — не число, а поле «{column}» вимагає число",
-    custom_date_invalid = "«{value}» — не дата (РРРР-ММ-ДД або ДД.ММ.РРРР), а поле «{column}» вимагає дату",
+    custom_date_invalid = "«{value}» — не дата, а поле «{column}» вимагає дату: напишіть РРРР-ММ-ДД (можна з часом: РРРР-ММ-ДДTГГ:ХХ:СС), ДД.ММ.РРРР, ДД/ММ/РРРР або ДД-ММ-РРРР",
+    custom_date_impossible = "«{value}» — такого дня немає: у місяці {month} {year} року {days} днів (поле «{column}» приймає РРРР-ММ-ДД, ДД.ММ.РРРР, ДД/ММ/РРРР або ДД-ММ-РРРР)",
     invalid = "«{value}» тут неприпустиме",
   },
 }
