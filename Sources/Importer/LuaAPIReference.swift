@@ -327,6 +327,13 @@ public enum LuaAPIReference {
                 .init("unescape", .function, "fun(s: string): string", "Removes the backslash escapes of vCard 3.0/4.0 values."),
                 .init("decode_quoted_printable", .function, "fun(s: string): string", "Decodes `=XX` bytes and `=` soft line breaks."),
             ]),
+        LuaAPISection(
+            luaClass: "clientimport.lib.rules", kind: .module, title: "`lib.rules`", module: "lib.rules",
+            introduction: "A shop's rule set built on another one (`require(\"remonline.ruleset\")`) without copying tables by hand; the base is never changed.",
+            entries: [
+                .init("extend", .function, "fun(base: clientimport.RuleSet, changes: table): clientimport.RuleSet",
+                      "A new rule set: a deep copy of `base` with `changes` laid over it. Tables merge key by key (`messages = { en = { my_key = \"…\" } }` adds one message); lists (`languages`, `aliases`) are replaced whole; `columns` is keyed by column key (`{ phone = { aliases = { … } }, notes = false }` changes one column and removes another; a new key with `type` and `headers` is added after the last column)."),
+            ]),
     ]
 
     /// Modules of `rules/lib/` that are the host's machinery, not helpers for authors.

@@ -211,3 +211,8 @@ clientimport = {}
 ---@field label fun(card: table, property: table): string?, boolean A property's label (Apple's `X-ABLabel` of its group, else its types but pref/voice/internet) and whether it is preferred.
 ---@field unescape fun(s: string): string Removes the backslash escapes of vCard 3.0/4.0 values.
 ---@field decode_quoted_printable fun(s: string): string Decodes `=XX` bytes and `=` soft line breaks.
+
+---A shop's rule set built on another one (`require("remonline.ruleset")`) without copying tables by hand; the
+---base is never changed. `require("lib.rules")`
+---@class clientimport.lib.rules
+---@field extend fun(base: clientimport.RuleSet, changes: table): clientimport.RuleSet A new rule set: a deep copy of `base` with `changes` laid over it. Tables merge key by key (`messages = { en = { my_key = "…" } }` adds one message); lists (`languages`, `aliases`) are replaced whole; `columns` is keyed by column key (`{ phone = { aliases = { … } }, notes = false }` changes one column and removes another; a new key with `type` and `headers` is added after the last column).
