@@ -59,6 +59,8 @@ struct PluginsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A sample export (.csv or .xlsx).", valueName: "FILE")) var from: String
         @Option(name: .shortAndLong, help: ArgumentHelp("Where to write it (default: plugins/NAME.lua in the current folder).", valueName: "FILE.lua"))
         var output: String?
+        @Flag(help: "Also write a .luarc.json into the plugin's folder (kept when one exists), so a Lua language server completes the API.")
+        var luarc = false
 
         func validate() throws {
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -77,6 +79,15 @@ struct PluginsCommand: ParsableCommand {
                 }
                 try AtomicFile.write(generator.luaSource.utf8, to: path)
                 print("Wrote \(TerminalText.escape(path)): \(generator.mappedCount) of \(generator.columnCount) columns mapped, \(generator.columnCount - generator.mappedCount) left as TODOs.")
+                if luarc {
+                    let config = (folder.isEmpty ? "." : folder) + "/.luarc.json"
+                    if FileManager.default.fileExists(atPath: config) {
+                        print("Kept \(TerminalText.escape(config)), which exists already.")
+                    } else {
+                        try AtomicFile.write(PluginGenerator.languageServerConfig(searchPath: SearchPath.standard()).utf8, to: config)
+                        print("Wrote \(TerminalText.escape(config)): open the folder in an editor with a Lua language server for completion.")
+                    }
+                }
                 print(TerminalText.escape("Try it: clientimport import \(from) --plugin \(path) --dry-run"))
             }
         }
