@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClientBase
 import Foundation
 import Importer
 import Workbook
@@ -25,17 +26,31 @@ struct PluginsCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check plugins against their sample exports (examples/<name>.*): detect recognises it, every row maps without errors.")
+            abstract: "Check plugins against their sample exports (examples/<name>.* in a root of the search path): detect recognises it, every row maps without errors.",
+            discussion: "The sample is imported into a scratch base that is removed afterwards. With --db (or $CLIENTIMPORT_DB) the scratch base gets that base's custom fields, marketing sources and price types, which is read and never changed; without, it gets those the sample names (custom fields as text).")
         @OptionGroup var rules: RulesOption
+        @Option(name: .long, help: ArgumentHelp("Check against this base's custom fields, marketing sources and price types (default: $CLIENTIMPORT_DB, else what the sample needs).", valueName: "PATH"))
+        var db: String?
         @Argument(help: "A plugin name or path (default: every plugin).") var plugin: String?
 
         func run() throws {
             try reportingFailures {
                 let searchPath = SearchPath.standard()
                 let names = plugin.map { [$0] } ?? searchPath.pluginNames()
+                let basePath = db ?? ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 }
+                let catalog = try basePath.map { path -> Catalog in
+                    var options = BaseOptions()
+                    options.db = path
+                    return try options.openForReading().catalog()
+                }
                 var failed = 0
                 for name in names {
-                    let check = try PluginCheck.run(name, searchPath: searchPath, ruleSet: rules.ruleSet)
+                    let check = try PluginCheck.run(name, searchPath: searchPath, ruleSet: rules.ruleSet, catalog: catalog)
+                    let added = [("custom fields", check.prepared.customFields.map(\.name)), ("marketing sources", check.prepared.marketingSources),
+                                 ("price types", check.prepared.priceTypes)].filter { !$0.1.isEmpty }
+                    if !added.isEmpty {
+                        print(TerminalText.escape("     \(check.plugin): scratch base given " + added.map { "\($0.0) \($0.1.joined(separator: ", "))" }.joined(separator: "; ")))
+                    }
                     let counts = check.report.map { "\($0.counts.rows) rows: \($0.counts.created) clients, \($0.skipped) skipped, \($0.warnings.count) warnings" } ?? ""
                     let confidence = check.confidence.map { ", detect \(Int($0 * 100))%" } ?? ""
                     if let failure = check.failure {
