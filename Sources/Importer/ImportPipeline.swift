@@ -331,6 +331,9 @@ private struct Run {
     private var knownCustomFields: Set<String>
     /// The row each Client ID of the file was first seen on.
     private var idRows = ClientIDRows()
+    /// Custom fields the base lacks, each reported once: the index of its error in
+    /// `report.errors` (nil when over the bound) and the rows that fill it.
+    private var unknownCustomFields: [String: (issue: Int?, rows: [Int])] = [:]
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -432,8 +435,35 @@ private struct Run {
     /// `true` when the row has no errors and may be applied.
     private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int) -> Bool {
         for problem in leftToRight(warnings) { addWarning(issue(problem, row: row)) }
-        for problem in leftToRight(errors) { addError(issue(problem, row: row)) }
+        for problem in leftToRight(errors) {
+            if problem.isCustomField && !knownCustomFields.contains(problem.key) {
+                noteUnknownCustomField(problem, row: row)
+            } else {
+                addError(issue(problem, row: row))
+            }
+        }
         return errors.isEmpty
+    }
+
+    /// A custom field the base lacks is one mistake, however many rows fill it: one error, on
+    /// its first row, with the command that adds it; `finish` adds how many rows fill it.
+    private mutating func noteUnknownCustomField(_ problem: RowProblem, row: Int) {
+        if unknownCustomFields[problem.key] != nil {
+            unknownCustomFields[problem.key]?.rows.append(row)
+            return
+        }
+        let index = report.errors.count < ImportPipeline.maximumIssues ? report.errors.count : nil
+        addError(issue(problem, row: row))
+        unknownCustomFields[problem.key] = (index, [row])
+    }
+
+    /// The row count of each unknown custom field's one error (the first 10 rows listed).
+    private mutating func summariseUnknownCustomFields() {
+        for (_, field) in unknownCustomFields where field.rows.count > 1 {
+            guard let index = field.issue else { continue }
+            let listed = field.rows.prefix(10).map(String.init).joined(separator: ", ") + (field.rows.count > 10 ? ", …" : "")
+            report.errors[index].message += "; " + message("custom_field_unknown_rows", ["count": String(field.rows.count), "rows": listed])
+        }
     }
 
     func reportProgress() {
@@ -445,6 +475,7 @@ private struct Run {
 
     /// Reports a row limit overrun, then closes the batch with its counts.
     mutating func finish() throws {
+        summariseUnknownCustomFields()
         if let first = rowLimitExceededAt, let limit = rowLimit {
             addError(ImportIssue(row: first, message: message("too_many_rows", ["rows": String(report.counts.rows), "limit": String(limit)])))
         }
