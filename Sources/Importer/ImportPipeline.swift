@@ -78,7 +78,8 @@ public struct ImportPipeline {
             let headers = header.cells.map(\.displayText)
             let checker = try engine.checker(language: language, catalog: catalog, options: options.rules)
             layout = .plugin(try engine.mapper(chosen, checker: checker, headers: headers, options: options.rules),
-                             ColumnMapping(language: language, fieldColumns: [], customColumns: [], headerTexts: [:]))
+                             ColumnMapping(language: language, fieldColumns: [], customColumns: [],
+                                           headerTexts: Dictionary(uniqueKeysWithValues: headers.enumerated().map { ($0.offset, $0.element) })))
             report.language = language
             report.plugin = chosen.name
             report.pluginChoice = why
@@ -401,9 +402,9 @@ private struct Run {
             addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
             return
         }
-        for (checked, keys) in mapped.clients {
+        for (checked, keys, sources) in mapped.clients {
             let repeated = isRepeated(id: checked.fields["id"].stringValue, row: row.number)
-            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number), !repeated else { continue }
+            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number, sources: sources), !repeated else { continue }
             let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key { return name }
                 return nil
@@ -433,13 +434,14 @@ private struct Run {
 
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
     /// `true` when the row has no errors and may be applied.
-    private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int) -> Bool {
-        for problem in leftToRight(warnings) { addWarning(issue(problem, row: row)) }
+    /// `sources`: for a plugin's client, the source columns that fed each field.
+    private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int, sources: FieldSources? = nil) -> Bool {
+        for problem in leftToRight(warnings) { addWarning(issue(problem, row: row, sources: sources)) }
         for problem in leftToRight(errors) {
             if problem.isCustomField && !knownCustomFields.contains(problem.key) {
-                noteUnknownCustomField(problem, row: row)
+                noteUnknownCustomField(problem, row: row, sources: sources)
             } else {
-                addError(issue(problem, row: row))
+                addError(issue(problem, row: row, sources: sources))
             }
         }
         return errors.isEmpty
@@ -447,13 +449,13 @@ private struct Run {
 
     /// A custom field the base lacks is one mistake, however many rows fill it: one error, on
     /// its first row, with the command that adds it; `finish` adds how many rows fill it.
-    private mutating func noteUnknownCustomField(_ problem: RowProblem, row: Int) {
+    private mutating func noteUnknownCustomField(_ problem: RowProblem, row: Int, sources: FieldSources?) {
         if unknownCustomFields[problem.key] != nil {
             unknownCustomFields[problem.key]?.rows.append(row)
             return
         }
         let index = report.errors.count < ImportPipeline.maximumIssues ? report.errors.count : nil
-        addError(issue(problem, row: row))
+        addError(issue(problem, row: row, sources: sources))
         unknownCustomFields[problem.key] = (index, [row])
     }
 
@@ -616,9 +618,15 @@ private struct Run {
         return problems.sorted { (columnIndex(of: $0) ?? .max) < (columnIndex(of: $1) ?? .max) }
     }
 
-    private func issue(_ problem: RowProblem, row: Int) -> ImportIssue {
-        let index = columnIndex(of: problem)
+    private func issue(_ problem: RowProblem, row: Int, sources: FieldSources? = nil) -> ImportIssue {
         let header = problem.isCustomField ? problem.key : ruleSet.column(problem.key)?.header(mapping.language) ?? problem.key
+        // A plugin's client: the source file's own column and cell, and the template column
+        // the value was for ("Phone 1 - Value" (D7) for "Phone number").
+        if let source = sources?.columns(of: problem).first, let sourceHeader = mapping.headerTexts[source] {
+            return ImportIssue(row: row, cell: "\(ColumnLetters.letters(ofIndex: source))\(row)", column: sourceHeader,
+                               field: header, value: problem.value, message: problem.message)
+        }
+        let index = columnIndex(of: problem)
         return ImportIssue(row: row, cell: index.map { "\(ColumnLetters.letters(ofIndex: $0))\(row)" },
                            column: index.flatMap { mapping.headerTexts[$0] } ?? header,
                            value: problem.value, message: problem.message)

@@ -162,6 +162,8 @@ struct RowProblem: Sendable {
     var isCustomField: Bool
     var value: String
     var message: String
+    /// The part of `value` at fault, when the check names one (one number of a phone list).
+    var part: String? = nil
 }
 
 /// Rows of a template file, column by column, as the batch checker takes them.
@@ -296,15 +298,45 @@ struct RowChecker {
             }
             return (Int(item["index"].intValue ?? 0), RowProblem(
                 key: item["key"].stringValue ?? "", isCustomField: item["custom"].boolValue ?? false,
-                value: item["value"].stringValue ?? "", message: message))
+                value: item["value"].stringValue ?? "", message: message, part: item["part"].stringValue))
         }
+    }
+}
+
+/// The source columns (0-based) whose cells fed each field of a client a plugin mapped, as
+/// `lib.mapper` found them: an error then names the cell of the user's own file.
+struct FieldSources {
+    var fields: [String: [Int]] = [:]
+    var custom: [String: [Int]] = [:]
+    /// The source row's cells, to tell which of several columns holds the part at fault.
+    var cells: [String] = []
+
+    init() {}
+
+    init(_ value: LuaValue, cells: [String]) {
+        self.cells = cells
+        func columns(_ list: LuaValue) -> [Int] {
+            list.tableValue?.array.compactMap { $0.intValue.map { Int($0) - 1 } }.filter { cells.indices.contains($0) } ?? []
+        }
+        for case let (.string(key), list) in value.tableValue?.fields ?? [:] where key != "custom" { fields[key] = columns(list) }
+        for case let (.string(name), list) in value["custom"].tableValue?.fields ?? [:] { custom[name] = columns(list) }
+    }
+
+    /// The columns that fed the field a problem is about (empty when none is known), the one
+    /// holding the part at fault first.
+    func columns(of problem: RowProblem) -> [Int] {
+        let columns = (problem.isCustomField ? custom[problem.key] : fields[problem.key]) ?? []
+        guard let part = problem.part, !part.isEmpty, columns.count > 1 else { return columns }
+        let holding = columns.filter { cells[$0].contains(part) }
+        return holding + columns.filter { !holding.contains($0) }
     }
 }
 
 /// What a plugin made of one source row.
 struct MappedRow {
-    /// Each client the row became, checked, with the field keys the plugin filled.
-    var clients: [(checked: CheckedRow, keys: [String])]
+    /// Each client the row became, checked, with the field keys the plugin filled and the
+    /// source columns that fed them.
+    var clients: [(checked: CheckedRow, keys: [String], sources: FieldSources)]
     var skipReason: String?
     var rejectReason: String?
     var notes: [String]
@@ -334,7 +366,8 @@ struct PluginMapper {
             return row
         }
         guard row.skipReason == nil, row.rejectReason == nil else { return row }
-        for client in outcome["clients"].tableValue?.array ?? [] {
+        let sources = outcome["sources"].tableValue?.array ?? []
+        for (number, client) in (outcome["clients"].tableValue?.array ?? []).enumerated() {
             guard let fields = client.tableValue else {
                 row.rejectReason = "its map returned \(typeName(client)) among the clients of the row; each client must be a table"
                 return row
@@ -348,7 +381,8 @@ struct PluginMapper {
                 if case .string(let name) = key, name != "custom" { return name }
                 return nil
             }.sorted()
-            row.clients.append((checked: try checker.check(fields, rowNumber: rowNumber), keys: keys))
+            row.clients.append((checked: try checker.check(fields, rowNumber: rowNumber), keys: keys,
+                                sources: number < sources.count ? FieldSources(sources[number], cells: cells) : FieldSources()))
         }
         return row
     }

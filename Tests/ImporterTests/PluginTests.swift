@@ -92,7 +92,10 @@ import Testing
             """)
         #expect(report.status == .rejected)
         #expect(report.errors.map(\.row) == [2, 2, 3])
-        #expect(report.errors[0].column == "Numéro de téléphone")
+        // The source file's own column and cell, and the template column the value was for.
+        #expect(report.errors[0].column == "Mobile")
+        #expect(report.errors[0].cell == "C2")
+        #expect(report.errors[0].field == "Numéro de téléphone")
         #expect(report.errors[2].message.contains("refused to be stored"))
         #expect(try fixture.store.clientCount() == 0)
     }

@@ -60,8 +60,9 @@ function TYPES.phones(s, _, ctx)
     options = { country_code = ctx.options.phone_country_code }
     phone_options[ctx] = options
   end
-  local list, problem = phones.parse_list(s, options)
-  if not list then return nil, problem end
+  local list, problem, part = phones.parse_list(s, options)
+  -- The number at fault, so the host can point at the source cell holding it.
+  if not list then return nil, problem, { part = part } end
   return list
 end
 
@@ -219,7 +220,8 @@ function engine.batch_checker(rule_set, ctx)
       vars = vars or {}
       vars.value = value
       vars.column = key
-      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars) }
+      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars),
+                          part = vars.part }
       if list == errors then failed[i] = true end
     end
 
@@ -266,8 +268,9 @@ function engine.batch_checker(rule_set, ctx)
             if kind == "phones" then typed[i] = {} else typed[i] = empty end
           else
             local problem = problems and problems[raw]
+            local vars
             if problem == nil then
-              value, problem = convert(raw, column, ctx)
+              value, problem, vars = convert(raw, column, ctx)
               if memo and memo.count < MEMO_LIMIT then
                 if value ~= nil then
                   if type(cell) == "string" then known[cell] = value; memo.count = memo.count + 1 end
@@ -277,7 +280,7 @@ function engine.batch_checker(rule_set, ctx)
               end
             end
             if value == nil then
-              report(errors, i, key, problem, raw)
+              report(errors, i, key, problem, raw, vars)
             else
               typed[i] = value
               if validate then
