@@ -72,6 +72,7 @@ import Testing
         try #require(exported.count == 2)
         try #require(exported[0].count == 30, "\(exported[0])")
         #expect(Array(exported[0].suffix(12)) == names)
+        try #require(exported[1].count == 30, "\(exported[1])")
         #expect(exported[1][26] == "valeur 9") // column AA
         #expect(exported[1][29] == "1999-12-31") // column AD
 

@@ -121,6 +121,7 @@ import Testing
         let (generator, _, _) = try generator("Name;Phone\nJean;0612345678\n")
         let lines = generator.luaSource.split(separator: "\n", omittingEmptySubsequences: false)
         let annotation = try #require(lines.firstIndex(of: "---@type clientimport.Plugin"))
+        try #require(annotation + 1 < lines.count)
         #expect(lines[annotation + 1] == "local plugin = {")
         #expect(lines.last(where: { !$0.isEmpty }) == "return plugin")
     }
