@@ -104,6 +104,10 @@ struct PluginsCommand: ParsableCommand {
                     }
                 }
                 print(TerminalText.escape("Try it: clientimport import \(from) --plugin \(path) --dry-run"))
+                // `plugins test` finds a plugin's sample in examples/ beside the plugins/ folder it is in.
+                let root = ((folder.isEmpty ? "." : folder) as NSString).deletingLastPathComponent
+                let sample = "\(root.isEmpty ? "." : root)/examples/\(name).\((from as NSString).pathExtension.isEmpty ? "csv" : (from as NSString).pathExtension)"
+                print(TerminalText.escape("Test it: copy the export to \(sample), then CLIENTIMPORT_PATH=\(root.isEmpty ? "." : root) clientimport plugins test \(name)"))
             }
         }
     }

@@ -101,6 +101,9 @@ import Testing
         let plugin = folder.file("mine/plugins/crm.lua")
         let result = try runProcess(clientimportBinary(), ["plugins", "new", "crm", "--from", source, "-o", plugin, "--luarc"])
         #expect(result.status == 0, "\(result.standardError)")
+        // Where `plugins test` will look for the sample: examples/ in the plugin's root.
+        #expect(result.standardOutput.contains("copy the export to \(folder.path)/mine/examples/crm.csv, then CLIENTIMPORT_PATH=\(folder.path)/mine clientimport plugins test crm"),
+                "\(result.standardOutput)")
         let text = try String(contentsOfFile: folder.file("mine/plugins/.luarc.json"), encoding: .utf8)
         let config = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let workspace = try #require(config["workspace"] as? [String: Any])
