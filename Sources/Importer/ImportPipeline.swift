@@ -436,7 +436,12 @@ private struct Run {
     /// `true` when the row has no errors and may be applied.
     /// `sources`: for a plugin's client, the source columns that fed each field.
     private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int, sources: FieldSources? = nil) -> Bool {
-        for problem in leftToRight(warnings) { addWarning(issue(problem, row: row, sources: sources)) }
+        for problem in leftToRight(warnings) {
+            // Past the bound a warning is only counted: locating it (in a plugin's source row)
+            // would be work thrown away on every row of a file that warns on every row.
+            if report.warnings.count < ImportPipeline.maximumIssues { addWarning(issue(problem, row: row, sources: sources)) }
+            else { report.omittedWarnings += 1 }
+        }
         for problem in leftToRight(errors) {
             if problem.isCustomField && !knownCustomFields.contains(problem.key) {
                 noteUnknownCustomField(problem, row: row, sources: sources)
