@@ -74,7 +74,7 @@ enum HeaderMatcher {
                     let hint = closest(to: texts[index], in: customFields.map(\.name)).map { "; did you mean \"\($0)\"?" }
                         ?? (customFields.isEmpty ? "; this base has no custom fields yet" : "; custom fields: " + customFields.map(\.name).joined(separator: ", "))
                     issues.append(ImportIssue(row: header.number, cell: "\(letter)\(header.number)", column: texts[index], value: texts[index],
-                                              message: "column \(letter) \"\(texts[index])\" is not a custom field of this base\(hint); add it with `clientimport settings add-custom-field` or remove the column"))
+                                              message: "column \(letter) \"\(texts[index])\" is not a custom field of this base\(hint); add it with `clientimport settings add-custom-field \(shellQuoted(texts[index])) --type text` (or --type number, date, yes-no), or remove the column"))
                 }
             }
         }

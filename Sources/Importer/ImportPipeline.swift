@@ -78,7 +78,8 @@ public struct ImportPipeline {
             let language = try options.language ?? Self.messageLanguage(of: chosen, headers: headers, ruleSet: ruleSet)
             let checker = try engine.checker(language: language, catalog: catalog, options: options.rules)
             layout = .plugin(try engine.mapper(chosen, checker: checker, headers: headers, options: options.rules),
-                             ColumnMapping(language: language, fieldColumns: [], customColumns: [], headerTexts: [:]))
+                             ColumnMapping(language: language, fieldColumns: [], customColumns: [],
+                                           headerTexts: Dictionary(uniqueKeysWithValues: headers.enumerated().map { ($0.offset, $0.element) })))
             report.language = language
             report.plugin = chosen.name
             report.pluginChoice = why
@@ -347,6 +348,9 @@ private struct Run {
     private var knownCustomFields: Set<String>
     /// The row each Client ID of the file was first seen on.
     private var idRows = ClientIDRows()
+    /// Custom fields the base lacks, each reported once: the index of its error in
+    /// `report.errors` (nil when over the bound) and the rows that fill it.
+    private var unknownCustomFields: [String: (issue: Int?, rows: [Int])] = [:]
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -414,9 +418,9 @@ private struct Run {
             addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
             return
         }
-        for (checked, keys) in mapped.clients {
+        for (checked, keys, sources) in mapped.clients {
             let repeated = isRepeated(id: checked.fields["id"].stringValue, row: row.number)
-            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number), !repeated else { continue }
+            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number, sources: sources), !repeated else { continue }
             let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
                 if case .string(let name) = key { return name }
                 return nil
@@ -446,10 +450,43 @@ private struct Run {
 
     /// Reports a checked row's problems (from left to right: Lua tables have no order);
     /// `true` when the row has no errors and may be applied.
-    private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int) -> Bool {
-        for problem in leftToRight(warnings) { addWarning(issue(problem, row: row)) }
-        for problem in leftToRight(errors) { addError(issue(problem, row: row)) }
+    /// `sources`: for a plugin's client, the source columns that fed each field.
+    private mutating func record(errors: [RowProblem], warnings: [RowProblem], row: Int, sources: FieldSources? = nil) -> Bool {
+        for problem in leftToRight(warnings) {
+            // Past the bound a warning is only counted: locating it (in a plugin's source row)
+            // would be work thrown away on every row of a file that warns on every row.
+            if report.warnings.count < ImportPipeline.maximumIssues { addWarning(issue(problem, row: row, sources: sources)) }
+            else { report.omittedWarnings += 1 }
+        }
+        for problem in leftToRight(errors) {
+            if problem.isCustomField && !knownCustomFields.contains(problem.key) {
+                noteUnknownCustomField(problem, row: row, sources: sources)
+            } else {
+                addError(issue(problem, row: row, sources: sources))
+            }
+        }
         return errors.isEmpty
+    }
+
+    /// A custom field the base lacks is one mistake, however many rows fill it: one error, on
+    /// its first row, with the command that adds it; `finish` adds how many rows fill it.
+    private mutating func noteUnknownCustomField(_ problem: RowProblem, row: Int, sources: FieldSources?) {
+        if unknownCustomFields[problem.key] != nil {
+            unknownCustomFields[problem.key]?.rows.append(row)
+            return
+        }
+        let index = report.errors.count < ImportPipeline.maximumIssues ? report.errors.count : nil
+        addError(issue(problem, row: row, sources: sources))
+        unknownCustomFields[problem.key] = (index, [row])
+    }
+
+    /// The row count of each unknown custom field's one error (the first 10 rows listed).
+    private mutating func summariseUnknownCustomFields() {
+        for (_, field) in unknownCustomFields where field.rows.count > 1 {
+            guard let index = field.issue else { continue }
+            let listed = field.rows.prefix(10).map(String.init).joined(separator: ", ") + (field.rows.count > 10 ? ", …" : "")
+            report.errors[index].message += "; " + message("custom_field_unknown_rows", ["count": String(field.rows.count), "rows": listed])
+        }
     }
 
     func reportProgress() {
@@ -461,6 +498,7 @@ private struct Run {
 
     /// Reports a row limit overrun, then closes the batch with its counts.
     mutating func finish() throws {
+        summariseUnknownCustomFields()
         if let first = rowLimitExceededAt, let limit = rowLimit {
             addError(ImportIssue(row: first, message: message("too_many_rows", ["rows": String(report.counts.rows), "limit": String(limit)])))
         }
@@ -607,9 +645,15 @@ private struct Run {
         return problems.sorted { (columnIndex(of: $0) ?? .max) < (columnIndex(of: $1) ?? .max) }
     }
 
-    private func issue(_ problem: RowProblem, row: Int) -> ImportIssue {
-        let index = columnIndex(of: problem)
+    private func issue(_ problem: RowProblem, row: Int, sources: FieldSources? = nil) -> ImportIssue {
         let header = problem.isCustomField ? problem.key : ruleSet.column(problem.key)?.header(mapping.language) ?? problem.key
+        // A plugin's client: the source file's own column and cell, and the template column
+        // the value was for ("Phone 1 - Value" (D7) for "Phone number").
+        if let source = sources?.columns(of: problem).first, let sourceHeader = mapping.headerTexts[source] {
+            return ImportIssue(row: row, cell: "\(ColumnLetters.letters(ofIndex: source))\(row)", column: sourceHeader,
+                               field: header, value: problem.value, message: problem.message)
+        }
+        let index = columnIndex(of: problem)
         return ImportIssue(row: row, cell: index.map { "\(ColumnLetters.letters(ofIndex: $0))\(row)" },
                            column: index.flatMap { mapping.headerTexts[$0] } ?? header,
                            value: problem.value, message: problem.message)

@@ -8,19 +8,24 @@ public struct ImportIssue: Sendable, Equatable, Codable {
     public var cell: String?
     /// The column's header.
     public var column: String?
+    /// The template column the value was meant for, when `column` is another file's (a
+    /// plugin's source column: `column` "Phone 1 - Value", `field` "Phone number").
+    public var field: String?
     /// The cell's text.
     public var value: String?
     public var message: String
 
-    public init(row: Int, cell: String? = nil, column: String? = nil, value: String? = nil, message: String) {
-        self.row = row; self.cell = cell; self.column = column; self.value = value; self.message = message
+    public init(row: Int, cell: String? = nil, column: String? = nil, field: String? = nil, value: String? = nil, message: String) {
+        self.row = row; self.cell = cell; self.column = column; self.field = field; self.value = value; self.message = message
     }
 
-    /// `row 7, column "Email" (E7): message`
+    /// `row 7, column "Email" (E7): message`; for a plugin's file
+    /// `row 7, column "Phone 1 - Value" (D7) for "Phone number": message`.
     public var description: String {
         var place = "row \(row)"
         if let column { place += ", column \"\(column)\"" }
         if let cell { place += " (\(cell))" }
+        if let field, field != column { place += " for \"\(field)\"" }
         return "\(place): \(message)"
     }
 }

@@ -93,9 +93,10 @@ extension BalanceCorrection {
 
 extension ImportIssue {
     public var json: JSONText {
+        // `field` only when the column is not the template's (a plugin's source file).
         .object([("row", .integer(row)), ("cell", cell.map(JSONText.string) ?? .null),
-                 ("column", column.map(JSONText.string) ?? .null), ("value", value.map(JSONText.string) ?? .null),
-                 ("message", .string(message))])
+                 ("column", column.map(JSONText.string) ?? .null)] + (field.map { [("field", JSONText.string($0))] } ?? [])
+                + [("value", value.map(JSONText.string) ?? .null), ("message", .string(message))])
     }
 }
 

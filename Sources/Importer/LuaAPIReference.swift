@@ -333,6 +333,13 @@ public enum LuaAPIReference {
                 .init("decode", .function, "fun(bytes: string, charset: string?, fallback: string?): string, string?",
                       "Decodes a value's bytes in its declared CHARSET (through `clientimport.decode_bytes`); returns the text and, when the charset had to be guessed, a warning to show (the card's `warnings` collect them)."),
             ]),
+        LuaAPISection(
+            luaClass: "clientimport.lib.rules", kind: .module, title: "`lib.rules`", module: "lib.rules",
+            introduction: "A shop's rule set built on another one (`require(\"remonline.ruleset\")`) without copying tables by hand; the base is never changed.",
+            entries: [
+                .init("extend", .function, "fun(base: clientimport.RuleSet, changes: table): clientimport.RuleSet",
+                      "A new rule set: a deep copy of `base` with `changes` laid over it. Tables merge key by key (`messages = { en = { my_key = \"…\" } }` adds one message); lists (`languages`, `aliases`) are replaced whole; `columns` is keyed by column key (`{ phone = { aliases = { … } }, notes = false }` changes one column and removes another; a new key with `type` and `headers` is added after the last column)."),
+            ]),
     ]
 
     /// Modules of `rules/lib/` that are the host's machinery, not helpers for authors.

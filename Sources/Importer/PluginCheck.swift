@@ -12,24 +12,40 @@ public struct PluginCheck: Sendable {
     /// Why the plugin fails, or `nil` when it passes.
     public var failure: String?
 
+    /// What the scratch base was given so the sample could be checked (empty with `--db`).
+    public var prepared = Catalog()
+
     public var passed: Bool { failure == nil }
 
-    /// Checks `name` (or a path) against its sample in a scratch base.
-    public static func run(_ name: String, searchPath: SearchPath, ruleSet: String = "remonline") throws -> PluginCheck {
+    /// Checks `name` (or a path) against its sample in a scratch base that is removed afterwards.
+    /// With `catalog` (the user's base, `plugins test --db`), the scratch base gets its custom
+    /// fields, marketing sources and price types; without, it gets those the sample uses, as text
+    /// custom fields, so a plugin is judged on its mapping and not on a base it has never seen.
+    public static func run(_ name: String, searchPath: SearchPath, ruleSet: String = "remonline", catalog: Catalog? = nil) throws -> PluginCheck {
         let engine = try RuleEngine(ruleSet: ruleSet, searchPath: searchPath)
         let plugin = try engine.plugin(name)
         var check = PluginCheck(plugin: plugin.name)
         guard let sample = sampleFile(for: plugin.name, in: searchPath) else {
-            check.failure = "no sample export: put one at examples/\(plugin.name).csv (or .xlsx, or one of its extensions) so it can be tested"
+            let roots = searchPath.roots.map { "\($0)/examples" }.joined(separator: ", ")
+            check.failure = "no sample export: put one at examples/\(plugin.name).csv (or .xlsx, or one of its extensions) in a root of the search path (searched \(roots))"
             return check
         }
         check.sample = sample
+        let scratchFolder = FileManager.default.temporaryDirectory.appendingPathComponent("clientimport-plugin-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratchFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratchFolder) }
+        let scratch = try SQLiteClientStore(path: scratchFolder.appendingPathComponent("scratch.sqlite").path)
+        let needed = try catalog ?? needs(of: sample, plugin: plugin, engine: engine)
+        if catalog == nil { check.prepared = needed }
+        try scratch.addMarketingSources(needed.marketingSources)
+        try scratch.addPriceTypes(needed.priceTypes)
+        for field in needed.customFields { try scratch.addCustomField(field) }
         var options = ImportOptions()
         options.plugin = .named(name)
         options.language = "en"
-        let (report, _) = try Converter(options: options, searchPath: searchPath, language: "en", rowsPerFile: 5000)
-            .convert(sample, to: FileManager.default.temporaryDirectory.appendingPathComponent("plugin-check-\(UUID().uuidString).xlsx").path,
-                     settingsFrom: nil)
+        options.ruleSet = ruleSet
+        options.rowLimit = .unlimited
+        let report = try ImportPipeline(store: scratch, searchPath: searchPath, options: options).run(path: sample)
         check.report = report
         if plugin.read == nil {
             let header = try WorkbookFileHeader.read(sample)
@@ -43,6 +59,32 @@ public struct PluginCheck: Sendable {
             check.failure = "its sample is rejected: " + (report.errors.first?.description ?? "no rows")
         }
         return check
+    }
+
+    /// The custom fields (as text), marketing sources and price types the plugin's clients name
+    /// for `sample`: what an empty base lacks to take them.
+    static func needs(of sample: String, plugin: Plugin, engine: RuleEngine) throws -> Catalog {
+        let checker = try engine.checker(language: "en", catalog: Catalog(), options: RuleOptions())
+        let rows: any RowReader = plugin.read != nil ? try plugin.readRows(path: sample) : try WorkbookFile.openRows(path: sample)
+        guard let header = try rows.nextRow() else { return Catalog() }
+        let mapper = try engine.mapper(plugin, checker: checker, headers: header.cells.map(\.displayText), options: RuleOptions())
+        let typeOf = Dictionary(engine.ruleSet.columns.map { ($0.key, $0.type) }, uniquingKeysWith: { a, _ in a })
+        var sources: [String] = [], priceTypes: [String] = [], customFields: [String] = []
+        func add(_ value: String, to list: inout [String]) { if !value.isEmpty && !list.contains(value) { list.append(value) } }
+        while let row = try rows.nextRow() {
+            for client in try mapper.map(row.cells.map(\.displayText), rowNumber: row.number).clients {
+                for problem in client.checked.errors {
+                    if problem.isCustomField { add(problem.key, to: &customFields); continue }
+                    switch typeOf[problem.key] {
+                    case "marketing-source": add(problem.value, to: &sources)
+                    case "price-type": add(problem.value, to: &priceTypes)
+                    default: break
+                    }
+                }
+            }
+        }
+        return Catalog(marketingSources: sources, priceTypes: priceTypes,
+                       customFields: customFields.map { CustomFieldDefinition(name: $0, type: .text) })
     }
 
     static func sampleFile(for name: String, in searchPath: SearchPath) -> String? {

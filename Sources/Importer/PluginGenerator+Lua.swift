@@ -1,3 +1,5 @@
+import Foundation
+
 extension PluginGenerator {
     /// The generated plugin's Lua source.
     public var luaSource: String {
@@ -35,11 +37,14 @@ extension PluginGenerator {
         lines.append("}")
         lines.append("")
         lines.append("-- How each column was mapped:")
-        for column in self.columns where column.role != nil {
-            lines.append("--   \(comment(column)) → \(column.role?.rawValue ?? "")")
+        for column in self.columns where column.role != nil || column.field != nil {
+            lines.append("--   \(comment(column)) → \(column.role?.rawValue ?? column.field ?? "")")
         }
         lines.append("")
-        lines.append("return {")
+        // The annotation the guide asks for: a Lua language server then completes `row`, `ctx`
+        // and the client's fields.
+        lines.append("---@type clientimport.Plugin")
+        lines.append("local plugin = {")
         lines.append("  name = \(quoted(name)),")
         lines.append("  title = \(quoted("\(name) export")),")
         lines.append("")
@@ -73,8 +78,13 @@ extension PluginGenerator {
         lines.append("      notes = contacts.notes({ \(notes.joined(separator: ", ")) }),")
         if let balance = columns(.balance).first { lines.append("      balance = \(row(balance)),") }
         if let card = columns(.discountCard).first { lines.append("      discount_card = \(row(card)),") }
+        var filled = Set<String>()
+        for column in self.columns {
+            guard let field = column.field, filled.insert(field).inserted else { continue }
+            lines.append("      \(field) = \(row(column)), -- the template's \(field) column")
+        }
         lines.append("    }")
-        for column in self.columns where column.role == nil {
+        for column in self.columns where column.role == nil && column.field == nil {
             let hint = column.guess.map { "; it may be \($0.rawValue) (\(column.reason))" } ?? ""
             let samples = column.samples.isEmpty ? "" : " (e.g. \(column.samples.map(quoted).joined(separator: ", ")))"
             lines.append("    -- TODO: \(quoted(column.header))\(samples) is not mapped\(hint); map it, or keep it with --keep-unmapped-as-custom-fields.")
@@ -84,6 +94,33 @@ extension PluginGenerator {
         lines.append("    return finished")
         lines.append("  end,")
         lines.append("}")
+        lines.append("")
+        lines.append("return plugin")
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension PluginGenerator {
+    /// A `.luarc.json` for a user's plugin folder: a Lua language server (LuaLS) then completes
+    /// the API from the built-in stubs (`rules/types/clientimport.lua`), resolves
+    /// `require("lib.contacts")` in the built-in `rules/`, and knows the sandbox's missing
+    /// libraries and its one global.
+    public static func languageServerConfig(searchPath: SearchPath) throws -> String {
+        let builtIn = SearchPath.builtInRoot()
+        let roots = searchPath.roots.contains(builtIn) ? searchPath.roots : searchPath.roots + [builtIn]
+        let config: [String: Any] = [
+            "runtime": [
+                "version": "Lua 5.4",
+                "path": ["?.lua", "rules/?.lua", "plugins/?.lua"],
+                "builtin": ["io": "disable", "debug": "disable", "package": "disable", "ffi": "disable", "jit": "disable", "bit": "disable"],
+            ],
+            "workspace": [
+                "library": ["\(builtIn)/rules/types"] + roots.flatMap { ["\($0)/rules", "\($0)/plugins"] },
+                "checkThirdParty": false,
+            ],
+            "diagnostics": ["globals": ["clientimport"]],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

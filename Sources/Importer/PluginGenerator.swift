@@ -30,7 +30,9 @@ public struct PluginGenerator {
         .country: ["country", "pays", "страна", "країна"],
         .notes: ["notes", "note", "comment", "comments", "remarque", "remarques", "commentaire", "commentaires",
                  "description", "примечание", "комментарий", "примітка", "коментар"],
-        .balance: ["balance", "solde", "debt", "dette", "баланс", "долг", "борг"],
+        .balance: ["balance", "solde", "debt", "dette", "баланс", "долг", "борг", "solde dû", "solde du", "montant dû",
+                   "amount due", "balance due", "outstanding", "outstanding balance", "owed", "amount owed",
+                   "задолженность", "заборгованість", "остаток"],
         .discountCard: ["discount card", "loyalty card", "carte de réduction", "carte de fidélité", "дисконтная карта", "дисконтна картка"],
     ]
 
@@ -40,11 +42,26 @@ public struct PluginGenerator {
         "balance": .balance, "discount_card": .discountCard,
     ]
 
+    /// Words of a header that say the column holds a balance ("Solde dû", "Balance (EUR)").
+    static let balanceWords: Set<String> = ["balance", "solde", "debt", "dette", "due", "dû", "owed", "outstanding",
+                                            "баланс", "долг", "борг", "задолженность", "заборгованість"]
+    /// Words of a header that say the column holds no phone however its values look: dates,
+    /// identifiers, amounts and counts (a birthday 1985-03-12, an ID 100234, a total 1234.50).
+    static let notPhoneWords: Set<String> = [
+        "date", "dob", "birthday", "born", "created", "updated", "modified", "id", "uid", "uuid", "code", "ref", "reference",
+        "no", "nr", "n°", "№", "amount", "total", "sum", "price", "paid", "spent", "revenue", "count", "orders", "visits",
+        "points", "balance", "solde", "montant", "prix", "naissance", "créé", "card", "carte", "iban", "siret", "siren", "vat", "tva",
+        "дата", "рождения", "народження", "сумма", "сума", "цена", "ціна", "баланс", "код", "карта", "картка", "инн", "іпн",
+    ]
+
     /// One column of the export and what the generator made of it.
     struct Column {
         var header: String
         var samples: [String]
         var role: Role?
+        /// A template field the column fills as it is (the export is a RemOnline template, or
+        /// holds one of its columns: "Remise sur les produits").
+        var field: String? = nil
         /// Why the role was chosen, for the comment beside it.
         var reason: String
         /// A role the generator suspects but did not dare to use.
@@ -55,7 +72,7 @@ public struct PluginGenerator {
     let columns: [Column]
     /// How many columns the export has, and how many the plugin maps.
     public var columnCount: Int { columns.count }
-    public var mappedCount: Int { columns.filter { $0.role != nil }.count }
+    public var mappedCount: Int { columns.filter { $0.role != nil || $0.field != nil }.count }
     let source: String
 
     /// Reads the header and up to `sampleRows` rows of `path`.
@@ -78,22 +95,36 @@ public struct PluginGenerator {
         let templateHeaders = Dictionary(
             ruleSet.columns.flatMap { column in (Array(column.headers.values) + column.aliases).map { (foldedHeader($0), column.key) } },
             uniquingKeysWith: { first, _ in first })
-        columns = header.cells.enumerated().map { index, cell in
-            Self.classify(header: cell.displayText.trimmingCharacters(in: .whitespaces), samples: samples[index],
-                          templateHeaders: templateHeaders)
+        let headers = header.cells.map { $0.displayText.trimmingCharacters(in: .whitespaces) }
+        // A file most of whose headers are the template's (a RemOnline export, a filled template
+        // in any language) means them as the template does: "Nom" is then the client's name,
+        // not a family name as in other French exports.
+        let templateMatches = headers.filter { templateHeaders[foldedHeader($0)] != nil }.count
+        let templateFirst = templateMatches >= 3 && 2 * templateMatches >= headers.filter { !$0.isEmpty }.count
+        columns = headers.enumerated().map { index, text in
+            Self.classify(header: text, samples: samples[index], templateHeaders: templateHeaders, templateFirst: templateFirst)
         }.filter { !$0.header.isEmpty }
     }
 
-    static func classify(header: String, samples: [String], templateHeaders: [String: String]) -> Column {
+    /// What one column becomes. `templateFirst`: the file is laid out as the template, so its
+    /// headers win over the synonyms other exports use.
+    static func classify(header: String, samples: [String], templateHeaders: [String: String], templateFirst: Bool) -> Column {
         var column = Column(header: header, samples: Array(samples.prefix(3)), role: nil, reason: "")
         let folded = foldedHeader(header)
-        if let role = Role.allCases.first(where: { synonyms[$0]?.contains(folded) == true }) {
-            column.role = role
-            column.reason = "header"
-        } else if let key = templateHeaders[folded], let role = roleOfField[key] {
-            column.role = role
+        let words = Set(folded.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "°" && $0 != "№" }).map(String.init))
+        let synonym = Role.allCases.first(where: { synonyms[$0]?.contains(folded) == true })
+        // Another system's "ID" is its own numbering, never a RemOnline client ID: only a file
+        // laid out as the template maps it.
+        if let key = templateHeaders[folded], templateFirst || (synonym == nil && key != "id") {
             column.reason = "the template's \(key) header"
-        } else if let role = sniff(samples) {
+            if let role = roleOfField[key] { column.role = role } else { column.field = key }
+        } else if let synonym {
+            column.role = synonym
+            column.reason = "header"
+        } else if !words.isDisjoint(with: balanceWords) {
+            column.role = .balance
+            column.reason = "its header names a balance"
+        } else if words.isDisjoint(with: notPhoneWords), let role = sniff(samples) {
             column.role = role
             column.reason = "its values look like \(role == .email ? "email addresses" : "phone numbers")"
         } else {
@@ -111,8 +142,24 @@ public struct PluginGenerator {
         guard samples.count >= 2 else { return nil }
         let emails = samples.filter { $0.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil }.count
         if Double(emails) >= 0.9 * Double(samples.count) { return .email }
-        let phones = samples.filter { $0.range(of: #"^\+?[0-9][0-9 ()./-]{5,19}$"#, options: .regularExpression) != nil }.count
+        let phones = samples.filter(looksLikePhone).count
         if Double(phones) >= 0.9 * Double(samples.count) { return .phone }
         return nil
+    }
+
+    /// Whether a value may be a phone number: 7 to 15 digits with the usual separators, and not
+    /// a date (2024-03-12, 12/03/2024, 12.03.2024), an amount (1234.50, -20, 1 234,5) or a
+    /// time, which the same characters also write.
+    static func looksLikePhone(_ value: String) -> Bool {
+        guard value.range(of: #"^\+?\(?[0-9][0-9 ()./-]{5,19}$"#, options: .regularExpression) != nil else { return false }
+        let digits = value.filter(\.isASCII).filter(\.isNumber).count
+        guard (7...15).contains(digits) else { return false }
+        let notPhones = [
+            #"^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}"#,           // ISO date, maybe with a time
+            #"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}( |$)"#,    // day or month first
+            #"^[0-9 ]+[.,][0-9]{1,2}$"#,                           // an amount with cents
+            #"^[0-9]{1,3}( [0-9]{3})+([.,][0-9]+)?$"#,             // thousands grouped by spaces
+        ]
+        return !notPhones.contains { value.range(of: $0, options: .regularExpression) != nil }
     }
 }

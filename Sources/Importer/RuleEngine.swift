@@ -111,11 +111,14 @@ public final class RuleEngine {
             .string("options"): options.lua,
         ]))
         do {
-            guard let makeMapper = try plugin.lua.run(string: "return require('lib.mapper').new", chunkName: "=mapper").first?.functionValue,
-                  let map = try plugin.lua.call(makeMapper, [.table(plugin.table), context]).first?.functionValue else {
-                throw RuleError(file: "rules/lib/mapper.lua", "lib.mapper must return { new = function(plugin, ctx) … } returning a function")
+            guard let makeMapper = try plugin.lua.run(string: "return require('lib.mapper').new", chunkName: "=mapper").first?.functionValue else {
+                throw RuleError(file: "rules/lib/mapper.lua", "lib.mapper must return { new = function(plugin, ctx) … }")
             }
-            return PluginMapper(checker: checker, map: map, plugin: plugin)
+            let made = try plugin.lua.call(makeMapper, [.table(plugin.table), context])
+            guard let map = made.first?.functionValue, let lastRead = made.dropFirst().first?.functionValue else {
+                throw RuleError(file: "rules/lib/mapper.lua", "lib.mapper.new must return the map function and last_read")
+            }
+            return PluginMapper(checker: checker, map: map, lastRead: lastRead, plugin: plugin, headers: headers)
         } catch let error as LuaError {
             throw RuleError(error, during: "plugin \(plugin.name)", file: plugin.file)
         }
@@ -187,6 +190,8 @@ struct RowProblem: Sendable {
     var isCustomField: Bool
     var value: String
     var message: String
+    /// The part of `value` at fault, when the check names one (one number of a phone list).
+    var part: String? = nil
 }
 
 /// Rows of a template file, column by column, as the batch checker takes them.
@@ -321,15 +326,84 @@ struct RowChecker {
             }
             return (Int(item["index"].intValue ?? 0), RowProblem(
                 key: item["key"].stringValue ?? "", isCustomField: item["custom"].boolValue ?? false,
-                value: item["value"].stringValue ?? "", message: message))
+                value: item["value"].stringValue ?? "", message: message, part: item["part"].stringValue))
+        }
+    }
+}
+
+/// Where a plugin's client came from in the source row: its fields as `map` returned them, the
+/// headers `map` read (as `lib.mapper` recorded them) and the row's cells. An error then names
+/// the cell of the user's own file. Worked out only for a field with a problem: most rows have
+/// none, and matching every field against every cell cost a third of a plugin import's time.
+struct FieldSources {
+    var client = LuaTable()
+    var read: Set<String> = []
+    var headers: [String] = []
+    var cells: [String] = []
+
+    init() {}
+
+    init(client: LuaTable, read: Set<String>, headers: [String], cells: [String]) {
+        self.client = client; self.read = read; self.headers = headers; self.cells = cells
+    }
+
+    /// The columns (0-based) whose cells fed the field a problem is about: a cell holding the
+    /// field's text, or a part of it when long enough not to match by chance (one phone of a
+    /// list, a street in an address); those `map` read, and the one holding the part at fault,
+    /// first. Empty when no cell holds it (a value the plugin computed).
+    func columns(of problem: RowProblem) -> [Int] {
+        let value = problem.isCustomField ? client["custom"].tableValue?[problem.key] ?? .nil : client[problem.key]
+        let text = Self.trimmed(Array(Self.text(value).utf8))
+        guard !text.isEmpty else { return [] }
+        // Bytes, not Characters: a plugin row of 60 cells is searched on every row that warns.
+        let found = cells.indices.filter { index in
+            let cell = Self.trimmed(Array(cells[index].utf8))
+            guard !cell.isEmpty else { return false }
+            if cell == text { return true }
+            guard cell.count >= 3, cell.count < text.count else { return false }
+            return text.firstRange(of: cell) != nil
+        }
+        let wasRead = found.filter { $0 < headers.count && read.contains(headers[$0]) }
+        let columns = wasRead.isEmpty ? found : wasRead
+        guard let part = problem.part, !part.isEmpty, columns.count > 1 else { return columns }
+        let holding = columns.filter { cells[$0].contains(part) }
+        return holding + columns.filter { !holding.contains($0) }
+    }
+
+    /// `bytes` without the ASCII white space and no-break spaces at either end (as `text.trim`).
+    private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        var slice = bytes[...]
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || (9...13).contains(byte) }
+        while true {
+            if let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+            else if slice.starts(with: [0xC2, 0xA0]) { slice = slice.dropFirst(2) }
+            else { break }
+        }
+        while true {
+            if let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+            else if slice.count >= 2, slice[slice.endIndex - 2] == 0xC2, slice[slice.endIndex - 1] == 0xA0 { slice = slice.dropLast(2) }
+            else { break }
+        }
+        return slice
+    }
+
+    /// A field's value as the checks read it (a list joined with ", ", as the engine joins it).
+    private static func text(_ value: LuaValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .integer(let number): String(number)
+        case .number(let number): String(number)
+        case .bool, .nil, .function: ""
+        case .table(let list): list.array.map(text).joined(separator: ", ")
         }
     }
 }
 
 /// What a plugin made of one source row.
 struct MappedRow {
-    /// Each client the row became, checked, with the field keys the plugin filled.
-    var clients: [(checked: CheckedRow, keys: [String])]
+    /// Each client the row became, checked, with the field keys the plugin filled and the
+    /// source columns that fed them.
+    var clients: [(checked: CheckedRow, keys: [String], sources: FieldSources)]
     var skipReason: String?
     var rejectReason: String?
     var notes: [String]
@@ -340,7 +414,11 @@ struct MappedRow {
 struct PluginMapper {
     let checker: RowChecker
     let map: LuaFunction
+    /// The headers the last row's `map` read (`lib.mapper`'s `last_read`).
+    let lastRead: LuaFunction
     let plugin: Plugin
+    /// The source file's header row.
+    let headers: [String]
 
     func map(_ cells: [String], rowNumber: Int) throws -> MappedRow {
         let outcome: LuaValue
@@ -359,6 +437,8 @@ struct PluginMapper {
             return row
         }
         guard row.skipReason == nil, row.rejectReason == nil else { return row }
+        // Asked for only once a client of the row has a problem to locate.
+        var read: Set<String>?
         for client in outcome["clients"].tableValue?.array ?? [] {
             guard let fields = client.tableValue else {
                 row.rejectReason = "its map returned \(typeName(client)) among the clients of the row; each client must be a table"
@@ -373,9 +453,23 @@ struct PluginMapper {
                 if case .string(let name) = key, name != "custom" { return name }
                 return nil
             }.sorted()
-            row.clients.append((checked: try checker.check(fields, rowNumber: rowNumber), keys: keys))
+            let checked = try checker.check(fields, rowNumber: rowNumber)
+            var sources = FieldSources()
+            if !checked.errors.isEmpty || !checked.warnings.isEmpty {
+                if read == nil { read = try headersRead() }
+                sources = FieldSources(client: fields, read: read ?? [], headers: headers, cells: cells)
+            }
+            row.clients.append((checked: checked, keys: keys, sources: sources))
         }
         return row
+    }
+
+    private func headersRead() throws -> Set<String> {
+        do {
+            return Set(try plugin.lua.call(lastRead, []).first?.tableValue?.array.compactMap(\.stringValue) ?? [])
+        } catch let error as LuaError {
+            throw RuleError(error, during: "plugin \(plugin.name)", file: plugin.file)
+        }
     }
 
     /// Why a client cannot go to the rule set's checks, or `nil`. The checks read each field as

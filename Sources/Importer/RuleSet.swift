@@ -71,6 +71,8 @@ extension RuleSet {
         let table = try DeclarationCheck.runDeclarations(file: file, in: lua, what: "rule set")
         var check = DeclarationCheck(file: file)
         check.knownFields(of: table, LuaAPIReference.ruleSet)
+        check.requiredFields(of: table, LuaAPIReference.ruleSet)
+        check.apiVersion(table["api_version"])
         let name = check.string(table["name"], "name")
         let languages = check.stringList(table["languages"], "languages")
         var ruleSet = RuleSet(
@@ -96,6 +98,7 @@ extension RuleSet {
             let key = column["key"].stringValue ?? ""
             let label = key.isEmpty ? "columns[\(index + 1)]" : "column '\(key)'"
             check.knownFields(of: column, LuaAPIReference.column, label: label)
+            check.requiredFields(of: column, LuaAPIReference.column, label: label)
             if !Self.fieldKeys.contains(key) {
                 check.fail("\(label): unknown key '\(key)' (client fields: \(Self.fieldKeys.joined(separator: ", ")))")
             }
@@ -113,12 +116,7 @@ extension RuleSet {
                 width: column["width"].doubleValue))
         }
         if ruleSet.column("name") == nil { check.fail("the rule set has no 'name' column, which every client needs") }
-        for (language, catalog) in table["messages"].tableValue?.fields ?? [:] {
-            guard case .string(let language) = language, let catalog = catalog.tableValue else { continue }
-            var texts: [String: String] = [:]
-            for (key, text) in catalog.fields { if case .string(let key) = key, let text = text.stringValue { texts[key] = text } }
-            ruleSet.messages[language] = texts
-        }
+        ruleSet.messages = check.messageCatalogs(table["messages"])
         if let example = table["example"].tableValue {
             for (language, row) in example.fields {
                 guard case .string(let language) = language, let row = row.tableValue else { continue }

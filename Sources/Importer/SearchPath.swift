@@ -95,7 +95,8 @@ public struct SearchPath: Sendable, Equatable {
         var names: [String] = []
         for root in roots {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/plugins")) ?? []
-            for entry in entries.sorted() where entry.hasSuffix(".lua") {
+            // `*_test.lua` files are Lua unit tests (`clientimport rules test`), not plugins.
+            for entry in entries.sorted() where entry.hasSuffix(".lua") && !entry.hasSuffix("_test.lua") {
                 let name = String(entry.dropLast(4))
                 if !names.contains(name) { names.append(name) }
             }

@@ -38,3 +38,14 @@ func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     }
     return table[a.count][b.count]
 }
+
+/// `text` as one word for a POSIX shell, in double quotes with `\`, `"`, `$` and `` ` ``
+/// escaped, so a command a message suggests can be pasted as it is.
+func shellQuoted(_ text: String) -> String {
+    var quoted = "\""
+    for character in text {
+        if "\\\"$`".contains(character) { quoted.append("\\") }
+        quoted.append(character)
+    }
+    return quoted + "\""
+}

@@ -35,6 +35,7 @@ import Testing
         #expect(report.status == .imported, "\(report.errors)")
         #expect(report.plugin == "atelier")
         let clients = try fixture.allClients()
+        try #require(clients.count == 2)
         #expect(clients.map(\.name) == ["Élodie", "Noël"])
         #expect(clients.map(\.lastName) == ["Lefèvre", "Bernard"])
         #expect(clients[0].phones == ["0612345678", "0140000000", "33611223344"])

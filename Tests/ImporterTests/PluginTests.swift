@@ -72,7 +72,7 @@ import Testing
         #expect(report.skipped == 1)
         #expect(report.counts.balanceCorrections == 2)
         let clients = try fixture.allClients()
-        #expect(clients.count == 2)
+        try #require(clients.count == 2)
         #expect(clients[0].name == "Olena" && clients[0].lastName == "Коваленко")
         #expect(clients[0].phones == ["380501234567"])
         #expect(clients[0].balance == ExactDecimal("150.5"))
@@ -92,8 +92,11 @@ import Testing
             Emile;;;;REFUSED;;
             """)
         #expect(report.status == .rejected)
-        #expect(report.errors.map(\.row) == [2, 2, 3])
-        #expect(report.errors[0].column == "Numéro de téléphone")
+        try #require(report.errors.map(\.row) == [2, 2, 3])
+        // The source file's own column and cell, and the template column the value was for.
+        #expect(report.errors[0].column == "Mobile")
+        #expect(report.errors[0].cell == "C2")
+        #expect(report.errors[0].field == "Numéro de téléphone")
         #expect(report.errors[2].message.contains("refused to be stored"))
         #expect(try fixture.store.clientCount() == 0)
     }

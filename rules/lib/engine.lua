@@ -60,8 +60,9 @@ function TYPES.phones(s, _, ctx)
     options = { country_code = ctx.options.phone_country_code }
     phone_options[ctx] = options
   end
-  local list, problem = phones.parse_list(s, options)
-  if not list then return nil, problem end
+  local list, problem, part = phones.parse_list(s, options)
+  -- The number at fault, so the host can point at the source cell holding it.
+  if not list then return nil, problem, { part = part } end
   return list
 end
 
@@ -94,6 +95,40 @@ TYPES["price-type"] = function(s, _, ctx)
   return s
 end
 
+local DAYS_IN_MONTH = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+-- The forms of a date a custom field takes: ISO (a time may follow, as a date-time cell gives
+-- it) and day first with one separator throughout, as people in the template's languages write.
+local TIME = "^[T ]%d%d:%d%d(.*)$"
+local DAY_FIRST = { "^(%d%d?)%.(%d%d?)%.(%d%d%d%d)$", "^(%d%d?)/(%d%d?)/(%d%d%d%d)$", "^(%d%d?)%-(%d%d?)%-(%d%d%d%d)$" }
+
+--- A custom field's date as `YYYY-MM-DD`, or nil, a message key and its vars: `2024-03-31`
+--- (a time may follow), `31.03.2024`, `31/03/2024`, `31-03-2024`. A day the calendar lacks
+--- (`31/02/1990`) is refused, never rolled over to March.
+local function parse_date(s)
+  local y, m, d, rest = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)(.*)$")
+  if y then
+    local time_rest = rest:match(TIME)
+    if rest ~= "" and not (time_rest and (time_rest == "" or time_rest:match("^:%d%d[.,]?%d*Z?$"))) then
+      return nil, "custom_date_invalid"
+    end
+  else
+    for _, pattern in ipairs(DAY_FIRST) do
+      d, m, y = s:match(pattern)
+      if y then break end
+    end
+    if not y then return nil, "custom_date_invalid" end
+  end
+  local year, month, day = tonumber(y), tonumber(m), tonumber(d)
+  if year < 1 or month < 1 or month > 12 then return nil, "custom_date_invalid" end
+  local days = DAYS_IN_MONTH[month]
+  if month == 2 and year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0) then days = 29 end
+  if day < 1 or day > days then
+    return nil, "custom_date_impossible", { year = y, month = string.format("%02d", month), days = days }
+  end
+  return string.format("%04d-%02d-%02d", year, month, day)
+end
+
 local CUSTOM = {
   text = function(s) return s end,
   number = function(s)
@@ -101,19 +136,7 @@ local CUSTOM = {
     if not value then return nil, "custom_number_invalid" end
     return value
   end,
-  date = function(s)
-    local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
-    local iso = y ~= nil
-    if not iso then
-      d, m, y = s:match("^(%d%d?)[./](%d%d?)[./](%d%d%d%d)$")
-      if not y then return nil, "custom_date_invalid" end
-    end
-    local month, day = tonumber(m), tonumber(d)
-    if month < 1 or month > 12 or day < 1 or day > 31 then return nil, "custom_date_invalid" end
-    -- Already four, two and two digits (ISO, maybe followed by a time): the text is the result.
-    if iso then return s:sub(1, 10) end
-    return string.format("%04d-%02d-%02d", tonumber(y), month, day)
-  end,
+  date = parse_date,
   ["yes-no"] = function(s)
     local value, problem = yesno.parse(s)
     if value == nil then return nil, problem end
@@ -197,7 +220,8 @@ function engine.batch_checker(rule_set, ctx)
       vars = vars or {}
       vars.value = value
       vars.column = key
-      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars) }
+      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars),
+                          part = vars.part }
       if list == errors then failed[i] = true end
     end
 
@@ -244,8 +268,9 @@ function engine.batch_checker(rule_set, ctx)
             if kind == "phones" then typed[i] = {} else typed[i] = empty end
           else
             local problem = problems and problems[raw]
+            local vars
             if problem == nil then
-              value, problem = convert(raw, column, ctx)
+              value, problem, vars = convert(raw, column, ctx)
               if memo and memo.count < MEMO_LIMIT then
                 if value ~= nil then
                   if type(cell) == "string" then known[cell] = value; memo.count = memo.count + 1 end
@@ -255,7 +280,7 @@ function engine.batch_checker(rule_set, ctx)
               end
             end
             if value == nil then
-              report(errors, i, key, problem, raw)
+              report(errors, i, key, problem, raw, vars)
             else
               typed[i] = value
               if validate then
@@ -283,16 +308,16 @@ function engine.batch_checker(rule_set, ctx)
         if not field_type then
           report(errors, i, name, "custom_field_unknown", raw, nil, true)
         elseif raw ~= "" then
-          local value, problem
+          local value, problem, vars
           if memo then value = memo.values[raw] end
           if value == nil then
-            value, problem = convert(raw)
+            value, problem, vars = convert(raw)
             if memo and value ~= nil and memo.count < MEMO_LIMIT then
               memo.values[raw] = value; memo.count = memo.count + 1
             end
           end
           if value == nil then
-            report(errors, i, name, problem, raw, nil, true)
+            report(errors, i, name, problem, raw, vars, true)
           elseif value ~= "" then
             stored[i] = value
           end

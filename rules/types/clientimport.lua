@@ -214,3 +214,8 @@ clientimport = {}
 ---@field unescape fun(s: string): string Removes the backslash escapes of vCard 3.0/4.0 values.
 ---@field decode_quoted_printable fun(s: string): string Decodes `=XX` bytes and `=` soft line breaks.
 ---@field decode fun(bytes: string, charset: string?, fallback: string?): string, string? Decodes a value's bytes in its declared CHARSET (through `clientimport.decode_bytes`); returns the text and, when the charset had to be guessed, a warning to show (the card's `warnings` collect them).
+
+---A shop's rule set built on another one (`require("remonline.ruleset")`) without copying tables by hand; the
+---base is never changed. `require("lib.rules")`
+---@class clientimport.lib.rules
+---@field extend fun(base: clientimport.RuleSet, changes: table): clientimport.RuleSet A new rule set: a deep copy of `base` with `changes` laid over it. Tables merge key by key (`messages = { en = { my_key = "…" } }` adds one message); lists (`languages`, `aliases`) are replaced whole; `columns` is keyed by column key (`{ phone = { aliases = { … } }, notes = false }` changes one column and removes another; a new key with `type` and `headers` is added after the last column).

@@ -182,4 +182,49 @@ return {
       check.equal(by_key.Other.value, "y")
     end
   end,
+  custom_dates_the_calendar_lacks_are_refused = function()
+    local check_row = checker()
+    local accepted = {
+      { "29/02/2000", "2000-02-29" }, { "29.02.2024", "2024-02-29" }, { "31-12-1999", "1999-12-31" },
+      { "2024-02-29", "2024-02-29" }, { "1985-03-12 10:00:30", "1985-03-12" }, { "1985-03-12T10:00:30.5Z", "1985-03-12" },
+      { "30/04/1990", "1990-04-30" },
+    }
+    for _, case in ipairs(accepted) do
+      local result = check_row({ name = "x", custom = { Birthday = case[1] } }, 1)
+      check.equal(#result.errors, 0, case[1])
+      check.equal(result.fields.custom.Birthday, case[2], case[1])
+    end
+    local impossible = { "31/02/1990", "29.02.1900", "29-02-2023", "1990-02-31", "31/04/1990", "1990-06-31", "00/01/1990" }
+    for _, cell in ipairs(impossible) do
+      local result = check_row({ name = "x", custom = { Birthday = cell } }, 1)
+      check.equal(#result.errors, 1, cell)
+      check.equal(result.errors[1].value, cell)
+      check.equal(result.fields.custom.Birthday, nil, cell)
+    end
+    local message = check_row({ name = "x", custom = { Birthday = "31/02/1990" } }, 1).errors[1].message
+    check.equal(message, "\"31/02/1990\" is not a day of the calendar: month 02 of 1990 has 28 days "
+      .. "(the custom field \"Birthday\" takes YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY or DD-MM-YYYY)")
+    -- Not dates at all: the message lists every form the field takes.
+    for _, cell in ipairs({ "1985-03-12xyz", "12.03/1985", "1985/03/12", "12.03.85", "0000-01-01", "1985-13-01", "Monday" }) do
+      local result = check_row({ name = "x", custom = { Birthday = cell } }, 1)
+      check.equal(#result.errors, 1, cell)
+      local text = result.errors[1].message
+      for _, form in ipairs({ "YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "DD-MM-YYYY" }) do
+        check.equal(text:find(form, 1, true) ~= nil, true, cell .. " names " .. form)
+      end
+    end
+  end,
+  percent_bounds = function()
+    local check_row = checker()
+    for _, cell in ipairs({ "0", "100", "100%", "100,0000", "0.0001", "99.9999", "-0" }) do
+      local result = check_row({ name = "x", discount_goods = cell }, 1)
+      check.equal(#result.errors, 0, cell)
+    end
+    for _, cell in ipairs({ "100.5", "100,01", "100.0001", "-0.5", "-0.0001", "101" }) do
+      local result = check_row({ name = "x", discount_goods = cell }, 1)
+      check.equal(#result.errors, 1, cell)
+      check.equal(result.errors[1].key, "discount_goods", cell)
+      check.equal(result.errors[1].message, "\"" .. cell .. "\" is not between 0 and 100", cell)
+    end
+  end,
 }
