@@ -136,11 +136,10 @@ public final class SQLiteClientStore {
         }
     }
 
-    /// Copies the write-ahead log into the base file and leaves WAL mode, so that the file alone
-    /// holds the whole base (a new base is built under another name and then moved into place).
-    /// The next opening turns WAL mode on again.
-    public func foldJournalIntoFile() throws {
-        try connection.execute("PRAGMA journal_mode = DELETE")
+    /// Copies the write-ahead log into the base file and empties it, so that the file alone holds
+    /// the whole base (a new base is built under another name and then moved into place).
+    public func checkpointIntoFile() throws {
+        try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     /// SQLite's own check of the file: `["ok"]` when the base is sound, else what is wrong.

@@ -23,7 +23,7 @@ struct PendingBase {
         let store = try SQLiteClientStore(path: temporaryPath)
         let result = try body(store)
         // Everything into the main file, so that moving that one file moves the whole base.
-        try store.foldJournalIntoFile()
+        try store.checkpointIntoFile()
         return result
     }
 
