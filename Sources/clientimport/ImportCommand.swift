@@ -18,7 +18,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var rules: RulesOption
     @OptionGroup var encoding: EncodingOption
 
-    @Argument(help: "The file to import (.xlsx or .csv).")
+    @Argument(help: "The file to import (.xlsx or .csv), or - for standard input.")
     var file: String
 
     @Option(help: ArgumentHelp("How the layout is read: auto (the template, else the most confident plugin), template, or a plugin name or path.", valueName: "auto|template|NAME|PATH"))
@@ -84,6 +84,12 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try StandardStreams.readingInput(file) { try run(reading: $0) }
+        }
+    }
+
+    /// The import of `file`: the file named, or standard input's private copy.
+    private func run(reading file: String) throws {
             var options = ImportOptions()
             options.ruleSet = rules.ruleSet
             options.csv = encoding.csvOptions
@@ -120,11 +126,13 @@ struct ImportCommand: ParsableCommand {
                 try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
             }
             switch format {
+            case .json where result.status == .rejected:
+                printError("clientimport: " + rejection(result))
+                print(FailureReport.adding(to: result.json, code: Exit.rejected, message: rejection(result)).rendered)
             case .json: print(result.json.rendered)
             case .text: print(summary(result))
             }
             if result.status == .rejected { throw ExitCode(Exit.rejected) }
-        }
     }
 
     /// A readable summary: counts, then the first errors and warnings with a count of the rest.
@@ -145,12 +153,17 @@ struct ImportCommand: ParsableCommand {
             lines.append("Checked \(TerminalText.escape(report.file)): no errors; nothing was changed (dry run).")
             lines.append("An import would give \(tally).")
         case .rejected:
-            let total = report.errors.count + report.omittedErrors
-            lines.append("Rejected \(TerminalText.escape(report.file)): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
+            lines.append(rejection(report))
         }
         lines += listing("Errors", report.errors, extra: report.omittedErrors)
         lines += listing("Warnings", report.warnings, extra: report.omittedWarnings)
         return lines.joined(separator: "\n")
+    }
+
+    /// `Rejected FILE: N errors; nothing was changed.`
+    private func rejection(_ report: ImportReport) -> String {
+        let total = report.errors.count + report.omittedErrors
+        return "Rejected \(TerminalText.escape(report.file)): \(total) error\(total == 1 ? "" : "s"); nothing was changed."
     }
 
     private func listing(_ title: String, _ issues: [ImportIssue], extra: Int) -> [String] {

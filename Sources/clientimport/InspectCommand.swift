@@ -5,7 +5,7 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect", abstract: "Print a workbook's or CSV file's cells as the reader sees them.")
 
-    @Argument(help: "The file (.xlsx or .csv).") var file: String
+    @Argument(help: "The file (.xlsx or .csv), or - for standard input.") var file: String
     @Option(parsing: .unconditional, help: ArgumentHelp("Sheet: a name or a 1-based number in workbook order (default: the first visible).", valueName: "NAME|N"))
     var sheet: String?
     @Option(help: "tsv (the grid from A1) or json (one object per row).") var format: InspectFormat = .tsv
@@ -20,10 +20,12 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let selector = try sheet.map(sheetSelector) ?? .firstVisible
-            let open = { try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions) }
-            switch format {
-            case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }
-            case .json: try CellDump.json(try open()) { print($0, terminator: "") }
+            try StandardStreams.readingInput(file) { file in
+                let open = { try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions) }
+                switch format {
+                case .tsv: try CellDump.tsv(opening: open) { print($0, terminator: "") }
+                case .json: try CellDump.json(try open()) { print($0, terminator: "") }
+                }
             }
         }
     }
