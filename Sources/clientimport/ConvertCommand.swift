@@ -32,10 +32,16 @@ struct ConvertCommand: ParsableCommand {
 
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
+    @OptionGroup var csv: CSVStyleOptions
+
     func validate() throws {
         _ = try clientsPerFile()
-        guard output.lowercased().hasSuffix(".xlsx") || output == StandardStreams.dash else {
-            throw ValidationError("-o must name an .xlsx file, or be - for standard output")
+        let lowercased = output.lowercased()
+        guard lowercased.hasSuffix(".xlsx") || lowercased.hasSuffix(".csv") || output == StandardStreams.dash else {
+            throw ValidationError("-o must name an .xlsx file (to upload to RemOnline) or a .csv file, or be - for an XLSX workbook on standard output")
+        }
+        if csv.given, !lowercased.hasSuffix(".csv") {
+            throw ValidationError("--delimiter, --decimal-comma and --sep-line apply to CSV output (-o FILE.csv)")
         }
         if output == StandardStreams.dash, format == .json {
             throw ValidationError("--format json prints on standard output, which -o - takes for the workbook; write the workbook to a file")
@@ -57,11 +63,12 @@ struct ConvertCommand: ParsableCommand {
             options.rules.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields
             base.protectFromOutputs()
             let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.openForReading().catalog() : nil
-            let converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
+            var converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
+            converter.csv = try csv.style(language: language.language)
             let (report, parts) = try StandardStreams.writingOutput(output, as: "converted.xlsx", binary: true) { path in
                 let (report, parts) = try StandardStreams.readingInput(file) { try converter.convert($0, to: path, settingsFrom: catalog) }
                 // Standard output takes one workbook: more parts fail here, before any is copied.
-                if parts.count > 1 {
+                if output == StandardStreams.dash, parts.count > 1 {
                     throw ImportError("-o - writes one workbook, and these \(report.counts.rows) clients make \(parts.count) of --rows-per-file \(rowsPerFile); write them to files with -o OUT.xlsx")
                 }
                 return (report, parts)

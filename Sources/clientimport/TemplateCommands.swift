@@ -42,12 +42,22 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The file to write; .csv writes CSV, anything else XLSX; - writes CSV to standard output.", valueName: "FILE.xlsx|FILE.csv|-"))
     var output: String
 
+    @OptionGroup var csv: CSVStyleOptions
+
+    /// `-o -` writes CSV.
+    private var writesCSV: Bool { output == StandardStreams.dash || output.lowercased().hasSuffix(".csv") }
+
+    func validate() throws {
+        if csv.given, !writesCSV { throw ValidationError("--delimiter, --decimal-comma and --sep-line apply to CSV output (-o FILE.csv or -o -)") }
+    }
+
     func run() throws {
         try reportingFailures {
+            let style = try csv.style(language: language.language)
             let store = try base.openForReading()
             let exporter = TemplateExporter(engine: try rules.load(), catalog: try store.catalog())
             let count = try StandardStreams.writingOutput(output, as: "clients.csv", binary: false) {
-                try exporter.export(store, to: $0, language: language.language)
+                try exporter.export(store, to: $0, language: language.language, csv: style)
             }
             StandardStreams.printSummary("Exported \(count) client\(count == 1 ? "" : "s") to \(StandardStreams.shown(output)).", outputPath: output)
         }

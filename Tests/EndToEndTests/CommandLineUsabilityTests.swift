@@ -19,10 +19,15 @@ import Testing
     }
 
     @discardableResult
-    func clientimport(_ arguments: String..., input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    func clientimport(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
         var merged = ["CLIENTIMPORT_DB": database, "TMPDIR": scratch.path]
         for (key, value) in environment { merged[key] = value }
         return try runProcess(clientimportBinary(), arguments, environment: merged, currentDirectory: folder.path, input: input)
+    }
+
+    @discardableResult
+    func clientimport(_ arguments: String..., input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+        try clientimport(arguments, input: input, environment: environment)
     }
 
     /// A shell command line with the binary as `$CI`, for redirections of binary files.
@@ -239,5 +244,53 @@ import Testing
         let accepted = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"],
                                       environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path, input: "y\n")
         #expect(accepted.standardOutput.contains("Undid batch 1"), "\(accepted.standardOutput)")
+    }
+
+    // MARK: CSV for the user's own Excel
+
+    @Test func csvExportsDefaultToExcelsDelimiterAndDecimalSeparatorForTheLanguage() throws {
+        #expect(try clientimport("import", example).status == 0)
+        func exported(_ arguments: String...) throws -> [String] {
+            let result = try runProcess(clientimportBinary(), ["export", "-o", "-"] + arguments, environment: ["CLIENTIMPORT_DB": database])
+            #expect(result.status == 0, "\(result.standardError)")
+            return result.standardOutput.components(separatedBy: "\r\n")
+        }
+        // Client 2 has a balance of -250.5.
+        let french = try exported("--lang", "fr")
+        #expect(french[0].hasPrefix("\u{FEFF}ID client;Nom;"))
+        #expect(french[2].hasSuffix(";-250,5"))
+        #expect(french[2].contains(";33145678901, 33612340000;"))
+        for language in ["ru", "uk"] { #expect(try exported("--lang", language)[2].hasSuffix(";-250,5")) }
+        let english = try exported("--lang", "en")
+        #expect(english[0].hasPrefix("\u{FEFF}Client ID,Name,"))
+        #expect(english[2].hasSuffix(",-250.5"))
+        // Chosen: a tab, a point, the sep= line.
+        let chosen = try exported("--lang", "fr", "--delimiter", "tab", "--no-decimal-comma", "--sep-line")
+        #expect(chosen[0] == "\u{FEFF}sep=\t")
+        #expect(chosen[3].hasSuffix("\t-250.5"))
+        let commaAndComma = try exported("--lang", "en", "--decimal-comma")
+        #expect(commaAndComma[2].hasSuffix(",\"-250,5\""))
+        // Each imports back as no change.
+        for (name, arguments) in [("fr.csv", ["--lang", "fr", "--sep-line"]), ("en.csv", ["--lang", "en", "--decimal-comma"]),
+                                  ("tab.csv", ["--lang", "ru", "--delimiter", "tab"])] {
+            #expect(try clientimport(["export", "-o", folder.file(name)] + arguments).status == 0)
+            let again = try clientimport("import", folder.file(name), "--format", "json")
+            #expect(json(again.standardOutput)?["unchanged"] as? Int == 5, "\(name): \(again.standardOutput)")
+        }
+        // Not CSV, or not a delimiter: usage errors, nothing written.
+        #expect(try clientimport("export", "-o", folder.file("x.xlsx"), "--delimiter", ";").status == 64)
+        #expect(try clientimport("export", "-o", folder.file("x.csv"), "--delimiter", "x").status == 64)
+        #expect(!FileManager.default.fileExists(atPath: folder.file("x.xlsx")))
+        #expect(!FileManager.default.fileExists(atPath: folder.file("x.csv")))
+    }
+
+    @Test func convertWritesExcelStyleCSVParts() throws {
+        let result = try clientimport("convert", example, "--lang", "fr", "--rows-per-file", "3", "-o", folder.file("parts.csv"), "--sep-line")
+        #expect(result.status == 0, "\(result.standardError)")
+        let first = try String(contentsOfFile: folder.file("parts-1.csv"), encoding: .utf8)
+        #expect(first.contains("sep=;\r\nID client;Nom;"))
+        #expect(first.contains(";-250,5\r\n"))
+        #expect(FileManager.default.fileExists(atPath: folder.file("parts-2.csv")))
+        #expect(try clientimport("convert", example, "-o", folder.file("p.xlsx"), "--decimal-comma").status == 64)
     }
 }
