@@ -167,7 +167,8 @@ public struct TemplateExporter {
     /// clients: `out.xlsx` when one part is enough, else `out-1.xlsx`, `out-2.xlsx`, … A path
     /// ending in `.csv` writes CSV parts in `csv` style.
     public func exportParts(_ store: any ClientStore, to path: String, language: String, rowsPerFile: Int,
-                            includeIDs: Bool, csv: CSVStyle = CSVStyle()) throws -> [ExportPart] {
+                            includeIDs: Bool, csv: CSVStyle = CSVStyle(),
+                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> [ExportPart] {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         let total = try store.clientCount()
         let partCount = total <= rowsPerFile ? 1 : (total - 1) / rowsPerFile + 1
@@ -180,6 +181,7 @@ public struct TemplateExporter {
         var parts: [ExportPart] = []
         var writer: XLSXWriter?
         var csvWriter: CSVWriter?
+        var written = 0
         let writesCSV = path.lowercased().hasSuffix(".csv")
         func startPart() throws {
             let partPath = partPath(parts.count + 1)
@@ -212,27 +214,33 @@ public struct TemplateExporter {
             try writer?.write(row: cells.map { OutputCell($0) })
             try csvWriter?.write(row: cells)
             parts[parts.count - 1].clients += 1
+            written += 1
+            if written % 1_000 == 0 { progress?(written, total) }
         }
         try finishPart()
         return parts
     }
 
     /// Writes every client of `store` in the template layout; returns how many. A path ending
-    /// in `.csv` writes CSV in `csv` style.
+    /// in `.csv` writes CSV in `csv` style. `progress` hears clients written and the total
+    /// every thousand clients.
     @discardableResult
-    public func export(_ store: any ClientStore, to path: String, language: String, csv: CSVStyle = CSVStyle()) throws -> Int {
+    public func export(_ store: any ClientStore, to path: String, language: String, csv: CSVStyle = CSVStyle(),
+                       progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Int {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         var count = 0
         if path.lowercased().hasSuffix(".csv") {
             let writer = try CSVWriter(path: path, style: csv)
             try writer.write(row: layout.headerTexts.map(Cell.text))
+            let total = progress == nil ? 0 : try store.clientCount()
             try store.forEachClient { client in
                 try writer.write(row: layout.cells(for: client))
                 count += 1
+                if count % 1_000 == 0 { progress?(count, total) }
             }
             try writer.close()
         } else {
-            count = try exportParts(store, to: path, language: language, rowsPerFile: .max, includeIDs: true)
+            count = try exportParts(store, to: path, language: language, rowsPerFile: .max, includeIDs: true, progress: progress)
                 .reduce(0) { $0 + $1.clients }
         }
         return count

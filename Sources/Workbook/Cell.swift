@@ -76,4 +76,11 @@ public protocol RowReader: AnyObject {
     var sheetName: String { get }
     /// The next non-empty row, or `nil` at the end.
     func nextRow() throws -> Row?
+    /// How much of the file or sheet the rows returned so far consumed, 0 to 1, for a progress
+    /// bar; nil when the reader cannot tell.
+    var fractionRead: Double? { get }
+}
+
+extension RowReader {
+    public var fractionRead: Double? { nil }
 }

@@ -34,9 +34,17 @@ public final class ReadAhead<Item: Sendable> {
 /// The source belongs to the reading thread from `init` on: do not use it afterwards.
 public final class ReadAheadRows: RowReader {
     public let sheetName: String
-    private let chunks: ReadAhead<[Row]>
+    /// Each chunk with the source's `fractionRead` once it was read, taken on the reading
+    /// thread (the source belongs to it).
+    private let chunks: ReadAhead<Chunk>
     private var chunk: [Row] = []
     private var position = 0
+    public private(set) var fractionRead: Double?
+
+    private struct Chunk: Sendable {
+        var rows: [Row]
+        var fractionRead: Double?
+    }
 
     /// Starts reading `source` in chunks of `chunkRows` rows, at most `chunksAhead` chunks ahead.
     public init(_ source: any RowReader, chunkRows: Int = 1_000, chunksAhead: Int = 4) {
@@ -54,14 +62,15 @@ public final class ReadAheadRows: RowReader {
                 if chunk.isEmpty { throw error }
                 failure = error
             }
-            return chunk.isEmpty ? nil : chunk
+            return chunk.isEmpty ? nil : Chunk(rows: chunk, fractionRead: source.fractionRead)
         }
     }
 
     public func nextRow() throws -> Row? {
         if position == chunk.count {
             guard let next = try chunks.next() else { return nil }
-            chunk = next
+            chunk = next.rows
+            fractionRead = next.fractionRead
             position = 0
         }
         defer { position += 1 }

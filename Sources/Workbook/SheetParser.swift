@@ -269,6 +269,9 @@ final class SheetRowReader: RowReader {
     private var emitted = 0
     private var skip = 0
 
+    /// The share of the sheet's XML unpacked so far (libxml2 parses a little behind it).
+    var fractionRead: Double? { stream.fractionProduced }
+
     init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: SharedStrings,
          formats: NumberFormats, date1904: Bool) {
         self.sheetName = sheetName

@@ -34,6 +34,8 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var csv: CSVStyleOptions
 
+    @Flag(help: "No progress bar on standard error when it is a terminal.") var quiet = false
+
     func validate() throws {
         _ = try clientsPerFile()
         let lowercased = output.lowercased()
@@ -61,6 +63,9 @@ struct ConvertCommand: ParsableCommand {
             options.plugin = plugin == "auto" ? .auto : plugin == "template" ? .templateOnly : .named(plugin)
             options.language = language.language
             options.rules.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields
+            let progress = ProgressDisplay(enabled: !quiet)
+            options.progress = { progress.show($0) }
+            defer { progress.finish() }
             base.protectFromOutputs()
             let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.openForReading().catalog() : nil
             var converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
@@ -73,6 +78,7 @@ struct ConvertCommand: ParsableCommand {
                 }
                 return (report, parts)
             }
+            progress.finish()
             switch format {
             case .json:
                 let rejected = "Rejected \(TerminalText.escape(report.file)): \(report.errors.count + report.omittedErrors) errors; nothing was written."

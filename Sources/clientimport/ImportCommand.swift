@@ -52,7 +52,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the report: .json (the JSON report), .xlsx (your rows with the bad cells highlighted and an Errors column) or .csv (the bad rows with their reasons).", valueName: "FILE.json|FILE.xlsx|FILE.csv"))
     var report: String?
 
-    @Flag(help: "No progress display on a terminal.")
+    @Flag(help: "No progress bar on standard error when it is a terminal.")
     var quiet = false
 
     @Option(help: "Output format: text or json.")
@@ -107,6 +107,7 @@ struct ImportCommand: ParsableCommand {
             if let sheet { options.sheet = try sheetSelector(sheet) }
             let progress = ProgressDisplay(enabled: !quiet)
             options.progress = { progress.show($0) }
+            defer { progress.finish() }
             if let report {
                 // Refused before the base is opened (or created) and changed, not after.
                 base.protectFromOutputs()
@@ -121,7 +122,7 @@ struct ImportCommand: ParsableCommand {
             let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
             let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : base.open())
             let result = try ImportPipeline(store: store, options: options).run(prepared)
-            progress.finish()
+            progress.finish()  // before the summary, not after it
             if let report {
                 try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
             }

@@ -44,6 +44,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var csv: CSVStyleOptions
 
+    @Flag(help: "No progress bar on standard error when it is a terminal.") var quiet = false
+
     /// `-o -` writes CSV.
     private var writesCSV: Bool { output == StandardStreams.dash || output.lowercased().hasSuffix(".csv") }
 
@@ -56,9 +58,14 @@ struct ExportCommand: ParsableCommand {
             let style = try csv.style(language: language.language)
             let store = try base.openForReading()
             let exporter = TemplateExporter(engine: try rules.load(), catalog: try store.catalog())
+            let progress = ProgressDisplay(enabled: !quiet)
+            defer { progress.finish() }
             let count = try StandardStreams.writingOutput(output, as: "clients.csv", binary: false) {
-                try exporter.export(store, to: $0, language: language.language, csv: style)
+                try exporter.export(store, to: $0, language: language.language, csv: style) { done, total in
+                    progress.show(rows: done, fraction: total > 0 ? Double(done) / Double(total) : nil)
+                }
             }
+            progress.finish()
             StandardStreams.printSummary("Exported \(count) client\(count == 1 ? "" : "s") to \(StandardStreams.shown(output)).", outputPath: output)
         }
     }

@@ -293,4 +293,45 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.file("parts-2.csv")))
         #expect(try clientimport("convert", example, "-o", folder.file("p.xlsx"), "--decimal-comma").status == 64)
     }
+
+    // MARK: phones
+
+    func warnings(_ result: ProcessResult) -> [[String: Any]] {
+        json(result.standardOutput)?["warnings"] as? [[String: Any]] ?? []
+    }
+
+    @Test func nationalNumbersWithoutACountryCodeGetOneSummaryWarning() throws {
+        let csv = try folder.write("national.csv", Self.header + """
+
+            ;Paul;0600000001;;;;;;;;;;;;;;;
+            ;Anne;0600000002, 0140000000;;;;;;;;;;;;;;;
+            ;Marc;33600000003;;;;;;;;;;;;;;;
+            """)
+        let plain = try clientimport("import", csv, "--dry-run", "--format", "json")
+        let national = warnings(plain).filter { ($0["message"] as? String)?.contains("--phone-country-code") == true }
+        #expect(national.count == 1, "\(plain.standardOutput)")
+        #expect(national.first?["row"] as? Int == 2)
+        #expect((national.first?["message"] as? String)?.hasPrefix("3 ") == true)
+        let converted = try clientimport("import", csv, "--dry-run", "--format", "json", "--phone-country-code", "33")
+        #expect(converted.status == 0)
+        #expect(!converted.standardOutput.contains("--phone-country-code"))
+    }
+
+    @Test func aPhoneThatLostItsLeadingZeroWarns() throws {
+        let csv = try folder.write("first.csv", Self.header + "\n;Paul;0612345678, 33100000000;;;;;;;;;;;;;;;\n")
+        #expect(try clientimport("import", csv, "--phone-country-code", "33").status == 0)
+        // The base now has 33612345678; give it a national number to lose.
+        let second = try folder.write("second.csv", Self.header + "\n1;Paul;0612345678, 33100000000;;;;;;;;;;;;;;;\n")
+        #expect(try clientimport("import", second).status == 0)
+        // What Excel does to the column: 0612345678 becomes 612345678.
+        let excel = try folder.write("excel.csv", Self.header + "\n1;Paul;612345678, 33100000000;;;;;;;;;;;;;;;\n")
+        let result = try clientimport("import", excel, "--dry-run", "--format", "json")
+        let lost = warnings(result).filter { ($0["message"] as? String)?.contains("0612345678") == true }
+        #expect(lost.count == 1, "\(result.standardOutput)")
+        #expect(lost.first?["cell"] as? String == "C2")
+        #expect(lost.first?["value"] as? String == "612345678")
+        // A number that is not one of the client's minus a 0 does not.
+        let other = try folder.write("other.csv", Self.header + "\n1;Paul;712345678, 33100000000;;;;;;;;;;;;;;;\n")
+        #expect(!(try clientimport("import", other, "--dry-run", "--format", "json")).standardOutput.contains("leading 0"))
+    }
 }
