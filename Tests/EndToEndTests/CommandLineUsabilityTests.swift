@@ -334,4 +334,21 @@ import Testing
         let other = try folder.write("other.csv", Self.header + "\n1;Paul;712345678, 33100000000;;;;;;;;;;;;;;;\n")
         #expect(!(try clientimport("import", other, "--dry-run", "--format", "json")).standardOutput.contains("leading 0"))
     }
+
+    // MARK: read-only commands
+
+    @Test func commandsThatOnlyReadNeverCreateABase() throws {
+        let typo = folder.file("clinets.sqlite")
+        for command in [["clients", "list"], ["clients", "show", "1"], ["history"], ["export", "-o", folder.file("e.xlsx")],
+                        ["export", "-o", "-"], ["settings", "list"], ["roles", "list"], ["employees", "list"], ["undo", "1"],
+                        ["undo", "1", "--dry-run"]] {
+            let result = try clientimport(command + ["--db", typo])
+            #expect(result.status == 74, "\(command)")
+            #expect(result.standardError.contains("clientimport import FILE --db"), "\(command): \(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: typo), "\(command) created a base")
+        }
+        // template writes a new base's template without one, and creates none.
+        #expect(try clientimport(["template", "-o", folder.file("t.xlsx"), "--db", typo]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: typo))
+    }
 }
