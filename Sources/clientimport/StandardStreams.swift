@@ -32,7 +32,13 @@ enum StandardStreams {
                 try output.write(contentsOf: chunk)
             }
             try output.close()
-            return try body(copy)
+            do {
+                return try body(copy)
+            } catch var error as WorkbookError where error.file == copy {
+                // The user gave `-`: the message names standard input, not our private copy.
+                error.file = inputName
+                throw error
+            }
         }
     }
 
@@ -69,7 +75,8 @@ enum StandardStreams {
 
     /// A new folder only this user can enter, removed with all it holds after `body`.
     private static func inPrivateFolder<T>(_ body: (String) throws -> T) throws -> T {
-        var template = Array((NSTemporaryDirectory() + "/clientimport-XXXXXX").utf8CString)
+        let temporary = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+        var template = Array((temporary + "clientimport-XXXXXX").utf8CString)
         guard let created = mkdtemp(&template) else {
             throw WorkbookError(.writeFailed, file: NSTemporaryDirectory(), "cannot create a private temporary folder: \(String(cString: strerror(errno)))")
         }

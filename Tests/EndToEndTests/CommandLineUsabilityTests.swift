@@ -76,6 +76,11 @@ import Testing
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("Rejected (standard input)"))
         #expect(try scratchIsEmpty())
+        // A reading error names standard input, not the private copy.
+        let broken = try clientimport("inspect", "-", input: "a,b\n\"unclosed\n")
+        #expect(broken.status == 65)
+        #expect(broken.standardError.hasPrefix("clientimport: (standard input), row 2: a quoted field"), "\(broken.standardError)")
+        #expect(!broken.standardError.contains(scratch.path))
         let empty = try clientimport("import", "-", input: "")
         #expect(empty.status != 0 || empty.standardOutput.contains("0 rows"))
         #expect(try scratchIsEmpty())
