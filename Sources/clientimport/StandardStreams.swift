@@ -27,6 +27,10 @@ enum StandardStreams {
             guard descriptor >= 0 else {
                 throw WorkbookError(.unreadable, file: inputName, "cannot copy standard input to \(folder): \(String(cString: strerror(errno)))")
             }
+            if isatty(STDIN_FILENO) == 1 {
+                // `import -` typed without a pipe would otherwise wait in silence.
+                printError("clientimport: reading the file from the terminal (standard input); end it with Ctrl-D, or pipe or redirect a file")
+            }
             let output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
                 try output.write(contentsOf: chunk)

@@ -133,6 +133,16 @@ import Testing
         #expect(try scratchIsEmpty())
     }
 
+    /// A workbook is not written onto a terminal (a pseudo-terminal from `script`).
+    @Test func aWorkbookIsNotWrittenToATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let result = try runProcess("/usr/bin/script", ["-qec", "'\(clientimportBinary())' template -o -; echo status=$?", "/dev/null"],
+                                    environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
+        #expect(result.standardOutput.contains("which is a terminal here"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("status=64"))
+        #expect(!result.standardOutput.contains("PK"))
+    }
+
     @Test func aFailedExportToStandardOutputPrintsNothingThere() throws {
         #expect(try clientimport("import", example).status == 0)
         let brokenRules = try folder.write("broken/ruleset.lua", "return { name = 'broken', columns = }")
