@@ -48,7 +48,14 @@ extension SQLiteClientStore {
     /// - Returns: the new undo batch's ID.
     @discardableResult
     public func undo(batch id: Int64, employeeID: Int64?, comment: String) throws -> Int64 {
-        try transaction {
+        try undo(batch: id, employeeID: employeeID, comment: comment, commit: true).id
+    }
+
+    /// Undoes batch `id` as `undo(batch:employeeID:comment:)` does and returns the undo entry's
+    /// number and counts; with `commit` false, rolls it all back: `undo --dry-run` checks and
+    /// counts exactly what the undo would do, with the same refusals, changing nothing.
+    public func undo(batch id: Int64, employeeID: Int64?, comment: String, commit: Bool) throws -> (id: Int64, counts: BatchCounts) {
+        try transaction(commit: commit) {
             let batchRow = try connection.statement("SELECT kind, state FROM batches WHERE id = ?1").bind(.integer(id))
             guard try batchRow.step() else { throw StoreError(.notFound, "there is no batch \(id); `clientimport history` lists them") }
             guard batchRow.text(0) == "import" else { throw StoreError(.invalid, "batch \(id) is an undo; it cannot be undone") }
@@ -133,7 +140,7 @@ extension SQLiteClientStore {
             }
             try connection.statement("UPDATE batches SET state = 'undone' WHERE id = ?1").bind(.integer(id)).run()
             try finishBatch(undoID, counts: counts)
-            return undoID
+            return (undoID, counts)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ClientBase
 import Foundation
+import Workbook
 
 /// Turns any file the importer reads (a foreign export through a plugin, a CSV, a template)
 /// into RemOnline template files ready to upload, split into parts of at most `rowsPerFile`
@@ -11,6 +12,8 @@ public struct Converter {
     /// The template language of the parts.
     public var language: String
     public var rowsPerFile: Int
+    /// How CSV parts (an output path ending in `.csv`) are written.
+    public var csv = CSVStyle()
 
     public init(options: ImportOptions, searchPath: SearchPath = .standard(), language: String, rowsPerFile: Int) {
         self.options = options
@@ -39,7 +42,7 @@ public struct Converter {
         guard report.status == .imported else { return (report, []) }
         let engine = try RuleEngine(ruleSet: options.ruleSet, searchPath: searchPath)
         let parts = try TemplateExporter(engine: engine, catalog: try scratch.catalog())
-            .exportParts(scratch, to: output, language: language, rowsPerFile: rowsPerFile, includeIDs: false)
+            .exportParts(scratch, to: output, language: language, rowsPerFile: rowsPerFile, includeIDs: false, csv: csv)
         return (report, parts)
     }
 }

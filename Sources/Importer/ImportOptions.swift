@@ -66,4 +66,6 @@ public struct ImportProgress: Sendable, Equatable {
     public var rowsChecked: Int
     /// Clients created or updated so far (nothing is written once a row has an error).
     public var rowsWritten: Int
+    /// How much of the file or sheet has been read, 0 to 1, when the reader can tell.
+    public var fractionRead: Double? = nil
 }

@@ -132,7 +132,10 @@ public struct ImportPipeline {
                 case .plugin(let mapper, _):
                     while let row = try rows.nextRow() {
                         try run.process(row, mapper: mapper)
-                        if run.report.counts.rows % Self.progressInterval == 0 { run.reportProgress() }
+                        if run.report.counts.rows % Self.progressInterval == 0 {
+                            run.fractionRead = rows.fractionRead
+                            run.reportProgress()
+                        }
                     }
                 }
                 // Damage the reader tolerated (a lone surrogate read as U+FFFD, a missing
@@ -284,6 +287,8 @@ final class TemplateBatches {
     struct Checked: Sendable {
         /// Rows read for this batch, those over the row limit included.
         var rowsRead: Int
+        /// The reader's `fractionRead` after this batch.
+        var fractionRead: Double?
         /// The first row read over the row limit, if any.
         var firstRowOverLimit: Int?
         /// The file's row number of each checked row.
@@ -320,7 +325,7 @@ final class TemplateBatches {
             batch.append(row)
         }
         guard read > 0 else { return nil }
-        return Checked(rowsRead: read, firstRowOverLimit: overLimit, rowNumbers: batch.rowNumbers,
+        return Checked(rowsRead: read, fractionRead: rows.fractionRead, firstRowOverLimit: overLimit, rowNumbers: batch.rowNumbers,
                        checked: try checker.check(batch))
     }
 }
@@ -336,6 +341,8 @@ private struct Run {
     var report: ImportReport
     var batch: Int64 = 0
     var rowLimitExceededAt: Int?
+    /// The reader's `fractionRead` at the last row handled, for the progress display.
+    var fractionRead: Double?
     private let fieldKeys: [String]
     /// The client field of each of `fieldKeys` (nil for id and balance).
     private let clientFields: [ClientField?]
@@ -351,6 +358,10 @@ private struct Run {
     /// Custom fields the base lacks, each reported once: the index of its error in
     /// `report.errors` (nil when over the bound) and the rows that fill it.
     private var unknownCustomFields: [String: (issue: Int?, rows: [Int])] = [:]
+    /// National numbers (a leading 0) this import gives clients without --phone-country-code:
+    /// how many, and the first one's row, for one summary warning.
+    private var nationalPhones = 0
+    private var firstNationalPhoneRow: Int?
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -393,6 +404,7 @@ private struct Run {
     /// A batch of template rows checked by the rule set: each valid row is applied.
     mutating func apply(_ batch: TemplateBatches.Checked) throws {
         report.counts.rows += batch.rowsRead
+        fractionRead = batch.fractionRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
         for (index, row) in batch.rowNumbers.enumerated() {
@@ -493,7 +505,7 @@ private struct Run {
         let counts = report.counts
         let checked = rowLimit.map { min($0, counts.rows) } ?? counts.rows
         options.progress?(ImportProgress(rowsRead: counts.rows, rowsChecked: checked,
-                                         rowsWritten: writing ? counts.created + counts.updated : 0))
+                                         rowsWritten: writing ? counts.created + counts.updated : 0, fractionRead: fractionRead))
     }
 
     /// Reports a row limit overrun, then closes the batch with its counts.
@@ -501,6 +513,10 @@ private struct Run {
         summariseUnknownCustomFields()
         if let first = rowLimitExceededAt, let limit = rowLimit {
             addError(ImportIssue(row: first, message: message("too_many_rows", ["rows": String(report.counts.rows), "limit": String(limit)])))
+        }
+        if let row = firstNationalPhoneRow {
+            addWarning(ImportIssue(row: row, message: message("national_phones", ["count": String(nationalPhones), "row": String(row)],
+                default: "{count} phone number(s) from row {row} on start with 0, a national number without its country code; to store them international (as SMS and RemOnline need), import again with --phone-country-code and the country's code (33 France, 7 Russia, 380 Ukraine, 44 United Kingdom…)")))
         }
         try store.finishBatch(batch, counts: report.counts)
     }
@@ -518,6 +534,7 @@ private struct Run {
         }
         var client = existing ?? Client(id: 0, name: "")
         assign(&client)
+        notePhones(of: client, before: existing, row: row)
 
         if existing == nil {
             let duplicates = try duplicatesOf(client, row: row)
@@ -614,6 +631,32 @@ private struct Run {
     /// A message of the rule set in the import's language.
     private func message(_ key: String, _ values: [String: String]) -> String {
         ruleSet.message(key, language: mapping.language, values)
+    }
+
+    /// A message this build added after rule sets were written: a rule set without it gets
+    /// `default`, in English, rather than the bare key.
+    private func message(_ key: String, _ values: [String: String], default text: String) -> String {
+        let found = ruleSet.message(key, language: mapping.language, values)
+        guard found == key else { return found }
+        return values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+    }
+
+    /// Phones new to a client: one that is a phone the client has minus its leading 0 (Excel
+    /// drops it from a CSV phone column it took for numbers) warns; national numbers are
+    /// counted for the summary warning when no --phone-country-code converts them.
+    private mutating func notePhones(of client: Client, before existing: Client?, row: Int) {
+        let previous = existing?.phones ?? []
+        for phone in client.phones where !previous.contains(phone) {
+            if previous.contains("0" + phone) {
+                addWarning(cellIssue("phone", row: row, value: phone, message: message(
+                    "phone_lost_zero", ["value": phone, "previous": "0" + phone, "client": String(existing?.id ?? 0)],
+                    default: "{value} is client {client}'s phone {previous} without its leading 0, as Excel shows a phone column it took for numbers; the number is taken as written: put the 0 back (format the column as Text in Excel before saving) and import again")))
+            }
+            if options.rules.phoneCountryCode == nil, phone.hasPrefix("0") {
+                nationalPhones += 1
+                if firstNationalPhoneRow == nil { firstNationalPhoneRow = row }
+            }
+        }
     }
 
     private mutating func addError(_ issue: ImportIssue) {

@@ -101,15 +101,30 @@ extension ImportIssue {
 }
 
 extension ImportReport {
-    /// The report as the design's JSON: status, batch, counts, errors and warnings.
+    /// The report as the design's JSON: status, batch, counts, errors and warnings. A rejected
+    /// file changed nothing, so its `created`, `updated`, `unchanged`, `skipped` and
+    /// `balance_corrections` are 0 and what the rows checked before the rollback would have done
+    /// is under `would_create`, `would_update`, `would_leave_unchanged`, `would_skip` and
+    /// `would_correct_balances`.
     public var json: JSONText {
-        .object([
+        let rejected = status == .rejected
+        let done = rejected ? BatchCounts(rows: counts.rows) : counts
+        var fields: [(String, JSONText)] = [
             ("status", .string(status.rawValue)), ("batch", batch.map(JSONText.integer) ?? .null),
             ("file", .string(file)), ("rule_set", .string(ruleSet)), ("plugin", plugin.map(JSONText.string) ?? .null),
             ("plugin_choice", pluginChoice.map(JSONText.string) ?? .null), ("language", language.map(JSONText.string) ?? .null),
-            ("rows", .integer(counts.rows)), ("created", .integer(counts.created)), ("updated", .integer(counts.updated)),
-            ("unchanged", .integer(counts.unchanged)), ("skipped", .integer(skipped)),
-            ("balance_corrections", .integer(counts.balanceCorrections)),
+            ("rows", .integer(counts.rows)), ("created", .integer(done.created)), ("updated", .integer(done.updated)),
+            ("unchanged", .integer(done.unchanged)), ("skipped", .integer(rejected ? 0 : skipped)),
+            ("balance_corrections", .integer(done.balanceCorrections)),
+        ]
+        if rejected {
+            fields += [
+                ("would_create", .integer(counts.created)), ("would_update", .integer(counts.updated)),
+                ("would_leave_unchanged", .integer(counts.unchanged)), ("would_skip", .integer(skipped)),
+                ("would_correct_balances", .integer(counts.balanceCorrections)),
+            ]
+        }
+        return .object(fields + [
             ("errors", .array(errors.map(\.json))), ("omitted_errors", .integer(omittedErrors)),
             ("warnings", .array(warnings.map(\.json))), ("omitted_warnings", .integer(omittedWarnings)),
         ])

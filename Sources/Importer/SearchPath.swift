@@ -74,11 +74,13 @@ public struct SearchPath: Sendable, Equatable {
         return names
     }
 
-    /// The plugin file for a name (`google-contacts`) or a path to a `.lua` file.
+    /// The plugin file for a name (`google-contacts`) or a path to a `.lua` file. A name or
+    /// path that finds no file is a mistake on the command line (`ImportError`, exit 64) whose
+    /// message lists the plugins found, not a broken plugin.
     public func pluginFile(_ nameOrPath: String) throws -> String {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".lua") {
             guard FileManager.default.fileExists(atPath: nameOrPath) else {
-                throw RuleError(file: nameOrPath, "no such plugin file")
+                throw ImportError("no such plugin file: \(nameOrPath) (plugins found: \(pluginNames().joined(separator: ", ")))")
             }
             return nameOrPath
         }
@@ -87,7 +89,7 @@ public struct SearchPath: Sendable, Equatable {
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
         }
         let known = pluginNames().joined(separator: ", ")
-        throw RuleError(file: nameOrPath, "no plugin named \"\(nameOrPath)\" (known: \(known)); searched \(roots.map { $0 + "/plugins" }.joined(separator: ", "))")
+        throw ImportError("no plugin named \"\(nameOrPath)\" (plugins found: \(known)); searched \(roots.map { $0 + "/plugins" }.joined(separator: ", "))")
     }
 
     /// Names of every plugin on the path (each once: a user's plugin hides a built-in one).

@@ -164,9 +164,11 @@ public struct TemplateExporter {
     }
 
     /// Writes every client of `store` in the template layout, a new file every `rowsPerFile`
-    /// clients: `out.xlsx` when one part is enough, else `out-1.xlsx`, `out-2.xlsx`, …
+    /// clients: `out.xlsx` when one part is enough, else `out-1.xlsx`, `out-2.xlsx`, … A path
+    /// ending in `.csv` writes CSV parts in `csv` style.
     public func exportParts(_ store: any ClientStore, to path: String, language: String, rowsPerFile: Int,
-                            includeIDs: Bool) throws -> [ExportPart] {
+                            includeIDs: Bool, csv: CSVStyle = CSVStyle(),
+                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> [ExportPart] {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         let total = try store.clientCount()
         let partCount = total <= rowsPerFile ? 1 : (total - 1) / rowsPerFile + 1
@@ -178,18 +180,29 @@ public struct TemplateExporter {
         for number in 1...partCount { try OutputTarget.check(partPath(number)) }
         var parts: [ExportPart] = []
         var writer: XLSXWriter?
+        var csvWriter: CSVWriter?
+        var written = 0
+        let writesCSV = path.lowercased().hasSuffix(".csv")
         func startPart() throws {
             let partPath = partPath(parts.count + 1)
-            let next = try XLSXWriter(path: partPath, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
-            try next.beginSheet(layout.sheetLayout)
-            try next.write(row: layout.headerRow)
-            writer = next
+            if writesCSV {
+                let next = try CSVWriter(path: partPath, style: csv)
+                try next.write(row: layout.headerTexts.map(Cell.text))
+                csvWriter = next
+            } else {
+                let next = try XLSXWriter(path: partPath, properties: DocumentProperties(title: ruleSet.title, creator: "clientimport"))
+                try next.beginSheet(layout.sheetLayout)
+                try next.write(row: layout.headerRow)
+                writer = next
+            }
             parts.append(ExportPart(path: partPath, clients: 0))
         }
         func finishPart() throws {
             try writer?.endSheet()
             try writer?.close()
             writer = nil
+            try csvWriter?.close()
+            csvWriter = nil
         }
         try startPart()
         try store.forEachClient { client in
@@ -197,28 +210,37 @@ public struct TemplateExporter {
                 try finishPart()
                 try startPart()
             }
-            try writer?.write(row: layout.cells(for: client, includeID: includeIDs).map { OutputCell($0) })
+            let cells = layout.cells(for: client, includeID: includeIDs)
+            try writer?.write(row: cells.map { OutputCell($0) })
+            try csvWriter?.write(row: cells)
             parts[parts.count - 1].clients += 1
+            written += 1
+            if written % 1_000 == 0 { progress?(written, total) }
         }
         try finishPart()
         return parts
     }
 
-    /// Writes every client of `store` in the template layout; returns how many.
+    /// Writes every client of `store` in the template layout; returns how many. A path ending
+    /// in `.csv` writes CSV in `csv` style. `progress` hears clients written and the total
+    /// every thousand clients.
     @discardableResult
-    public func export(_ store: any ClientStore, to path: String, language: String) throws -> Int {
+    public func export(_ store: any ClientStore, to path: String, language: String, csv: CSVStyle = CSVStyle(),
+                       progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Int {
         let layout = try TemplateLayout(ruleSet: ruleSet, language: language, catalog: catalog)
         var count = 0
         if path.lowercased().hasSuffix(".csv") {
-            let writer = try CSVWriter(path: path)
+            let writer = try CSVWriter(path: path, style: csv)
             try writer.write(row: layout.headerTexts.map(Cell.text))
+            let total = progress == nil ? 0 : try store.clientCount()
             try store.forEachClient { client in
                 try writer.write(row: layout.cells(for: client))
                 count += 1
+                if count % 1_000 == 0 { progress?(count, total) }
             }
             try writer.close()
         } else {
-            count = try exportParts(store, to: path, language: language, rowsPerFile: .max, includeIDs: true)
+            count = try exportParts(store, to: path, language: language, rowsPerFile: .max, includeIDs: true, progress: progress)
                 .reduce(0) { $0 + $1.clients }
         }
         return count

@@ -92,6 +92,14 @@ public final class CSVReader: RowReader {
         }
     }
 
+    /// The share of the file's bytes read so far (at most one chunk ahead of the rows).
+    public var fractionRead: Double? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size > 0 else { return nil }
+        let offset = lseek(descriptor, 0, SEEK_CUR)
+        return offset < 0 ? nil : min(1, Double(offset) / Double(status.st_size))
+    }
+
     /// The next row with at least one non-empty field, or `nil` at the end of the file.
     public func nextRow() throws -> Row? {
         while let (number, cells) = try nextRecord() {

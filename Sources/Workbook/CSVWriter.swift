@@ -15,21 +15,28 @@ public final class CSVWriter {
     private var buffer: [UInt8] = []
     private var failed = false
     private let protectsFormulas: Bool
+    private let decimalComma: Bool
 
     private static let flushSize = 64 * 1024
 
     /// Starts a CSV file; pass `UInt8(ascii: ";")` for the French/Russian Excel convention.
     /// `protectFormulas: false` writes texts exactly, for files no spreadsheet will open.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true, protectFormulas: Bool = true) throws {
+    /// `decimalComma` writes numbers as `12,5` (the digits unchanged: exact); `sepLine` starts
+    /// the file with Excel's `sep=X` line, which makes Excel split on the delimiter whatever the
+    /// computer's list separator (`CSVReader` honours and skips it).
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true, protectFormulas: Bool = true,
+                decimalComma: Bool = false, sepLine: Bool = false) throws {
         guard delimiter != UInt8(ascii: "\""), delimiter != 0x0A, delimiter != 0x0D, delimiter < 0x80 else {
             throw WorkbookError(.writeFailed, file: path, "the delimiter must be an ASCII character other than a quote or a line break")
         }
         self.path = path
         self.delimiter = delimiter
         protectsFormulas = protectFormulas
+        self.decimalComma = decimalComma
         file = try AtomicFile(targetPath: path)
         buffer.reserveCapacity(Self.flushSize + 4096)
         if byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+        if sepLine { buffer.append(contentsOf: Array("sep=".utf8) + [delimiter, 0x0D, 0x0A]) }
     }
 
     /// Appends one record.
@@ -41,6 +48,9 @@ public final class CSVWriter {
             if index > 0 { buffer.append(delimiter) }
             if protectsFormulas, case .text(let text) = cell, FormulaProtection.needsMark(text) {
                 appendField(FormulaProtection.protect(text), quoted: true)
+            } else if decimalComma, case .number(let number) = cell {
+                // A literal has at most one point, its decimal separator (no grouping).
+                appendField(number.literal.replacingOccurrences(of: ".", with: ","))
             } else {
                 appendField(Self.render(cell))
             }

@@ -84,4 +84,11 @@ public protocol RowReader: AnyObject {
     func nextRow() throws -> Row?
     /// Damage tolerated so far (complete once `nextRow` has returned `nil`).
     var warnings: [WorkbookWarning] { get }
+    /// How much of the file or sheet the rows returned so far consumed, 0 to 1, for a progress
+    /// bar; nil when the reader cannot tell.
+    var fractionRead: Double? { get }
+}
+
+extension RowReader {
+    public var fractionRead: Double? { nil }
 }

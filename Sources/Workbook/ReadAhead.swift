@@ -34,7 +34,9 @@ public final class ReadAhead<Item: Sendable> {
 /// The source belongs to the reading thread from `init` on: do not use it afterwards.
 public final class ReadAheadRows: RowReader {
     public let sheetName: String
-    private let chunks: ReadAhead<[Row]>
+    /// Each chunk with the source's `fractionRead` once it was read, taken on the reading
+    /// thread (the source belongs to it).
+    private let chunks: ReadAhead<Chunk>
     private var chunk: [Row] = []
     private var position = 0
     private let ended: EndedSource
@@ -42,6 +44,12 @@ public final class ReadAheadRows: RowReader {
     /// The source's warnings, once every row has been taken (the reading thread stored them
     /// before it ended, and `ReadAhead`'s lock orders that before the last `nextRow`).
     public var warnings: [WorkbookWarning] { ended.warnings }
+    public private(set) var fractionRead: Double?
+
+    private struct Chunk: Sendable {
+        var rows: [Row]
+        var fractionRead: Double?
+    }
 
     /// Starts reading `source` in chunks of `chunkRows` rows, at most `chunksAhead` chunks ahead.
     public init(_ source: any RowReader, chunkRows: Int = 1_000, chunksAhead: Int = 4) {
@@ -62,14 +70,15 @@ public final class ReadAheadRows: RowReader {
                 failure = error
             }
             if chunk.count < size { ended.warnings = source.warnings }
-            return chunk.isEmpty ? nil : chunk
+            return chunk.isEmpty ? nil : Chunk(rows: chunk, fractionRead: source.fractionRead)
         }
     }
 
     public func nextRow() throws -> Row? {
         if position == chunk.count {
             guard let next = try chunks.next() else { return nil }
-            chunk = next
+            chunk = next.rows
+            fractionRead = next.fractionRead
             position = 0
         }
         defer { position += 1 }

@@ -283,6 +283,9 @@ final class SheetRowReader: RowReader {
         Array((workbookWarnings + handler.warnings).prefix(WorkbookWarning.limit))
     }
 
+    /// The share of the sheet's XML unpacked so far (libxml2 parses a little behind it).
+    var fractionRead: Double? { stream.fractionProduced }
+
     init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: SharedStrings,
          formats: NumberFormats, date1904: Bool, warnings: [WorkbookWarning] = []) {
         self.sheetName = sheetName

@@ -292,6 +292,11 @@ final class ZipEntryStream {
     }
 
     /// The next chunk of uncompressed bytes (valid until the next call), or nil at the end.
+    /// The share of the entry's declared size unpacked so far, 0 to 1.
+    var fractionProduced: Double? {
+        entry.uncompressedSize == 0 ? nil : min(1, Double(produced) / Double(entry.uncompressedSize))
+    }
+
     func next() throws -> UnsafeBufferPointer<UInt8>? {
         if finished { return nil }
         let count = try inflateOnce(into: output, capacity: Self.chunkSize)

@@ -138,3 +138,42 @@ struct EncodingOption: ParsableArguments {
 
     var csvOptions: CSVOptions { CSVOptions(encoding: encoding.flatMap(TextEncoding.init(name:))) }
 }
+
+/// `--delimiter`, `--decimal-comma` and `--sep-line`: CSV for the user's own Excel. Unset,
+/// the delimiter and decimal separator are what Excel writes in the template language
+/// (`CSVStyle.excel(language:)`: `;` and `12,5` for fr, ru, uk; `,` and `12.5` otherwise).
+struct CSVStyleOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("CSV field delimiter: , ; | or tab (default: Excel's in the language: ; for fr, ru, uk, else ,).", valueName: "CHAR"))
+    var delimiter: String?
+
+    @Flag(inversion: .prefixedNo, help: "CSV numbers with a decimal comma, 12,5 (default: Excel's in the language: yes for fr, ru, uk).")
+    var decimalComma: Bool?
+
+    @Flag(help: "Start CSV files with Excel's sep= line, so Excel splits them on the delimiter whatever the computer's settings.")
+    var sepLine = false
+
+    func validate() throws {
+        _ = try delimiterByte()
+    }
+
+    private func delimiterByte() throws -> UInt8? {
+        guard let delimiter else { return nil }
+        switch delimiter {
+        case ",", ";", "|": return UInt8(ascii: delimiter.unicodeScalars.first!)
+        case "tab", "\t": return 0x09
+        default: throw ValidationError("--delimiter takes , ; | or tab, not \"\(TerminalText.escape(delimiter))\"")
+        }
+    }
+
+    /// Whether an option was given, for refusing them with an output that is not CSV.
+    var given: Bool { delimiter != nil || decimalComma != nil || sepLine }
+
+    /// The style for a file in `language`.
+    func style(language: String) throws -> CSVStyle {
+        var style = CSVStyle.excel(language: language)
+        if let byte = try delimiterByte() { style.delimiter = byte }
+        if let decimalComma { style.decimalComma = decimalComma }
+        style.sepLine = sepLine
+        return style
+    }
+}

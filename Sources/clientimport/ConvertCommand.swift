@@ -17,7 +17,7 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var language: LanguageOption
     @OptionGroup var encoding: EncodingOption
 
-    @Argument(help: "The file to convert.") var file: String
+    @Argument(help: "The file to convert, or - for standard input.") var file: String
 
     @Option(help: ArgumentHelp("How the layout is read: auto, template, or a plugin name or path.", valueName: "auto|template|NAME|PATH"))
     var plugin: String = "auto"
@@ -27,14 +27,27 @@ struct ConvertCommand: ParsableCommand {
 
     @Flag(help: "Also keep the columns the plugin did not map, as custom fields.") var keepUnmappedAsCustomFields = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The output file; parts are numbered when there are several.", valueName: "OUT.xlsx"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The output file; parts are numbered when there are several; - writes the one part to standard output.", valueName: "OUT.xlsx|-"))
     var output: String
 
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
+    @OptionGroup var csv: CSVStyleOptions
+
+    @Flag(help: "No progress bar on standard error when it is a terminal.") var quiet = false
+
     func validate() throws {
         _ = try clientsPerFile()
-        guard output.lowercased().hasSuffix(".xlsx") else { throw ValidationError("-o must name an .xlsx file") }
+        let lowercased = output.lowercased()
+        guard lowercased.hasSuffix(".xlsx") || lowercased.hasSuffix(".csv") || output == StandardStreams.dash else {
+            throw ValidationError("-o must name an .xlsx file (to upload to RemOnline) or a .csv file, or be - for an XLSX workbook on standard output")
+        }
+        if csv.given, !lowercased.hasSuffix(".csv") {
+            throw ValidationError("--delimiter, --decimal-comma and --sep-line apply to CSV output (-o FILE.csv)")
+        }
+        if output == StandardStreams.dash, format == .json {
+            throw ValidationError("--format json prints on standard output, which -o - takes for the workbook; write the workbook to a file")
+        }
     }
 
     /// `--rows-per-file`: an XLSX sheet holds 1,048,576 rows, the header included.
@@ -50,23 +63,42 @@ struct ConvertCommand: ParsableCommand {
             options.plugin = plugin == "auto" ? .auto : plugin == "template" ? .templateOnly : .named(plugin)
             options.language = language.language
             options.rules.keepUnmappedAsCustomFields = keepUnmappedAsCustomFields
+            let progress = ProgressDisplay(enabled: !quiet)
+            options.progress = { progress.show($0) }
+            defer { progress.finish() }
             base.protectFromOutputs()
             let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.openForReading().catalog() : nil
-            let converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
-            let (report, parts) = try converter.convert(file, to: output, settingsFrom: catalog)
+            var converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
+            converter.csv = try csv.style(language: language.language)
+            let (report, parts) = try StandardStreams.writingOutput(output, as: "converted.xlsx", binary: true) { path in
+                let (report, parts) = try StandardStreams.readingInput(file) { try converter.convert($0, to: path, settingsFrom: catalog) }
+                // Standard output takes one workbook: more parts fail here, before any is copied.
+                if output == StandardStreams.dash, parts.count > 1 {
+                    throw ImportError("-o - writes one workbook, and these \(report.counts.rows) clients make \(parts.count) of --rows-per-file \(rowsPerFile); write them to files with -o OUT.xlsx")
+                }
+                return (report, parts)
+            }
+            progress.finish()
             switch format {
             case .json:
-                print(JSONText.object([
+                let rejected = "Rejected \(TerminalText.escape(report.file)): \(report.errors.count + report.omittedErrors) errors; nothing was written."
+                let document = JSONText.object([
                     ("check", report.json),
                     ("parts", .array(parts.map { .object([("file", .string($0.path)), ("clients", .number(String($0.clients)))]) })),
-                ]).rendered)
+                ])
+                if report.status == .rejected { printError("clientimport: " + rejected) }
+                print((report.status == .rejected ? FailureReport.adding(to: document, code: Exit.rejected, message: rejected) : document).rendered)
             case .text:
-                if let plugin = report.plugin { print(TerminalText.escape("Read with plugin \(plugin): \(report.pluginChoice ?? "").")) }
+                // With -o -, standard output is the workbook's: the summary goes to standard error.
+                let say = { StandardStreams.printSummary($0, outputPath: output) }
+                if let plugin = report.plugin { say(TerminalText.escape("Read with plugin \(plugin): \(report.pluginChoice ?? "").")) }
                 if report.status == .rejected {
-                    print("Rejected \(TerminalText.escape(report.file)): \(report.errors.count + report.omittedErrors) errors; nothing was written.")
-                    for issue in report.errors.prefix(20) { print("  " + TerminalText.escape(issue.description)) }
+                    say("Rejected \(TerminalText.escape(report.file)): \(report.errors.count + report.omittedErrors) errors; nothing was written.")
+                    for issue in report.errors.prefix(20) { say("  " + TerminalText.escape(issue.description)) }
                 } else {
-                    for part in parts { print("Wrote \(part.clients) clients to \(TerminalText.escape(part.path)).") }
+                    for part in parts {
+                        say("Wrote \(part.clients) clients to \(output == StandardStreams.dash ? "standard output" : TerminalText.escape(part.path)).")
+                    }
                 }
             }
             if report.status == .rejected { throw ExitCode(Exit.rejected) }

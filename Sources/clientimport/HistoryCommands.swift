@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClientBase
+import Foundation
 import Importer
 
 struct HistoryCommand: ParsableCommand {
@@ -38,10 +39,14 @@ struct UndoCommand: ParsableCommand {
     func validate() throws { _ = try batch }
     @Option(name: .customLong("as"), help: ArgumentHelp("The employee undoing it (default: Administrator).", valueName: "EMPLOYEE"))
     var employee: String?
+    @Flag(help: "Check and count what the undo would do, changing nothing.") var dryRun = false
+    @Flag(help: "Do not ask for confirmation (asked only when standard input and standard error are a terminal).") var yes = false
 
     func run() throws {
         try reportingFailures {
-            let store = try base.open()
+            // No batch to undo in a base that does not exist: exit 74 as the read-only
+            // commands give, rather than a new empty base and "there is no batch".
+            let store = FileManager.default.fileExists(atPath: base.path) ? try base.open() : try base.openForReading()
             let batch = try batch
             let name = employee ?? SQLiteClientStore.administratorName
             guard let who = try store.catalog().employee(named: name) else {
@@ -50,8 +55,24 @@ struct UndoCommand: ParsableCommand {
             let ruleSet = try rules.load().ruleSet
             let comment = (ruleSet.undoComment[language.language] ?? ruleSet.undoComment["en"] ?? "Undo of import batch {batch}")
                 .replacingOccurrences(of: "{batch}", with: String(batch))
-            let undoID = try store.undo(batch: batch, employeeID: who.id, comment: comment)
-            print("Undid batch \(batch) (journal entry \(undoID)).")
+            // The dry run first, also before asking: a batch that cannot be undone is refused
+            // before the question, and the question states what will change.
+            let (_, counts) = try store.undo(batch: batch, employeeID: who.id, comment: comment, commit: false)
+            let effect = "\(counts.rows) client\(counts.rows == 1 ? "" : "s") restored or removed, \(counts.balanceCorrections) balance correction\(counts.balanceCorrections == 1 ? "" : "s") reversed"
+            if dryRun {
+                print("Undoing batch \(batch) would give: \(effect); nothing was changed (dry run).")
+                return
+            }
+            if !yes, isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 {
+                FileHandle.standardError.write(Data("Undo batch \(batch) (\(effect))? [y/N] ".utf8))
+                let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+                guard answer == "y" || answer == "yes" else {
+                    printError("Nothing was undone.")
+                    throw ExitCode(Exit.rejected)
+                }
+            }
+            let (undoID, _) = try store.undo(batch: batch, employeeID: who.id, comment: comment, commit: true)
+            print("Undid batch \(batch) (journal entry \(undoID)): \(effect).")
         }
     }
 }

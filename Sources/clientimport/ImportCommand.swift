@@ -18,7 +18,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var rules: RulesOption
     @OptionGroup var encoding: EncodingOption
 
-    @Argument(help: "The file to import (.xlsx or .csv).")
+    @Argument(help: "The file to import (.xlsx or .csv), or - for standard input.")
     var file: String
 
     @Option(help: ArgumentHelp("How the layout is read: auto (the template, else the most confident plugin), template, or a plugin name or path.", valueName: "auto|template|NAME|PATH"))
@@ -52,7 +52,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the report: .json (the JSON report), .xlsx (your rows with the bad cells highlighted and an Errors column) or .csv (the bad rows with their reasons).", valueName: "FILE.json|FILE.xlsx|FILE.csv"))
     var report: String?
 
-    @Flag(help: "No progress display on a terminal.")
+    @Flag(help: "No progress bar on standard error when it is a terminal.")
     var quiet = false
 
     @Option(help: "Output format: text or json.")
@@ -84,56 +84,65 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var options = ImportOptions()
-            options.ruleSet = rules.ruleSet
-            options.csv = encoding.csvOptions
-            options.employee = employee
-            options.dryRun = dryRun
-            options.rowLimit = try rowLimit()
-            options.onDuplicate = onDuplicate
-            options.plugin = switch plugin {
-            case "auto": .auto
-            case "template": .templateOnly
-            default: .named(plugin)
-            }
-            options.language = language
-            options.rules = RuleOptions(phoneCountryCode: phoneCountryCode, keepUnmappedAsCustomFields: keepUnmappedAsCustomFields)
-            if let sheet { options.sheet = try sheetSelector(sheet) }
-            let progress = ProgressDisplay(enabled: !quiet)
-            options.progress = { progress.show($0) }
-            if let report {
-                // Refused before the base is opened (or created) and changed, not after.
-                base.protectFromOutputs()
-                OutputTarget.protect(file, as: "the file being imported")
-                try OutputTarget.check(report)
-            }
-            // The rule set, the plugin and the file's headers are checked before the base is
-            // opened: one that fails must not leave a new, empty base behind. A dry run never
-            // creates one (it checks against an empty base in memory).
-            let existing = FileManager.default.fileExists(atPath: base.path) ? try base.open() : nil
-            let newBase = { try SQLiteClientStore(path: ":memory:") }
-            let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
-            let result: ImportReport
-            if let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : nil) {
-                result = try ImportPipeline(store: store, options: options).run(prepared)
-            } else {
-                // No base yet: it appears only if this import commits.
-                base.protectFromOutputs()
-                let pending = PendingBase(creating: base.path)
-                defer { pending.discard() }
-                result = try pending.build { try ImportPipeline(store: $0, options: options).run(prepared) }
-                if result.status != .rejected { try pending.install() }
-            }
-            progress.finish()
-            if let report {
-                try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
-            }
-            switch format {
-            case .json: print(result.json.rendered)
-            case .text: print(summary(result))
-            }
-            if result.status == .rejected { throw ExitCode(Exit.rejected) }
+            try StandardStreams.readingInput(file) { try run(reading: $0) }
         }
+    }
+
+    /// The import of `file`: the file named, or standard input's private copy.
+    private func run(reading file: String) throws {
+        var options = ImportOptions()
+        options.ruleSet = rules.ruleSet
+        options.csv = encoding.csvOptions
+        options.employee = employee
+        options.dryRun = dryRun
+        options.rowLimit = try rowLimit()
+        options.onDuplicate = onDuplicate
+        options.plugin = switch plugin {
+        case "auto": .auto
+        case "template": .templateOnly
+        default: .named(plugin)
+        }
+        options.language = language
+        options.rules = RuleOptions(phoneCountryCode: phoneCountryCode, keepUnmappedAsCustomFields: keepUnmappedAsCustomFields)
+        if let sheet { options.sheet = try sheetSelector(sheet) }
+        let progress = ProgressDisplay(enabled: !quiet)
+        options.progress = { progress.show($0) }
+        defer { progress.finish() }
+        if let report {
+            // Refused before the base is opened (or created) and changed, not after.
+            base.protectFromOutputs()
+            OutputTarget.protect(file, as: "the file being imported")
+            try OutputTarget.check(report)
+        }
+        // The rule set, the plugin and the file's headers are checked before the base is
+        // opened: one that fails must not leave a new, empty base behind. A dry run never
+        // creates one (it checks against an empty base in memory).
+        let existing = FileManager.default.fileExists(atPath: base.path) ? try base.open() : nil
+        let newBase = { try SQLiteClientStore(path: ":memory:") }
+        let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
+        let result: ImportReport
+        if let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : nil) {
+            result = try ImportPipeline(store: store, options: options).run(prepared)
+        } else {
+            // No base yet: it appears only if this import commits.
+            base.protectFromOutputs()
+            let pending = PendingBase(creating: base.path)
+            defer { pending.discard() }
+            result = try pending.build { try ImportPipeline(store: $0, options: options).run(prepared) }
+            if result.status != .rejected { try pending.install() }
+        }
+        progress.finish()  // before the summary, not after it
+        if let report {
+            try ReportWriter.write(result, to: report, source: file, sheet: options.sheet)
+        }
+        switch format {
+        case .json where result.status == .rejected:
+            printError("clientimport: " + rejection(result))
+            print(FailureReport.adding(to: result.json, code: Exit.rejected, message: rejection(result)).rendered)
+        case .json: print(result.json.rendered)
+        case .text: print(summary(result))
+        }
+        if result.status == .rejected { throw ExitCode(Exit.rejected) }
     }
 
     /// A readable summary: counts, then the first errors and warnings with a count of the rest.
@@ -154,12 +163,17 @@ struct ImportCommand: ParsableCommand {
             lines.append("Checked \(TerminalText.escape(report.file)): no errors; nothing was changed (dry run).")
             lines.append("An import would give \(tally).")
         case .rejected:
-            let total = report.errors.count + report.omittedErrors
-            lines.append("Rejected \(TerminalText.escape(report.file)): \(total) error\(total == 1 ? "" : "s"); nothing was changed.")
+            lines.append(rejection(report))
         }
         lines += listing("Errors", report.errors, extra: report.omittedErrors)
         lines += listing("Warnings", report.warnings, extra: report.omittedWarnings)
         return lines.joined(separator: "\n")
+    }
+
+    /// `Rejected FILE: N errors; nothing was changed.`
+    private func rejection(_ report: ImportReport) -> String {
+        let total = report.errors.count + report.omittedErrors
+        return "Rejected \(TerminalText.escape(report.file)): \(total) error\(total == 1 ? "" : "s"); nothing was changed."
     }
 
     private func listing(_ title: String, _ issues: [ImportIssue], extra: Int) -> [String] {

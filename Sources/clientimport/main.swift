@@ -9,11 +9,12 @@ struct ClientImport: ParsableCommand {
         commandName: "clientimport",
         abstract: "Import, export and clean up a repair shop's client base (RemOnline's client template).",
         discussion: """
-            Exit codes: 0 done; 1 the file was rejected for errors in its data (nothing changed) or the base refused \
-            the change; 64 wrong usage; 65 the input is not a readable workbook/CSV; 73 an output file cannot be \
+            Exit codes: 0 done; 1 the file was rejected for errors in its data (nothing changed), the base refused \
+            the change or undo was not confirmed; 64 wrong usage; 65 the input is not a readable workbook/CSV; 73 an output file cannot be \
             written (or is the base, the input, a device, a pipe or a folder); 74 the base cannot be read or written, \
             a command that only reads finds none, or the base was written by a newer clientimport; 75 the base is busy (another import holds it); 78 a rule set or plugin is invalid.
             """,
+        version: clientimportVersion,
         subcommands: [
             TemplateCommand.self, ImportCommand.self, ExportCommand.self, ConvertCommand.self, ClientsCommand.self,
             SettingsCommand.self, RolesCommand.self, EmployeesCommand.self, HistoryCommand.self, UndoCommand.self,
@@ -24,9 +25,20 @@ struct ClientImport: ParsableCommand {
 // Whatever the command, no output replaces the base a command would use by default, even one
 // that takes no --db (`rules reference -o clients.sqlite`); --db adds its own.
 OutputTarget.protectBase(BaseOptions.defaultPath)
+let typed = Array(CommandLine.arguments.dropFirst())
+let arguments: [String]
 do {
-    ClientImport.main(try DashArguments.rewritten(Array(CommandLine.arguments.dropFirst())))
+    arguments = try DashArguments.rewritten(typed)
 } catch {
-    printError("clientimport: \(error)")
+    let message = "clientimport: \(error)"
+    if FailureReport.jsonRequested(by: typed) { FailureReport.printJSON(code: Exit.usage, message: message) }
+    printError(message)
     exit(Exit.usage)
+}
+do {
+    var command = try ClientImport.parseAsRoot(arguments)
+    try command.run()
+} catch {
+    FailureReport.printJSONIfRequested(for: error, arguments: arguments)
+    ClientImport.exit(withError: error)
 }

@@ -55,10 +55,10 @@ final class ImportFixture {
         return try ImportPipeline(store: store, searchPath: SearchPath(roots: [repositoryRoot]), options: options).run(path: path)
     }
 
-    func export(_ name: String = "export.xlsx", language: String = "fr") throws -> String {
+    func export(_ name: String = "export.xlsx", language: String = "fr", csv: CSVStyle = CSVStyle()) throws -> String {
         let path = folder.file(name)
         let engine = try RuleEngine(ruleSet: "remonline", searchPath: SearchPath(roots: [repositoryRoot]))
-        try TemplateExporter(engine: engine, catalog: try store.catalog()).export(store, to: path, language: language)
+        try TemplateExporter(engine: engine, catalog: try store.catalog()).export(store, to: path, language: language, csv: csv)
         return path
     }
 

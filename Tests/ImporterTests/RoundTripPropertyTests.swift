@@ -4,6 +4,7 @@ import Importer
 import PropertyBased
 import TestSupport
 import Testing
+import Workbook
 
 /// For random client bases — Unicode names, phones with leading zeros, huge and tiny balances
 /// with decimals, custom fields of every type — an export imports back as a no-op, and an
@@ -19,7 +20,19 @@ import Testing
         }
     }
 
-    static func roundTrip(seed: UInt64) throws {
+    /// The same for the CSV Excel reads in the language (`;` and decimal commas for fr, ru, uk),
+    /// with or without the `sep=` line: money and percents come back exact.
+    @Test func excelStyleCSVExportsImportBackExactly() async throws {
+        await propertyCheck(count: 25, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            do {
+                try Self.roundTrip(seed: seed, csv: true)
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+    }
+
+    static func roundTrip(seed: UInt64, csv: Bool = false) throws {
         var random = SplitMix64(seed: seed)
         let original = try ImportFixture()
         try Self.configure(original.store)
@@ -34,7 +47,16 @@ import Testing
             }
         }
         let language = ["fr", "en", "ru", "uk"][random.int(in: 0...3)]
-        let export = try original.export("export.xlsx", language: language)
+        var style = CSVStyle.excel(language: language)
+        style.sepLine = random.int(in: 0...1) == 1
+        let export = csv ? try original.export("export.csv", language: language, csv: style) : try original.export("export.xlsx", language: language)
+        if csv, language != "en" {
+            // The style is the one asked for, not the default.
+            let text = try String(contentsOfFile: export, encoding: .utf8)
+            #expect(text.contains(";"), "seed \(seed)")
+            let head = try Data(contentsOf: URL(fileURLWithPath: export)).prefix(8)
+            #expect((head == Data([0xEF, 0xBB, 0xBF] + Array("sep=;".utf8))) == style.sepLine, "seed \(seed)")
+        }
 
         let again = try original.run(export)
         #expect(again.status == .imported, "seed \(seed): \(again.errors.prefix(3))")
