@@ -3,17 +3,11 @@ import TestSupport
 import Testing
 
 /// Runs the real `clientimport` binary against real files and a real SQLite base.
-@Suite struct CommandLineTests {
+@Suite struct CommandLineTests: BinaryInFolder {
     let folder: TemporaryDirectory
-    var database: String { folder.file("clients.sqlite") }
 
     init() throws {
         folder = try TemporaryDirectory()
-    }
-
-    @discardableResult
-    func clientimport(_ arguments: String...) throws -> ProcessResult {
-        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
     }
 
     func clientsJSON() throws -> [[String: Any]] {

@@ -5,16 +5,11 @@ import Testing
 /// Through the real binary: a cell too long for Excel, an absurd exponent and a repeated Client
 /// ID are each an error on its row and column (exit 1), never a rule-set failure (78), and the
 /// base is left as it was.
-@Suite struct DataRowErrorTests {
+@Suite struct DataRowErrorTests: BinaryInFolder {
     let folder: TemporaryDirectory
-    var database: String { folder.file("clients.sqlite") }
 
     init() throws {
         folder = try TemporaryDirectory()
-    }
-
-    func clientimport(_ arguments: String...) throws -> ProcessResult {
-        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
     }
 
     static let header = "ID client;Nom;Numéro de téléphone;Adresse;Email;Prénom;Entreprise;Fournisseur;Déçu;Notes;Source marketing;Carte de réduction;Réduction sur les produits dans les ventes;Réduction sur les services dans les commandes et factures;Remise sur les produits/matériaux dans la commande et la facture;Réduction sur les services en ventes (type de prix);Réduction sur les services dans les commandes et factures (type de prix);Solde"

@@ -4,16 +4,11 @@ import Testing
 
 /// The real binary against hostile inputs: exit 65 with one clear line; and what it writes about
 /// a client and where it keeps the base stays private.
-@Suite struct HostileInputTests {
+@Suite struct HostileInputTests: BinaryInFolder {
     let folder: TemporaryDirectory
-    var database: String { folder.file("clients.sqlite") }
 
     init() throws {
         folder = try TemporaryDirectory()
-    }
-
-    func clientimport(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
     }
 
     static let fixtures = "\(repositoryRoot)/Tests/WorkbookTests/Fixtures"

@@ -6,22 +6,12 @@ import Testing
 /// a device, a pipe or a folder (exit 73, nothing written, nothing imported); outputs honour the
 /// umask and long names; commands that only read open the base read-only and never create it;
 /// terminal text is escaped.
-@Suite struct OutputSafetyTests {
+@Suite struct OutputSafetyTests: BinaryInFolder {
     let folder: TemporaryDirectory
-    var database: String { folder.file("clients.sqlite") }
     let example = "\(repositoryRoot)/examples/clients.fr.xlsx"
 
     init() throws {
         folder = try TemporaryDirectory()
-    }
-
-    @discardableResult
-    func clientimport(_ arguments: String...) throws -> ProcessResult {
-        try clientimport(arguments)
-    }
-
-    func clientimport(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
     }
 
     func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }

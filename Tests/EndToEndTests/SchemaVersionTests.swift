@@ -4,16 +4,11 @@ import Testing
 
 /// A base written by a newer build is refused by every command that opens a base: exit 74,
 /// both versions named, and the file and its WAL byte for byte as they were.
-@Suite struct SchemaVersionTests {
+@Suite struct SchemaVersionTests: BinaryInFolder {
     let folder: TemporaryDirectory
-    var database: String { folder.file("clients.sqlite") }
 
     init() throws {
         folder = try TemporaryDirectory()
-    }
-
-    func clientimport(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
     }
 
     /// Every command that opens the base, with arguments that would otherwise succeed or write.

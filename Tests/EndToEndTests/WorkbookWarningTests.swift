@@ -4,16 +4,11 @@ import Testing
 
 /// Damage the reader tolerates is visible through the real binary: `inspect` prints the cells
 /// and the warning on stderr (exit 0); an import reports it as a warning of its report.
-@Suite struct WorkbookWarningTests {
+@Suite struct WorkbookWarningTests: BinaryInFolder {
     let folder: TemporaryDirectory
-    var database: String { folder.file("clients.sqlite") }
 
     init() throws {
         folder = try TemporaryDirectory()
-    }
-
-    func clientimport(_ arguments: [String]) throws -> ProcessResult {
-        try runProcess(clientimportBinary(), arguments, environment: ["CLIENTIMPORT_DB": database], currentDirectory: folder.path)
     }
 
     /// The English template's headers and one client whose name holds a lone surrogate escape,
