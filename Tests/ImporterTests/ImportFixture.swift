@@ -11,14 +11,7 @@ final class ImportFixture {
     var databasePath: String { folder.file("base.sqlite") }
 
     /// The French template's headers, in order.
-    static let frenchHeaders = [
-        "ID client", "Nom", "Numéro de téléphone", "Adresse", "Email", "Prénom", "Entreprise", "Fournisseur",
-        "Déçu", "Notes", "Source marketing", "Carte de réduction", "Réduction sur les produits dans les ventes",
-        "Réduction sur les services dans les commandes et factures",
-        "Remise sur les produits/matériaux dans la commande et la facture",
-        "Réduction sur les services en ventes (type de prix)",
-        "Réduction sur les services dans les commandes et factures (type de prix)", "Solde",
-    ]
+    static let frenchHeaders = frenchTemplateHeaders
     static let columnIndex = Dictionary(uniqueKeysWithValues: RuleSet.fieldKeys.enumerated().map { ($1, $0) })
 
     init() throws {

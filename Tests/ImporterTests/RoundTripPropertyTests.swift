@@ -68,6 +68,11 @@ import Workbook
         // IDs of another base are unknown here: each row becomes a new client (and warns).
         let report = try parsed.run(export)
         #expect(report.status == .imported, "seed \(seed): \(report.errors.prefix(3))")
+        try expectSameClients(in: parsed, as: original, seed: seed)
+    }
+
+    /// Both bases hold the same clients, in order, field by field and balance by balance.
+    static func expectSameClients(in parsed: ImportFixture, as original: ImportFixture, seed: UInt64) throws {
         let expected = try original.allClients()
         let actual = try parsed.allClients()
         #expect(actual.count == expected.count)

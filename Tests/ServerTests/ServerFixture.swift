@@ -45,14 +45,7 @@ final class ServerFixture: @unchecked Sendable {
     func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 
     /// The French template's headers, in order, and a CSV row from field positions.
-    static let frenchHeaders = [
-        "ID client", "Nom", "Numéro de téléphone", "Adresse", "Email", "Prénom", "Entreprise", "Fournisseur",
-        "Déçu", "Notes", "Source marketing", "Carte de réduction", "Réduction sur les produits dans les ventes",
-        "Réduction sur les services dans les commandes et factures",
-        "Remise sur les produits/matériaux dans la commande et la facture",
-        "Réduction sur les services en ventes (type de prix)",
-        "Réduction sur les services dans les commandes et factures (type de prix)", "Solde",
-    ]
+    static let frenchHeaders = frenchTemplateHeaders
 
     /// A French template CSV: name, phone, email and balance per row.
     static func csv(_ rows: [(name: String, phone: String, email: String, balance: String)]) -> String {
