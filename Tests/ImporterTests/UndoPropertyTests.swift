@@ -11,6 +11,7 @@ import Testing
 /// touched is refused, changing nothing, until the newer one is undone.
 @Suite struct UndoPropertyTests {
     @Test func undoRestoresTheBaseBeforeTheBatch() async throws {
+        try Self.undoRestores(seed: 822_297_286_655_262_801) // drew a batch with no row at all
         await propertyCheck(count: 12, input: Gen.uint64(in: 0...UInt64.max)) { seed in
             do {
                 try Self.undoRestores(seed: seed)
@@ -131,6 +132,8 @@ import Testing
             }
             rows.append(other)
         }
+        // A file with a header and no row is refused (nothing to import), so a batch keeps one.
+        if rows.isEmpty, let row = existing.first { rows.append(pad(row)) }
         shuffle(&rows, &random)
         return try fixture.workbook("\(name).xlsx", rows: rows, extraHeaders: Array(header.dropFirst(ImportFixture.frenchHeaders.count)))
     }
