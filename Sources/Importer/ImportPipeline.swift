@@ -37,7 +37,7 @@ public struct ImportPipeline {
     public static func prepare(path: String, catalog: Catalog, searchPath: SearchPath = .standard(),
                                options: ImportOptions) throws -> PreparedImport {
         try WorkbookFile.requireRegularFile(path)
-        OutputTarget.protect(path, as: "the file being imported")
+        OutputTarget.protect(path, as: "the file being imported", whileItExists: true)
         // The journal's digest of the file, hashed on another thread while this one loads the
         // rules and opens the workbook (0.7 s of a 100 MB workbook).
         var hashed = false

@@ -14,6 +14,9 @@ public enum OutputTarget {
     private struct Protected {
         let canonicalPath: String
         let role: String
+        /// A file being read is protected only while it exists: `serve` reads one upload per
+        /// import and deletes it after, and a long-running process must not keep every name.
+        let whileItExists: Bool
     }
 
     private final class Registry: @unchecked Sendable {
@@ -24,14 +27,21 @@ public enum OutputTarget {
     private static let registry = Registry()
 
     /// Registers a file that no output may replace; `role` names it in the refusal ("the client
-    /// base", "the file being imported"). The file need not exist yet (a base about to be created).
-    public static func protect(_ path: String, as role: String) {
+    /// base", "the file being imported"). The file need not exist yet (a base about to be created)
+    /// unless `whileItExists` is set: then the entry goes once the file is gone (files being read).
+    public static func protect(_ path: String, as role: String, whileItExists: Bool = false) {
         guard let canonical = try? resolve(path).path else { return }
         registry.lock.lock()
         defer { registry.lock.unlock() }
+        registry.entries.removeAll { $0.whileItExists && access($0.canonicalPath, F_OK) != 0 }
         if !registry.entries.contains(where: { $0.canonicalPath == canonical }) {
-            registry.entries.append(Protected(canonicalPath: canonical, role: role))
+            registry.entries.append(Protected(canonicalPath: canonical, role: role, whileItExists: whileItExists))
         }
+    }
+
+    /// Whether `path` (canonical) is registered; for tests of the registry's bound.
+    static func isRegistered(_ canonicalPath: String) -> Bool {
+        protectedEntries().contains { $0.canonicalPath == canonicalPath }
     }
 
     /// Registers the client base at `path` and the files SQLite keeps beside it.

@@ -6,7 +6,7 @@ public enum WorkbookFile {
     public static func openRows(path: String, sheet: SheetSelector = .firstVisible,
                                 csv: CSVOptions = .init()) throws -> any RowReader {
         try requireRegularFile(path)
-        OutputTarget.protect(path, as: "a file being read")
+        OutputTarget.protect(path, as: "a file being read", whileItExists: true)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw WorkbookError(.notFound, file: path, "the file does not exist or cannot be read")
         }

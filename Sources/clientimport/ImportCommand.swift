@@ -111,7 +111,7 @@ struct ImportCommand: ParsableCommand {
         if let report {
             // Refused before the base is opened (or created) and changed, not after.
             base.protectFromOutputs()
-            OutputTarget.protect(file, as: "the file being imported")
+            OutputTarget.protect(file, as: "the file being imported", whileItExists: true)
             try OutputTarget.check(report)
         }
         // The rule set, the plugin and the file's headers are checked before the base is

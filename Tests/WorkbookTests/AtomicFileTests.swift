@@ -42,6 +42,27 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    /// `serve` reads a new upload for every import and deletes it after: the registry keeps a file
+    /// being read only while it exists, so a long-running server does not keep every name, while a
+    /// base that does not exist yet stays protected.
+    @Test func aFileBeingReadIsProtectedOnlyWhileItExists() throws {
+        let folder = try TemporaryDirectory()
+        let uploads = try (0..<50).map { try folder.write("upload-\($0).xlsx", "cells") }
+        for upload in uploads { OutputTarget.protect(upload, as: "a file being read", whileItExists: true) }
+        OutputTarget.protectBase(folder.file("future.sqlite"))
+        #expect(refusal(uploads[0])?.contains("a file being read") == true)
+        for upload in uploads { try FileManager.default.removeItem(atPath: upload) }
+        let next = try folder.write("next.xlsx", "cells")
+        OutputTarget.protect(next, as: "a file being read", whileItExists: true)
+        let canonical = try OutputTarget.resolve(folder.path).path
+        #expect((0..<50).allSatisfy { !OutputTarget.isRegistered(canonical + "/upload-\($0).xlsx") })
+        #expect(OutputTarget.isRegistered(canonical + "/next.xlsx"))
+        #expect(OutputTarget.isRegistered(canonical + "/future.sqlite"))
+        #expect(refusal(next)?.contains("a file being read") == true)
+        #expect(refusal(folder.file("future.sqlite"))?.contains("client base") == true)
+        #expect(refusal(uploads[0]) == nil) // a new file under a gone name may be written
+    }
+
     @Test func devicesPipesAndFoldersAreRefusedWithAMessage() throws {
         let folder = try TemporaryDirectory()
         #expect(mkfifo(folder.file("pipe.csv"), 0o600) == 0)
