@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "Workbook", dependencies: ["CLibXML2", "CZlib"]),
         // The sandbox's compiled C: the bounded pattern matcher, read-only views, library guards.
         .target(name: "CLuaSandbox", dependencies: ["CLua"]),
-        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaSandbox"]),
+        // The phone splitter scripts call as `clientimport.split_numbers` (compiled C, warnings on).
+        .target(name: "CPhoneNumbers", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaSandbox", "CPhoneNumbers"]),
         .target(name: "ClientBase", dependencies: ["CSQLite"]),
         .target(name: "Importer", dependencies: ["Workbook", "LuaBridge", "ClientBase"]),
         // The Clients page and the HTTP API, above Importer beside the command line.

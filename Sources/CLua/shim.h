@@ -482,70 +482,6 @@ static inline void ci_lua_open_sandbox(lua_State *L, int directories) {
     lua_settop(L, globals - 1);
 }
 
-// MARK: - Native text functions
-
-/// Whether `text[i]` starts U+00A0 (a non-breaking space, C2 A0 in UTF-8).
-static inline int ci_lua_is_nbsp(const unsigned char *text, size_t i, size_t end) {
-    return i + 1 < end && text[i] == 0xC2 && text[i + 1] == 0xA0;
-}
-
-static inline int ci_lua_is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-/// `split_numbers(text, separators, allowed)`: splits `text` on any byte of `separators`, trims
-/// each part (ASCII white space and U+00A0 at both ends) and drops empty parts. Returns a list
-/// of each part's digits, with a "+" first when the part starts with "+"; or nil and the first
-/// trimmed part holding a byte that is neither a digit, white space, U+00A0 nor in `allowed`.
-/// What `gsub(part, "%D", "")` per part does in Lua, in one pass: phone cells are the costliest
-/// cells an import checks.
-static inline int ci_lua_split_numbers(lua_State *L) {
-    size_t length = 0, separator_count = 0, allowed_count = 0;
-    const unsigned char *text = (const unsigned char *)luaL_checklstring(L, 1, &length);
-    const unsigned char *separators = (const unsigned char *)luaL_checklstring(L, 2, &separator_count);
-    const unsigned char *allowed = (const unsigned char *)luaL_optlstring(L, 3, "", &allowed_count);
-    unsigned char separator[256] = {0}, permitted[256] = {0};
-    for (size_t i = 0; i < separator_count; i++) separator[separators[i]] = 1;
-    for (size_t i = 0; i < allowed_count; i++) permitted[allowed[i]] = 1;
-    lua_settop(L, 3);
-    lua_createtable(L, 2, 0);
-    lua_Integer parts = 0;
-    luaL_Buffer digits;
-    size_t start = 0;
-    while (start <= length) {
-        size_t end = start;
-        while (end < length && !separator[text[end]]) end++;
-        size_t first = start, last = end;
-        for (;;) {
-            if (first < last && ci_lua_is_space(text[first])) first++;
-            else if (ci_lua_is_nbsp(text, first, last)) first += 2;
-            else break;
-        }
-        for (;;) {
-            if (last > first && ci_lua_is_space(text[last - 1])) last--;
-            else if (last >= first + 2 && ci_lua_is_nbsp(text, last - 2, last)) last -= 2;
-            else break;
-        }
-        if (first < last) {
-            luaL_buffinit(L, &digits);
-            if (text[first] == '+') luaL_addchar(&digits, '+');
-            for (size_t i = first; i < last; i++) {
-                unsigned char c = text[i];
-                if (c >= '0' && c <= '9') luaL_addchar(&digits, (char)c);
-                else if (ci_lua_is_nbsp(text, i, last)) i++;
-                else if (!ci_lua_is_space(c) && !permitted[c]) {
-                    luaL_pushresult(&digits);
-                    lua_pushnil(L);
-                    lua_pushlstring(L, (const char *)text + first, last - first);
-                    return 2;
-                }
-            }
-            luaL_pushresult(&digits);
-            lua_rawseti(L, 4, ++parts);
-        }
-        start = end + 1;
-    }
-    return 1;
-}
-
 // MARK: - Macro replacements
 
 static inline void ci_lua_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }
@@ -556,6 +492,5 @@ static inline void ci_lua_push_reference(lua_State *L, int reference) { lua_rawg
 static inline int ci_lua_make_reference(lua_State *L) { return luaL_ref(L, LUA_REGISTRYINDEX); }
 static inline void ci_lua_release_reference(lua_State *L, int reference) { luaL_unref(L, LUA_REGISTRYINDEX, reference); }
 static inline void ci_lua_full_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
-static inline void ci_lua_push_split_numbers(lua_State *L) { lua_pushcfunction(L, ci_lua_split_numbers); }
 
 #endif
