@@ -252,7 +252,9 @@ static int print(lua_State *L) {
         luaL_addvalue(&buffer);
     }
     luaL_pushresult(&buffer);
-    lua_replace(L, 1);
+    // Insert, not replace: with no arguments the line is the only value, and replacing index 1
+    // with it would pop it (`print()` handed the host nil instead of an empty line).
+    lua_insert(L, 1);
     lua_settop(L, 1);
     return ci_lua_call_host(L);
 }

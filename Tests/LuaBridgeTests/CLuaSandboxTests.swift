@@ -62,7 +62,7 @@ import Testing
         defer { lines.deinitialize(count: 1); lines.deallocate() }
         ci_lua_push_print(fixture.L, Self.collectLine, lines)
         fixture.setGlobal("print")
-        #expect(fixture.run("print(1, 'a', nil, true, 2.5) print('') print(setmetatable({}, {__tostring = function() return 'T' end}))").ok)
+        #expect(fixture.run("print(1, 'a', nil, true, 2.5) print() print(setmetatable({}, {__tostring = function() return 'T' end}))").ok)
         #expect(lines.pointee == ["1\ta\tnil\ttrue\t2.5", "", "T"])
     }
 
