@@ -26,9 +26,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "Workbook", dependencies: ["CLibXML2", "CZlib"]),
-        // The sandbox's compiled C: the bounded pattern matcher, read-only views, library guards.
-        .target(name: "CLuaSandbox", dependencies: ["CLua"]),
-        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaSandbox"]),
+        // LuaBridge's compiled C (CLua's shim only wraps macros), built with C warnings on:
+        // the allocator, instruction budget and calls between host and Lua;
+        .target(name: "CLuaLimits", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        // the sandbox: opening it, `require`, `print`, the bounded pattern matcher, read-only
+        // views, library guards;
+        .target(name: "CLuaSandbox", dependencies: ["CLua", "CLuaLimits"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        // the phone splitter scripts call as `clientimport.split_numbers`.
+        .target(name: "CPhoneNumbers", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers"]),
         .target(name: "ClientBase", dependencies: ["CSQLite"]),
         .target(name: "Importer", dependencies: ["Workbook", "LuaBridge", "ClientBase"]),
         // The Clients page and the HTTP API, above Importer beside the command line.
@@ -55,7 +61,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport", "bench"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LuaBridgeTests", dependencies: [
-            "LuaBridge", "CLua", "CLuaSandbox", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "LuaBridge", "CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: [

@@ -1,59 +1,16 @@
-// The instruction budget for work done in C, read-only views, and the guards around library
-// functions that could otherwise loop, allocate or recurse outside the sandbox's limits.
-#include "../CLua/shim.h"
-#include <math.h>
+// Read-only views, and the guards around library functions that could otherwise loop, allocate
+// or recurse outside the sandbox's limits (their work in C is charged to the instruction budget).
 #include "ci_lua_sandbox.h"
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <string.h>
 
 // MARK: - Budget
 
-/// Raises the time-budget error at the first Lua frame above the running C function, marking the
-/// budget spent the way the count hook does (every later instruction raises again).
-static int raise_budget(lua_State *L) {
-    ci_lua_limits *limits = ci_lua_limits_of(L);
-    lua_Debug ar;
-    const char *source = "?";
-    int line = 0;
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            source = ar.short_src;
-            line = ar.currentline;
-            break;
-        }
-    }
-    if (!limits->budget_exhausted) {
-        limits->budget_exhausted = 1;
-        limits->budget_ticks = 0;
-        lua_sethook(L, ci_lua_count_hook, LUA_MASKCOUNT, 1);
-        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
-        lua_State *main_thread = lua_tothread(L, -1);
-        lua_settop(L, -2);
-        if (main_thread != NULL) lua_sethook(main_thread, ci_lua_count_hook, LUA_MASKCOUNT, 1);
-        limits->budget_line = line;
-        strncpy(limits->budget_source, source, LUA_IDSIZE - 1);
-        limits->budget_source[LUA_IDSIZE - 1] = '\0';
-    }
-    // As the count hook raises it: the place once, no second `luaL_where` prefix.
-    if (line > 0) lua_pushfstring(L, "%s:%d: exceeded its time budget", source, line);
-    else lua_pushliteral(L, "exceeded its time budget");
-    return lua_error(L);
-}
-
-void ci_sandbox_charge(lua_State *L, long long steps) {
-    ci_lua_limits *limits = ci_lua_limits_of(L);
-    if (!limits->enforcing) return;
-    if (!limits->budget_exhausted) {
-        limits->pending_steps += steps < 0 ? 0 : steps;
-        if (limits->pending_steps < CI_LUA_HOOK_INTERVAL) return;
-        limits->budget_ticks -= limits->pending_steps / CI_LUA_HOOK_INTERVAL;
-        limits->pending_steps %= CI_LUA_HOOK_INTERVAL;
-        if (limits->budget_ticks > 0) return;
-    }
-    raise_budget(L);
-}
-
 /// Charges a count given as a double (products of lengths overflow 64 bits).
 static void charge_double(lua_State *L, double steps) {
-    ci_sandbox_charge(L, steps > 4.0e18 ? (long long)4.0e18 : (long long)steps);
+    ci_lua_charge_steps(L, steps > 4.0e18 ? (long long)4.0e18 : (long long)steps);
 }
 
 void ci_sandbox_reset(lua_State *L) {
@@ -382,12 +339,12 @@ static lua_Integer checked_length(lua_State *L, const char *function) {
 
 /// `table.insert` and `table.remove`: charged for the elements they shift. Upvalue 1: original.
 static int guarded_insert(lua_State *L) {
-    ci_sandbox_charge(L, 1 + checked_length(L, "insert"));
+    ci_lua_charge_steps(L, 1 + checked_length(L, "insert"));
     return call_original(L);
 }
 
 static int guarded_remove(lua_State *L) {
-    ci_sandbox_charge(L, 1 + checked_length(L, "remove"));
+    ci_lua_charge_steps(L, 1 + checked_length(L, "remove"));
     return call_original(L);
 }
 

@@ -4,8 +4,10 @@
 //
 // `string.find`, `match`, `gmatch` and `gsub` of the sandbox use it; results are the same as
 // Lua's (a property test runs both on generated patterns).
-#include "../CLua/shim.h"
 #include "ci_lua_sandbox.h"
+#include <ctype.h>
+#include <lauxlib.h>
+#include <string.h>
 
 /// As Lua's LUA_MAXCAPTURES (defined in lstrlib.c, not in a public header).
 #define MAX_CAPTURES 32
@@ -32,14 +34,14 @@ static inline void step(matcher *m, long long n) {
     if (m->steps >= CHARGE_EVERY) {
         long long charged = m->steps;
         m->steps = 0;
-        ci_sandbox_charge(m->L, charged);
+        ci_lua_charge_steps(m->L, charged);
     }
 }
 
 static void flush(matcher *m) {
     long long charged = m->steps;
     m->steps = 0;
-    if (charged > 0) ci_sandbox_charge(m->L, charged);
+    if (charged > 0) ci_lua_charge_steps(m->L, charged);
 }
 
 // MARK: - Classes
@@ -313,10 +315,10 @@ static const char *find_plain(lua_State *L, const char *haystack, size_t lh, con
         at = memchr(at, needle[0], (size_t)(last - at) + 1);
         if (at == NULL) break;
         steps += 1 + (long long)(ln / 16);
-        if (steps >= CHARGE_EVERY) { ci_sandbox_charge(L, steps); steps = 0; }
-        if (memcmp(at + 1, needle + 1, ln - 1) == 0) { ci_sandbox_charge(L, steps); return at; }
+        if (steps >= CHARGE_EVERY) { ci_lua_charge_steps(L, steps); steps = 0; }
+        if (memcmp(at + 1, needle + 1, ln - 1) == 0) { ci_lua_charge_steps(L, steps); return at; }
     }
-    ci_sandbox_charge(L, steps + (long long)(lh / 64));
+    ci_lua_charge_steps(L, steps + (long long)(lh / 64));
     return NULL;
 }
 

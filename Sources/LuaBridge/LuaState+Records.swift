@@ -1,4 +1,5 @@
 import CLua
+import CLuaLimits
 import CLuaSandbox
 
 /// An argument built straight on the Lua stack: lists of many strings or integers go to Lua

@@ -1,5 +1,7 @@
 import CLua
+import CLuaLimits
 import CLuaSandbox
+import CPhoneNumbers
 
 /// An owning, sandboxed Lua 5.4 state: loads chunks, calls Lua functions and exposes Swift
 /// closures to Lua, under an instruction budget and a memory ceiling.
@@ -244,7 +246,7 @@ public final class LuaState {
         pushNamespace(namespace)
         lua_pushlstring(L, name, name.utf8.count)
         switch function {
-        case .splitNumbers: ci_lua_push_split_numbers(L)
+        case .splitNumbers: ci_phone_push_split_numbers(L)
         }
         lua_rawset(L, -3)
         ci_lua_pop(L, 1)

@@ -142,6 +142,14 @@ import Testing
         #expect(lines == ["a\t1\tnil\ttrue\t2.5"])
     }
 
+    @Test func printWithoutArgumentsWritesAnEmptyLine() throws {
+        let lua = try LuaState()
+        var lines: [String] = []
+        lua.printHandler = { lines.append($0) }
+        _ = try lua.run(string: "print() print('after')", chunkName: "p")
+        #expect(lines == ["", "after"])
+    }
+
     @Test func deinitFreesTheState() throws {
         var lua: LuaState? = try LuaState()
         let baseline = lua!.memoryInUseBytes

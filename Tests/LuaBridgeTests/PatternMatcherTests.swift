@@ -1,4 +1,5 @@
 import CLua
+import CLuaLimits
 import CLuaSandbox
 import PropertyBased
 import Testing

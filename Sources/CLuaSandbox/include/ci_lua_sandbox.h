@@ -1,18 +1,30 @@
 #ifndef CLIENTIMPORT_CLUA_SANDBOX_H
 #define CLIENTIMPORT_CLUA_SANDBOX_H
-// The parts of the sandbox written as compiled C (issue 18 moves the rest of CLua/shim.h here):
-// the bounded pattern matcher, read-only views, and the guards around library functions whose
-// loops or allocations run in C, where the instruction hook never fires.
+// The sandbox in compiled C: opening it (the safe libraries, what is removed or restricted, the
+// confined `require`, sealed globals, `print`), then hardening it — the bounded pattern matcher,
+// read-only views, and the guards around library functions whose loops or allocations run in C,
+// where the instruction hook never fires. The limits themselves are CLuaLimits'.
 //
 // Everything here that raises a Lua error runs in C frames only: call these from Swift only where
 // noted as not raising.
 
 #include <lua.h>
+#include <ci_lua_limits.h>
 
-/// Charges `steps` units of C work (one unit is about one VM instruction) to the instruction
-/// budget of the running host call; raises the time-budget error once it is spent. Does nothing
-/// while host code runs (not enforcing). Raises: call from C functions run by Lua only.
-void ci_sandbox_charge(lua_State *L, long long steps);
+/// Opens the safe libraries into a state made by `ci_lua_newstate` and removes or restricts
+/// everything else (see `LuaState+Sandbox.swift`): no `dofile`, `loadfile`, `string.dump`, `io`,
+/// `debug`, `package`; `os` keeps `time`, `date`, `clock`; `load` takes text only;
+/// `collectgarbage` only "collect", "step", "count" (charged to the budget); `rawset` refuses the
+/// globals and read-only tables; assigning an undeclared global raises; the string metatable is
+/// hidden. `require(name)` is confined to the sequence of directories at index `directories`
+/// ("lib.phones" is `<dir>/lib/phones.lua`, first directory wins, text only, cached; names with
+/// "/", "\\" or ".." are refused). Does not raise (unless memory runs out, which panics).
+void ci_lua_open_sandbox(lua_State *L, int directories);
+
+/// Pushes the sandbox's `print`: it formats its arguments like Lua's print (tostring, tabs) and
+/// hands the line to the host function as its only argument, through `ci_lua_call_host` (limits
+/// off). Does not raise.
+void ci_lua_push_print(lua_State *L, ci_lua_host_function function, void *box);
 
 /// Installs the bounded `string.find/match/gmatch/gsub`, the guarded `string.rep`, the table
 /// functions that charge their loops, `setmetatable` without finalizers, the nesting guard of
