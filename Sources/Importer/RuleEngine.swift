@@ -126,13 +126,32 @@ public final class RuleEngine {
         }
     }
 
-    /// The row checks of one import (the template language and the base's catalog are fixed).
+    /// The row checks of one import (the template language and the base's catalog are fixed):
+    /// the stock types natively and Lua only for the rule set's own code (`HybridRowChecker`);
+    /// all in Lua (`LuaRowChecker`) when a column's type is not a stock one.
     func checker(language: String, catalog: Catalog, options: RuleOptions) throws -> any RowChecking {
-        try luaChecker(language: language, catalog: catalog, options: options)
+        let natives = ruleSet.columns.compactMap(NativeColumn.init)
+        guard natives.count == ruleSet.columns.count else {
+            return try luaChecker(language: language, catalog: catalog, options: options)
+        }
+        let declared = ruleSet.table["columns"].tableValue?.array ?? []
+        let validated = Set(zip(ruleSet.columns, declared).filter { $0.1["validate"].functionValue != nil }.map(\.0.key))
+        var code: (lua: LuaState, run: LuaFunction, file: String)?
+        if !validated.isEmpty || ruleSet.table["validate_row"].functionValue != nil {
+            code = (lua, try make("code_checker", language: language, catalog: catalog, options: options), ruleSet.file)
+        }
+        return HybridRowChecker(columns: natives, context: NativeCheckContext(options: options, catalog: catalog),
+                                messages: MessageCatalog(ruleSet), language: language, code: code, validated: validated)
     }
 
     /// The checks of one import run wholly in Lua by `engine.batch_checker`, the reference.
     func luaChecker(language: String, catalog: Catalog, options: RuleOptions) throws -> LuaRowChecker {
+        LuaRowChecker(lua: lua, checkBatch: try make("batch_checker", language: language, catalog: catalog, options: options),
+                      file: ruleSet.file)
+    }
+
+    /// The function `engine[name](rule_set, ctx)` returns for one import's `ctx`.
+    private func make(_ name: String, language: String, catalog: Catalog, options: RuleOptions) throws -> LuaFunction {
         func set(_ names: [String]) -> LuaValue {
             .table(LuaTable(fields: Dictionary(names.map { (LuaKey.string($0), LuaValue.bool(true)) }, uniquingKeysWith: { a, _ in a })))
         }
@@ -147,20 +166,17 @@ public final class RuleEngine {
                     uniquingKeysWith: { a, _ in a }))),
             ])),
         ]))
-        func make(_ name: String) throws -> LuaFunction {
-            guard let maker = engine[name].functionValue else {
-                throw RuleError(file: "rules/lib/engine.lua", "the engine has no `\(name)` function")
-            }
-            do {
-                guard let function = try lua.call(maker, [ruleSet.table, context]).first?.functionValue else {
-                    throw RuleError(file: ruleSet.file, "engine.\(name) must return a function")
-                }
-                return function
-            } catch let error as LuaError {
-                throw RuleError(error, during: "rule set \(ruleSet.name)", file: ruleSet.file)
-            }
+        guard let maker = engine[name].functionValue else {
+            throw RuleError(file: "rules/lib/engine.lua", "the engine has no `\(name)` function")
         }
-        return LuaRowChecker(lua: lua, checkBatch: try make("batch_checker"), file: ruleSet.file)
+        do {
+            guard let function = try lua.call(maker, [ruleSet.table, context]).first?.functionValue else {
+                throw RuleError(file: ruleSet.file, "engine.\(name) must return a function")
+            }
+            return function
+        } catch let error as LuaError {
+            throw RuleError(error, during: "rule set \(ruleSet.name)", file: ruleSet.file)
+        }
     }
 }
 
