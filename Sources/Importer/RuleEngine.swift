@@ -200,7 +200,7 @@ public struct RuleOptions: Sendable, Equatable {
 }
 
 /// `bench rules FILE` (see `Benchmarks/`): the rule set's checks alone, as an import runs them —
-/// rows handed from Swift, checked in Lua, typed fields back — timed without the reading: rows
+/// cell texts handed over a batch at a time, typed fields back — timed without the reading: rows
 /// are read (and their cell texts made) a chunk at a time outside the clock.
 @_spi(Benchmark) public enum RulesBenchmark {
     public struct Result: Sendable {
@@ -212,8 +212,10 @@ public struct RuleOptions: Sendable, Equatable {
         public var firstError: String?
     }
 
+    /// `allLua`: check with `engine.batch_checker` alone (`LuaRowChecker`, the checks before the
+    /// stock types ran natively), for a before/after in one binary.
     public static func run(path: String, catalog: Catalog, ruleSet: String = "remonline",
-                           searchPath: SearchPath = .standard(), chunk: Int = 10_000) throws -> Result {
+                           searchPath: SearchPath = .standard(), chunk: Int = 10_000, allLua: Bool = false) throws -> Result {
         let engine = try RuleEngine(ruleSet: ruleSet, searchPath: searchPath)
         let rows = try WorkbookFile.openRows(path: path)
         guard let header = try rows.nextRow() else { throw ImportError("\(path) is empty") }
@@ -222,7 +224,9 @@ public struct RuleOptions: Sendable, Equatable {
         case .success(let found): mapping = found
         case .failure(let problems): throw ImportError(problems.issues.map(\.description).joined(separator: "\n"))
         }
-        let checker = try engine.checker(language: mapping.language, catalog: catalog, options: RuleOptions())
+        let checker: any RowChecking = allLua
+            ? try engine.luaChecker(language: mapping.language, catalog: catalog, options: RuleOptions())
+            : try engine.checker(language: mapping.language, catalog: catalog, options: RuleOptions())
         var result = Result()
         let clock = ContinuousClock()
         // `chunk` rows are read (outside the clock), then checked a batch at a time as an import does.
