@@ -71,10 +71,17 @@ public struct NativeCheckContext: Sendable {
     public init(options: RuleOptions, catalog: Catalog) {
         phoneCountryCode = options.phoneCountryCode
         keepUnmappedAsCustomFields = options.keepUnmappedAsCustomFields
-        marketingSources = Set(catalog.marketingSources.map(ByteText.init))
-        priceTypes = Set(catalog.priceTypes.map(ByteText.init))
+        // The names the Lua `ctx.catalog` holds: the host builds it through a Swift dictionary,
+        // which keeps the first of names Swift calls equal ("Café" and "Cafe" + U+0301), so Lua
+        // knows only the first spelling. The same here, so both accept the same cells.
+        func firstSpellings(_ names: [String]) -> Set<ByteText> {
+            Set(Dictionary(names.map { ($0, true) }, uniquingKeysWith: { first, _ in first }).keys.map(ByteText.init))
+        }
+        marketingSources = firstSpellings(catalog.marketingSources)
+        priceTypes = firstSpellings(catalog.priceTypes)
         // The first definition of a name wins, as in the Lua catalog the host builds.
-        customFields = Dictionary(catalog.customFields.map { (ByteText($0.name), $0.type) }, uniquingKeysWith: { first, _ in first })
+        customFields = Dictionary(uniqueKeysWithValues: Dictionary(catalog.customFields.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+            .map { (ByteText($0.key), $0.value) })
     }
 
     /// The type of the custom field `name` for this import: the catalog's, `text` for an
