@@ -16,21 +16,23 @@ final class HybridRowChecker: RowChecking {
     /// that have a `validate`.
     private let code: (lua: LuaState, run: LuaFunction, file: String)?
     private let validated: Set<String>
+    private let hasValidateRow: Bool
     /// Calls into Lua so far: the test that a rule set without code is checked without Lua
     /// counts them.
     private(set) var luaCalls = 0
 
     /// `columns` are the rule set's, all of a stock type; `code`, `engine.code_checker(rule_set,
     /// ctx)`'s function when some column has a `validate` (`validated`) or the rule set a
-    /// `validate_row`.
+    /// `validate_row` (`hasValidateRow`).
     init(columns: [NativeColumn], context: NativeCheckContext, messages: MessageCatalog, language: String,
-         code: (lua: LuaState, run: LuaFunction, file: String)?, validated: Set<String>) {
+         code: (lua: LuaState, run: LuaFunction, file: String)?, validated: Set<String>, hasValidateRow: Bool) {
         self.columns = columns.map { NativeColumnChecker(column: $0, context: context) }
         self.context = context
         self.messages = messages
         self.language = language
         self.code = code
         self.validated = validated
+        self.hasValidateRow = hasValidateRow
     }
 
     /// Where a problem stands in a row's list, as `engine.batch_checker` orders them: by the
@@ -106,8 +108,10 @@ final class HybridRowChecker: RowChecking {
                          warnings: inout [[(origin: Int, problem: RowProblem)]]) throws {
         let count = batch.count
         let columnOfKey = Dictionary(batch.keys.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        let typed = columns.indices.map { position -> (key: String, value: LuaArgument) in
+        // `validate_row` reads every column; a column's `validate` only its own.
+        let typed = columns.indices.compactMap { position -> (key: String, value: LuaArgument)? in
             let key = columns[position].column.key
+            guard hasValidateRow || validated.contains(key) else { return nil }
             return (key, Self.encode(values[position], cells: columnOfKey[key].map { batch.texts[$0] }))
         }
         let stored = zip(batch.customNames, custom).map { name, values in

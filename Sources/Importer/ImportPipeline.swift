@@ -7,7 +7,6 @@ import Workbook
 public struct ImportPipeline {
     /// Errors kept in a report; more are counted in `omittedErrors`.
     public static let maximumIssues = 10_000
-    static let progressInterval = 2_000
     /// Template rows checked together in one call into Lua.
     static let batchRows = 1_000
 

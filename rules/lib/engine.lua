@@ -381,6 +381,17 @@ function engine.code_checker(rule_set, ctx)
   local options, catalog = ctx.options, ctx.catalog
   local function message(key, vars) return format_message(rule_set, language, key, vars) end
 
+  -- `validate_row`'s row is made by a table constructor written for the rule set's columns, so
+  -- that it is allocated at its size at once rather than grown key by key (a third of the
+  -- time of a rule set with a validate_row went to growing rows).
+  local make_row
+  if rule_set.validate_row then
+    local parts = {}
+    for k, column in ipairs(columns) do parts[k] = string.format("[%q] = typed[%d][i]", column.key, k) end
+    local source = "return function(typed, custom, i) return { " .. table.concat(parts, ", ") .. ", custom = custom } end"
+    make_row = assert(load(source, "=engine.row", "t", {}))()
+  end
+
   return function(batch)
     local count, cells_of = batch.count, batch.columns
     local errors, warnings, failed, contexts = {}, {}, {}, {}
@@ -412,10 +423,15 @@ function engine.code_checker(rule_set, ctx)
       return row_ctx
     end
 
-    local fields = {}
-    for _, column in ipairs(columns) do
+    -- The typed columns the host sent: all of them for validate_row, else the validated ones.
+    local fields, by_position = {}, {}
+    for position, column in ipairs(columns) do
       local key = column.key
-      fields[key] = decode(batch.typed[key], count, cells_of[key])
+      local typed = batch.typed[key]
+      if typed then
+        fields[key] = decode(typed, count, cells_of[key])
+        by_position[position] = fields[key]
+      end
     end
     for position, column in ipairs(columns) do
       local key, validate = column.key, column.validate
@@ -436,10 +452,9 @@ function engine.code_checker(rule_set, ctx)
       for name, column in pairs(batch.custom or NO_CELLS) do custom[name] = decode(column, count) end
       for i = 1, count do
         if not failed[i] then
-          local row = { custom = {} }
-          for key, typed in pairs(fields) do row[key] = typed[i] end
-          for name, stored in pairs(custom) do row.custom[name] = stored[i] end
-          validate_row(row, row_context(i))
+          local row_custom = {}
+          for name, stored in pairs(custom) do row_custom[name] = stored[i] end
+          validate_row(make_row(by_position, row_custom, i), row_context(i))
         end
       end
     end
