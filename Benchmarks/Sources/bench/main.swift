@@ -16,6 +16,11 @@ import Darwin
 /// only the checks (rows handed to Lua, typed fields back), and prints
 /// `rows R seconds S rows/s X peak-rss-mib P rows-with-errors E warnings W`.
 ///
+/// `bench native FILE [--db BASE]`: the same file's stock-type checks done natively
+/// (`NativeColumnChecker`, no Lua), every column of every 1,000-row batch, timed in CPU seconds
+/// of the checking thread; prints `rows R cells C cpu-seconds S rows/s X rows-with-errors E`.
+/// `PASSES=N` repeats the checks N times (for a profiler) and reports the mean pass.
+///
 /// `bench write ROWS FILE`: streams ROWS rows of six typed cells (text, exact decimal, phone,
 /// boolean, date, email with a comment every 1,000 rows) through `XLSXWriter` and prints
 /// `rows R seconds S peak-rss-mib P`; a test compares the peaks at 10,000 and 100,000 rows.
@@ -83,6 +88,18 @@ func rules(_ path: String, base: String?) {
     }
 }
 
+func native(_ path: String, base: String?) {
+    do {
+        let catalog = try base.map { try SQLiteClientStore(path: $0).catalog() } ?? Catalog()
+        let passes = Int(ProcessInfo.processInfo.environment["PASSES"] ?? "") ?? 1
+        let result = try NativeChecksBenchmark.run(path: path, catalog: catalog, passes: passes)
+        print("rows \(result.rows) cells \(result.cells) cpu-seconds \(String(format: "%.3f", result.seconds)) rows/s \(Int(Double(result.rows) / result.seconds)) rows-with-errors \(result.rowsWithErrors)")
+        if let first = result.firstError { FileHandle.standardError.write(Data("bench: first error: \(first)\n".utf8)) }
+    } catch {
+        fail("\(error)")
+    }
+}
+
 func write(rows: Int, to path: String) {
     do {
         let clock = ContinuousClock()
@@ -116,5 +133,7 @@ case ("read", 2): read(arguments[1])
 case ("write", 3): write(rows: Int(arguments[1]) ?? 0, to: arguments[2])
 case ("rules", 2): rules(arguments[1], base: nil)
 case ("rules", 4) where arguments[2] == "--db": rules(arguments[1], base: arguments[3])
-default: fail("usage: bench read FILE | bench rules FILE [--db BASE] | bench write ROWS FILE")
+case ("native", 2): native(arguments[1], base: nil)
+case ("native", 4) where arguments[2] == "--db": native(arguments[1], base: arguments[3])
+default: fail("usage: bench read FILE | bench rules FILE [--db BASE] | bench native FILE [--db BASE] | bench write ROWS FILE")
 }
