@@ -307,7 +307,9 @@ struct ByteText: Hashable, Sendable {
 
     init(_ text: String) { self.text = text }
 
-    static func == (a: ByteText, b: ByteText) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    static func == (a: ByteText, b: ByteText) -> Bool {
+        NativeText.withBytes(a.text) { a in NativeText.withBytes(b.text) { b in a.elementsEqual(b) } }
+    }
 
     func hash(into hasher: inout Hasher) {
         NativeText.withBytes(text) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }

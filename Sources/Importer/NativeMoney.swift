@@ -10,7 +10,11 @@ enum NativeMoney {
     static func parse(_ text: String, allowPercent: Bool) -> NativeConversion<String> {
         NativeText.withBytes(text) { bytes in
             // The common cell ("-1234.56", "15"): `^([+-]?)(%d+)[.,]?(%d*)$` on the text itself.
-            if let parts = plain(bytes[...], wholeRequired: true) { return canonical(parts) }
+            if let found = plainRanges(bytes[...], wholeRequired: true) {
+                // Most cells are canonical already ("15", "-2218.09"): the text itself, no new one.
+                if isCanonical(bytes, found) { return .value(text) }
+                return canonical(Parts(negative: found.negative, whole: ArraySlice(bytes[found.whole]), fraction: ArraySlice(bytes[found.fraction])))
+            }
             // Else: white space, U+00A0 and ' dropped anywhere, a final % for a percent. Any other
             // byte of 0x80 and above is left (money.lua drops the bytes C2 and A0 one by one, which
             // leaves a byte ≥ 0x80 of every other character): the text is then not a number.
@@ -40,6 +44,19 @@ enum NativeMoney {
         }
     }
 
+    /// Whether the number `plain` read is its own canonical text: no "+", no "," or trailing "."
+    /// or zero in the decimals, no leading zero, not "-0", within the digits allowed.
+    static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>, _ found: (negative: Bool, whole: Range<Int>, fraction: Range<Int>)) -> Bool {
+        let whole = found.whole.count, fraction = found.fraction.count
+        guard bytes[0] != 0x2B, whole <= 14, fraction <= 4, whole + fraction <= 15 else { return false }
+        if bytes[found.whole.lowerBound] == 0x30, whole > 1 || found.negative && fraction == 0 { return false }
+        if fraction == 0 {
+            // "5" but not "5." or "5,".
+            return found.whole.upperBound == bytes.count
+        }
+        return bytes[found.fraction.upperBound - 1] != 0x30 && bytes[found.whole.upperBound] == 0x2E
+    }
+
     /// A number's sign and digits before and after the point, as money.lua captures them.
     struct Parts {
         var negative: Bool
@@ -49,6 +66,12 @@ enum NativeMoney {
 
     /// `^([+-]?)(%d+)[.,]?(%d*)$` (`%d*` first when `wholeRequired` is false).
     static func plain(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, wholeRequired: Bool) -> Parts? {
+        guard let found = plainRanges(bytes, wholeRequired: wholeRequired) else { return nil }
+        return Parts(negative: found.negative, whole: ArraySlice(bytes[found.whole]), fraction: ArraySlice(bytes[found.fraction]))
+    }
+
+    /// `plain`'s captures as ranges of `bytes`.
+    static func plainRanges(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, wholeRequired: Bool) -> (negative: Bool, whole: Range<Int>, fraction: Range<Int>)? {
         var index = bytes.startIndex
         let end = bytes.endIndex
         var negative = false
@@ -64,8 +87,7 @@ enum NativeMoney {
         let fractionStart = index
         while index < end && NativeText.isDigit(bytes[index]) { index += 1 }
         guard index == end else { return nil }
-        return Parts(negative: negative, whole: ArraySlice(bytes[wholeStart..<wholeEnd]),
-                     fraction: ArraySlice(bytes[fractionStart..<end]))
+        return (negative, wholeStart..<wholeEnd, fractionStart..<end)
     }
 
     enum Exponent {

@@ -22,44 +22,50 @@ enum NativePhones {
     /// `parse_plain_list`: parts of digits, white space and "+-()/" only, each a valid number;
     /// nil for any other cell (the general path then names the part at fault).
     static func plainList(_ bytes: UnsafeBufferPointer<UInt8>, countryCode: String?) -> [String]? {
-        var list: [String] = []
-        var digits: [UInt8] = []
-        var start = 0
-        let length = bytes.count
-        while start <= length {
-            var end = start
-            while end < length && !isSeparator(bytes[end]) { end += 1 }
-            var first = start, last = end
-            while true {
-                if first < last && NativeText.isSpace(bytes[first]) { first += 1 }
-                else if first + 1 < last && bytes[first] == 0xC2 && bytes[first + 1] == 0xA0 { first += 2 }
-                else { break }
-            }
-            while true {
-                if last > first && NativeText.isSpace(bytes[last - 1]) { last -= 1 }
-                else if last >= first + 2 && bytes[last - 2] == 0xC2 && bytes[last - 1] == 0xA0 { last -= 2 }
-                else { break }
-            }
-            if first < last {
-                digits.removeAll(keepingCapacity: true)
-                var index = first
-                while index < last {
-                    let byte = bytes[index]
-                    if NativeText.isDigit(byte) {
-                        digits.append(byte)
-                    } else if byte == 0xC2 && index + 1 < last && bytes[index + 1] == 0xA0 {
-                        index += 1
-                    } else if !NativeText.isSpace(byte) && !isAllowed(byte) {
-                        return nil
-                    }
-                    index += 1
+        // A valid number has at most 17 digits before `complete` (15, or "00" and 15 more): a
+        // part with more is not valid, and the general path names it.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { digits in
+            var list: [String] = []
+            var start = 0
+            let length = bytes.count
+            while start <= length {
+                var end = start
+                while end < length && !isSeparator(bytes[end]) { end += 1 }
+                var first = start, last = end
+                while true {
+                    if first < last && NativeText.isSpace(bytes[first]) { first += 1 }
+                    else if first + 1 < last && bytes[first] == 0xC2 && bytes[first + 1] == 0xA0 { first += 2 }
+                    else { break }
                 }
-                guard let number = complete(digits[...], international: bytes[first] == plus, countryCode: countryCode) else { return nil }
-                list.append(number)
+                while true {
+                    if last > first && NativeText.isSpace(bytes[last - 1]) { last -= 1 }
+                    else if last >= first + 2 && bytes[last - 2] == 0xC2 && bytes[last - 1] == 0xA0 { last -= 2 }
+                    else { break }
+                }
+                if first < last {
+                    var count = 0
+                    var index = first
+                    while index < last {
+                        let byte = bytes[index]
+                        if NativeText.isDigit(byte) {
+                            guard count < digits.count else { return nil }
+                            digits[count] = byte
+                            count += 1
+                        } else if byte == 0xC2 && index + 1 < last && bytes[index + 1] == 0xA0 {
+                            index += 1
+                        } else if !NativeText.isSpace(byte) && !isAllowed(byte) {
+                            return nil
+                        }
+                        index += 1
+                    }
+                    let found = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(digits)[0..<count])
+                    guard let number = complete(found, international: bytes[first] == plus, countryCode: countryCode) else { return nil }
+                    list.append(number)
+                }
+                start = end + 1
             }
-            start = end + 1
+            return list
         }
-        return list
     }
 
     /// The marks `split_numbers` lets through in a plain number: "+-()/".
@@ -112,7 +118,7 @@ enum NativePhones {
             guard let whole = floatDigits(s, points: [0x2E, 0x2C]) else { return .problem(CellProblem(key: "phone_characters")) }
             digits = whole // 380501234567,0
         }
-        guard let number = complete(digits[...], international: international, countryCode: countryCode) else {
+        guard let number = digits.withUnsafeBufferPointer({ complete($0, international: international, countryCode: countryCode) }) else {
             return .problem(CellProblem(key: "phone_length"))
         }
         return .value(number)
@@ -173,8 +179,8 @@ enum NativePhones {
 
     /// `complete`: the international prefix 00 dropped, the trunk 0 replaced by the country
     /// code, the length checked (3 to 15 digits); nil for a wrong length.
-    static func complete(_ digits: ArraySlice<UInt8>, international: Bool, countryCode: String?) -> String? {
-        var digits = digits
+    static func complete(_ digits: UnsafeBufferPointer<UInt8>, international: Bool, countryCode: String?) -> String? {
+        var digits = digits[...]
         var international = international
         if !international && digits.count > 10 && digits.first == zero && digits[digits.startIndex + 1] == zero {
             digits.removeFirst(2)
