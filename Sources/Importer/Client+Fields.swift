@@ -1,5 +1,4 @@
 import ClientBase
-import LuaBridge
 
 /// A field of the client card that a template column or a plugin fills, by the rule set's key.
 /// `id` and `balance` are not among them: the pipeline handles those itself.
@@ -12,13 +11,13 @@ enum ClientField: String {
 }
 
 extension Client {
-    /// Sets one field to the rule set's typed value; `.nil` (an empty cell) clears it.
-    mutating func set(_ field: ClientField, to value: LuaValue) {
-        let text = value.stringValue ?? ""
+    /// Sets one field to the rule set's typed value; `.none` (an empty cell) clears it.
+    mutating func set(_ field: ClientField, to value: TypedValue) {
+        let text = value.textValue ?? ""
         switch field {
         case .name: name = text
         case .lastName: lastName = text
-        case .phone: phones = value.tableValue?.array.compactMap(\.stringValue) ?? []
+        case .phone: phones = value.phonesValue ?? []
         case .email: email = text
         case .address: address = text
         case .juridical: juridical = value.boolValue ?? false
@@ -35,24 +34,17 @@ extension Client {
         }
     }
 
-    /// Sets the fields the file's columns carry; a column the file lacks leaves its field as is.
-    /// An empty cell clears its field (except Balance, which the pipeline handles).
-    mutating func assign(_ fields: LuaTable, keys: [String], customFieldNames: [String]) {
-        for key in keys {
-            if let field = ClientField(rawValue: key) { set(field, to: fields[key]) }
-        }
-        let custom = fields["custom"].tableValue
-        for name in customFieldNames {
-            customFields[name] = custom?[name].stringValue
-        }
-    }
-
-    /// `assign` from row `index` of a checked batch.
-    mutating func assign(_ batch: CheckedBatch, index: Int, fields: [ClientField?], customFieldNames: [String]) {
+    /// Sets the fields the file's columns carry from row `index` of a checked batch: `fields[c]`
+    /// is the client field of the batch's column `c` (nil for id and balance, which the pipeline
+    /// handles). A column the file lacks leaves its field as is; an empty cell clears its field.
+    /// `customColumns` are the batch's custom columns to assign (a plugin's client assigns only
+    /// those it gave a value).
+    mutating func assign(_ batch: CheckedBatch, index: Int, fields: [ClientField?],
+                         customColumns: [(column: Int, name: String)]) {
         for (column, field) in fields.enumerated() {
             if let field { set(field, to: batch.fields[column][index]) }
         }
-        for (column, name) in customFieldNames.enumerated() {
+        for (column, name) in customColumns {
             customFields[name] = batch.custom[column][index]
         }
     }

@@ -1,14 +1,12 @@
 import ClientBase
 import Foundation
-import LuaBridge
 import Workbook
 
-/// The import: rows from a workbook, checked by the rule set in Lua, planned against the base
+/// The import: rows from a workbook, checked by the rule set (`RowChecking`), planned against the base
 /// and written in one transaction — or not at all when any row has an error.
 public struct ImportPipeline {
     /// Errors kept in a report; more are counted in `omittedErrors`.
     public static let maximumIssues = 10_000
-    static let progressInterval = 2_000
     /// Template rows checked together in one call into Lua.
     static let batchRows = 1_000
 
@@ -130,12 +128,19 @@ public struct ImportPipeline {
                         run.reportProgress()
                     }
                 case .plugin(let mapper, _):
-                    while let row = try rows.nextRow() {
-                        try run.process(row, mapper: mapper)
-                        if run.report.counts.rows % Self.progressInterval == 0 {
-                            run.fractionRead = rows.fractionRead
-                            run.reportProgress()
+                    // Rows are mapped and checked a batch at a time (one call into the plugin's
+                    // state and one check per batch), then applied one by one in the file's order.
+                    var pending: [(cells: [String], number: Int)] = []
+                    var finished = false
+                    while !finished {
+                        pending.removeAll(keepingCapacity: true)
+                        while pending.count < PluginMapper.batchRows, let row = try rows.nextRow() {
+                            if run.countPluginRow(row) { pending.append((row.cells.map(\.displayText), row.number)) }
                         }
+                        finished = pending.count < PluginMapper.batchRows
+                        if !pending.isEmpty { try run.apply(try mapper.map(pending), plugin: mapper.plugin.name) }
+                        run.fractionRead = rows.fractionRead
+                        run.reportProgress()
                     }
                 }
                 // Damage the reader tolerated (a lone surrogate read as U+FFFD, a missing
@@ -270,7 +275,7 @@ extension ImportPipeline {
 
 /// How rows become clients: the template's columns checked by the rule set, or a plugin's map.
 enum Layout {
-    case template(RowChecker, ColumnMapping)
+    case template(any RowChecking, ColumnMapping)
     case plugin(PluginMapper, ColumnMapping)
 
     var mapping: ColumnMapping {
@@ -297,12 +302,12 @@ final class TemplateBatches {
     }
 
     private let rows: any RowReader
-    private let checker: RowChecker
+    private let checker: any RowChecking
     private let mapping: ColumnMapping
     private let rowLimit: Int?
     private var rowsRead = 0
 
-    init(rows: any RowReader, checker: RowChecker, mapping: ColumnMapping, rowLimit: Int?) {
+    init(rows: any RowReader, checker: any RowChecking, mapping: ColumnMapping, rowLimit: Int?) {
         self.rows = rows
         self.checker = checker
         self.mapping = mapping
@@ -391,14 +396,15 @@ private struct Run {
     /// but every row is still checked so the user sees every error at once.
     private var writing: Bool { report.errors.isEmpty && report.omittedErrors == 0 }
 
-    /// A row of the plugin path: mapped by the plugin, then checked.
-    mutating func process(_ row: Row, mapper: PluginMapper) throws {
+    /// Counts a row of the plugin path; `false` when it is over the row limit (then it is
+    /// not mapped: the file is rejected anyway).
+    mutating func countPluginRow(_ row: Row) -> Bool {
         report.counts.rows += 1
         if let limit = rowLimit, report.counts.rows > limit {
             if rowLimitExceededAt == nil { rowLimitExceededAt = row.number }
-            return
+            return false
         }
-        try processPluginRow(row, mapper: mapper)
+        return true
     }
 
     /// A batch of template rows checked by the rule set: each valid row is applied.
@@ -408,44 +414,61 @@ private struct Run {
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
         for (index, row) in batch.rowNumbers.enumerated() {
-            let id = idColumn.flatMap { checked.fields[$0][index].stringValue }
+            let id = idColumn.flatMap { checked.fields[$0][index].textValue }
             let repeated = isRepeated(id: id, row: row)
             guard record(errors: checked.errors[index], warnings: checked.warnings[index], row: row), !repeated else { continue }
-            let fields = clientFields, names = customFieldNames
-            try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].stringValue }, row: row) {
-                $0.assign(checked, index: index, fields: fields, customFieldNames: names)
+            let fields = clientFields, custom = Array(customFieldNames.enumerated().map { (column: $0.offset, name: $0.element) })
+            try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].textValue }, row: row) {
+                $0.assign(checked, index: index, fields: fields, customColumns: custom)
             }
         }
     }
 
-    private mutating func processPluginRow(_ row: Row, mapper: PluginMapper) throws {
-        let mapped = try mapper.map(row.cells.map(\.displayText), rowNumber: row.number)
-        for note in mapped.notes { addWarning(ImportIssue(row: row.number, message: note)) }
-        if let reason = mapped.skipReason {
-            report.skipped += 1
-            addWarning(ImportIssue(row: row.number, message: "skipped by plugin \(mapper.plugin.name): \(reason)"))
-            return
-        }
-        if let reason = mapped.rejectReason {
-            addError(ImportIssue(row: row.number, message: "plugin \(mapper.plugin.name): \(reason)"))
-            return
-        }
-        for (checked, keys, sources) in mapped.clients {
-            let repeated = isRepeated(id: checked.fields["id"].stringValue, row: row.number)
-            guard record(errors: checked.errors, warnings: checked.warnings, row: row.number, sources: sources), !repeated else { continue }
-            let custom = checked.fields["custom"].tableValue?.fields.keys.compactMap { key -> String? in
-                if case .string(let name) = key { return name }
-                return nil
-            } ?? []
-            for name in custom.sorted() where !knownCustomFields.contains(name) {
-                knownCustomFields.insert(name)
-                if writing { try store.defineCustomField(CustomFieldDefinition(name: name, type: .text)) }
-                addWarning(ImportIssue(row: row.number, column: name,
-                    message: "the column \"\(name)\" is kept as a new text custom field (--keep-unmapped-as-custom-fields)"))
+    /// A batch of source rows a plugin mapped, its clients checked: each row's notes, skip or
+    /// reject, then each valid client applied, row after row.
+    mutating func apply(_ batch: MappedBatch, plugin: String) throws {
+        let checked = batch.checked
+        let idColumn = batch.keys.firstIndex(of: "id"), balanceColumn = batch.keys.firstIndex(of: "balance")
+        let columnOfKey = Dictionary(batch.keys.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        for row in batch.rows {
+            for note in row.notes { addWarning(ImportIssue(row: row.number, message: note)) }
+            if let reason = row.skipReason {
+                report.skipped += 1
+                addWarning(ImportIssue(row: row.number, message: "skipped by plugin \(plugin): \(reason)"))
+                continue
             }
-            let fields = checked.fields
-            try apply(id: fields["id"].stringValue, balance: fields["balance"].stringValue, row: row.number) {
-                $0.assign(fields, keys: keys, customFieldNames: custom.sorted())
+            if let reason = row.rejectReason {
+                addError(ImportIssue(row: row.number, message: "plugin \(plugin): \(reason)"))
+                continue
+            }
+            for (index, keys, sources) in row.clients {
+                let id = idColumn.flatMap { checked.fields[$0][index].textValue }
+                let repeated = isRepeated(id: id, row: row.number)
+                guard record(errors: checked.errors[index], warnings: checked.warnings[index], row: row.number, sources: sources),
+                      !repeated else { continue }
+                // The custom fields the client has a value for, by name.
+                let custom = batch.customNames.enumerated()
+                    .filter { checked.custom[$0.offset][index] != nil }
+                    .map { (column: $0.offset, name: $0.element) }
+                    .sorted { $0.name < $1.name }
+                for (_, name) in custom where !knownCustomFields.contains(name) {
+                    knownCustomFields.insert(name)
+                    if writing { try store.defineCustomField(CustomFieldDefinition(name: name, type: .text)) }
+                    addWarning(ImportIssue(row: row.number, column: name,
+                        message: "the column \"\(name)\" is kept as a new text custom field (--keep-unmapped-as-custom-fields)"))
+                }
+                // Only the fields the plugin filled are set (a key the rule set has no column
+                // for clears its field, as an empty cell would).
+                var fields = [ClientField?](repeating: nil, count: batch.keys.count)
+                var cleared: [ClientField] = []
+                for key in keys {
+                    guard let field = ClientField(rawValue: key) else { continue }
+                    if let column = columnOfKey[key] { fields[column] = field } else { cleared.append(field) }
+                }
+                try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].textValue }, row: row.number) {
+                    $0.assign(checked, index: index, fields: fields, customColumns: custom)
+                    for field in cleared { $0.set(field, to: .none) }
+                }
             }
         }
     }

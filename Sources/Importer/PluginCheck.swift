@@ -71,9 +71,14 @@ public struct PluginCheck: Sendable {
         let typeOf = Dictionary(engine.ruleSet.columns.map { ($0.key, $0.type) }, uniquingKeysWith: { a, _ in a })
         var sources: [String] = [], priceTypes: [String] = [], customFields: [String] = []
         func add(_ value: String, to list: inout [String]) { if !value.isEmpty && !list.contains(value) { list.append(value) } }
-        while let row = try rows.nextRow() {
-            for client in try mapper.map(row.cells.map(\.displayText), rowNumber: row.number).clients {
-                for problem in client.checked.errors {
+        var finished = false
+        while !finished {
+            var pending: [(cells: [String], number: Int)] = []
+            while pending.count < PluginMapper.batchRows, let row = try rows.nextRow() { pending.append((row.cells.map(\.displayText), row.number)) }
+            finished = pending.count < PluginMapper.batchRows
+            let mapped = try mapper.map(pending)
+            for row in mapped.rows {
+                for problem in row.clients.flatMap({ mapped.checked.errors[$0.index] }) {
                     if problem.isCustomField { add(problem.key, to: &customFields); continue }
                     switch typeOf[problem.key] {
                     case "marketing-source": add(problem.value, to: &sources)

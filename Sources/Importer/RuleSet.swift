@@ -61,6 +61,8 @@ public struct ColumnDeclaration: Sendable, Equatable {
     /// The rule shown to users as the header cell's comment, per language.
     public var help: [String: String]
     public var width: Double?
+    /// For a `text` column: at most this many characters (`max_length`).
+    public var maxLength: Int? = nil
 
     public func header(_ language: String) -> String { RuleSet.localized(headers, language) }
 }
@@ -113,7 +115,8 @@ extension RuleSet {
                 headers: check.texts(column["headers"], "\(label) headers", languages),
                 aliases: column["aliases"].tableValue?.array.compactMap(\.stringValue) ?? [],
                 help: check.texts(column["help"], "\(label) help", []),
-                width: column["width"].doubleValue))
+                width: column["width"].doubleValue,
+                maxLength: column["max_length"].intValue.map(Int.init)))
         }
         if ruleSet.column("name") == nil { check.fail("the rule set has no 'name' column, which every client needs") }
         ruleSet.messages = check.messageCatalogs(table["messages"])

@@ -11,10 +11,19 @@ import Darwin
 /// `bench read FILE`: reads every cell of the first visible sheet (XLSX or CSV) and prints
 /// one line `rows cells seconds rows/s peak-RSS`, the figures `Benchmarks/run-reader.sh` tabulates.
 ///
-/// `bench rules FILE [--db BASE]`: checks every row of a template-layout file with the default
-/// rule set (the catalog — marketing sources, price types, custom fields — from BASE), timing
-/// only the checks (rows handed to Lua, typed fields back), and prints
-/// `rows R seconds S rows/s X peak-rss-mib P rows-with-errors E warnings W`.
+/// `bench rules FILE [--db BASE] [--rules RULES]`: checks every row of a template-layout file with
+/// the default rule set, or RULES (a name or a path, e.g. `Benchmarks/rules/coded/ruleset.lua`,
+/// which adds a Lua `validate` and a `validate_row`; `--checker lua` checks all in Lua, as before
+/// the stock types ran natively), the catalog — marketing sources, price
+/// types, custom fields — from BASE, timing only the checks (rows handed over as cell texts,
+/// typed fields back), and prints
+/// `rows R seconds S rows/s X peak-rss-mib P rows-with-errors E warnings W cpu-seconds C cpu-rows/s Y`
+/// (C: the checking thread's CPU time, which a busy machine does not inflate as it does S).
+///
+/// `bench native FILE [--db BASE]`: the same file's stock-type checks done natively
+/// (`NativeColumnChecker`, no Lua), every column of every 1,000-row batch, timed in CPU seconds
+/// of the checking thread; prints `rows R cells C cpu-seconds S rows/s X rows-with-errors E`.
+/// `PASSES=N` repeats the checks N times (for a profiler) and reports the mean pass.
 ///
 /// `bench write ROWS FILE`: streams ROWS rows of six typed cells (text, exact decimal, phone,
 /// boolean, date, email with a comment every 1,000 rows) through `XLSXWriter` and prints
@@ -71,12 +80,24 @@ func read(_ path: String) {
     print("rows \(rows) cells \(cells) seconds \(String(format: "%.3f", seconds)) rows/s \(Int(Double(rows) / seconds)) peak-rss-mib \(peak) text-bytes \(textBytes)")
 }
 
-func rules(_ path: String, base: String?) {
+func rules(_ path: String, base: String?, ruleSet: String?, allLua: Bool) {
     do {
         let catalog = try base.map { try SQLiteClientStore(path: $0).catalog() } ?? Catalog()
-        let result = try RulesBenchmark.run(path: path, catalog: catalog)
+        let result = try RulesBenchmark.run(path: path, catalog: catalog, ruleSet: ruleSet ?? "remonline", allLua: allLua)
         let peak = peakRSSBytes().map { String(format: "%.1f", Double($0) / 1_048_576) } ?? "?"
-        print("rows \(result.rows) seconds \(String(format: "%.3f", result.seconds)) rows/s \(Int(Double(result.rows) / result.seconds)) peak-rss-mib \(peak) rows-with-errors \(result.rowsWithErrors) warnings \(result.warnings)")
+        print("rows \(result.rows) seconds \(String(format: "%.3f", result.seconds)) rows/s \(Int(Double(result.rows) / result.seconds)) peak-rss-mib \(peak) rows-with-errors \(result.rowsWithErrors) warnings \(result.warnings) cpu-seconds \(String(format: "%.3f", result.cpuSeconds)) cpu-rows/s \(Int(Double(result.rows) / result.cpuSeconds))")
+        if let first = result.firstError { FileHandle.standardError.write(Data("bench: first error: \(first)\n".utf8)) }
+    } catch {
+        fail("\(error)")
+    }
+}
+
+func native(_ path: String, base: String?) {
+    do {
+        let catalog = try base.map { try SQLiteClientStore(path: $0).catalog() } ?? Catalog()
+        let passes = Int(ProcessInfo.processInfo.environment["PASSES"] ?? "") ?? 1
+        let result = try NativeChecksBenchmark.run(path: path, catalog: catalog, passes: passes)
+        print("rows \(result.rows) cells \(result.cells) cpu-seconds \(String(format: "%.3f", result.seconds)) rows/s \(Int(Double(result.rows) / result.seconds)) rows-with-errors \(result.rowsWithErrors)")
         if let first = result.firstError { FileHandle.standardError.write(Data("bench: first error: \(first)\n".utf8)) }
     } catch {
         fail("\(error)")
@@ -114,7 +135,15 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch (arguments.first, arguments.count) {
 case ("read", 2): read(arguments[1])
 case ("write", 3): write(rows: Int(arguments[1]) ?? 0, to: arguments[2])
-case ("rules", 2): rules(arguments[1], base: nil)
-case ("rules", 4) where arguments[2] == "--db": rules(arguments[1], base: arguments[3])
-default: fail("usage: bench read FILE | bench rules FILE [--db BASE] | bench write ROWS FILE")
+case ("rules", 2...):
+    // Options after FILE, each with its value.
+    var options: [String: String] = [:]
+    let usage = "usage: bench rules FILE [--db BASE] [--rules RULES] [--checker hybrid|lua]"
+    guard arguments.count % 2 == 0 else { fail(usage) }
+    for index in stride(from: 2, to: arguments.count, by: 2) { options[arguments[index]] = arguments[index + 1] }
+    guard Set(options.keys).isSubset(of: ["--db", "--rules", "--checker"]), ["hybrid", "lua", nil].contains(options["--checker"]) else { fail(usage) }
+    rules(arguments[1], base: options["--db"], ruleSet: options["--rules"], allLua: options["--checker"] == "lua")
+case ("native", 2): native(arguments[1], base: nil)
+case ("native", 4) where arguments[2] == "--db": native(arguments[1], base: arguments[3])
+default: fail("usage: bench read FILE | bench rules FILE [--db BASE] [--rules RULES] [--checker hybrid|lua] | bench native FILE [--db BASE] | bench write ROWS FILE")
 }

@@ -1,0 +1,306 @@
+import Foundation
+import LuaBridge
+import Workbook
+
+/// What a plugin made of one source row.
+struct MappedRow {
+    /// The row's number in the source file.
+    var number: Int
+    /// Each client the row became, in `MappedBatch.checked` at `index`, with the field keys the
+    /// plugin filled and the source columns that fed a field with a problem.
+    var clients: [(index: Int, keys: [String], sources: FieldSources)] = []
+    var skipReason: String?
+    var rejectReason: String?
+    var notes: [String] = []
+}
+
+/// A batch of source rows as a plugin mapped them, and its clients checked by the rule set:
+/// row by row, in the file's order.
+struct MappedBatch {
+    var rows: [MappedRow]
+    /// One row per client; its columns are the rule set's columns (`keys`), and the custom
+    /// fields any client of the batch named (`customNames`).
+    var checked: CheckedBatch
+    var keys: [String]
+    var customNames: [String]
+}
+
+/// Maps and checks source rows through a plugin, a batch of rows at a time: `map` runs in the
+/// plugin's state (`lib.mapper`'s `map_batch`, one call per batch), the checks in the rule set's
+/// (`checker`, one batch per batch of rows); between them the clients are Swift values.
+struct PluginMapper {
+    /// Source rows mapped per call into the plugin's state, as template rows are checked.
+    static let batchRows = 1_000
+
+    let checker: any RowChecking
+    /// The rule set's column keys: every client is checked in all of them (a field the plugin
+    /// did not fill is an empty cell, which a required column refuses).
+    let keys: [String]
+    let mapBatch: LuaFunction
+    /// The headers row i of the last batch read (`lib.mapper`'s `read_of`).
+    let readOf: LuaFunction
+    /// The number of the row `map` was last given.
+    let position: LuaFunction
+    let plugin: Plugin
+    /// The source file's header row.
+    let headers: [String]
+
+    /// Maps `rows` (each its cells' texts and its number) and checks the clients they became.
+    func map(_ rows: [(cells: [String], number: Int)]) throws -> MappedBatch {
+        var mapped: [MappedRow] = []
+        var clients: [(row: Int, fields: LuaTable)] = []
+        for (offset, outcome) in try mapOutcomes(rows).enumerated() {
+            var row = Self.row(outcome, number: rows[offset].number, release: plugin.lua.release)
+            if row.skipReason == nil, row.rejectReason == nil {
+                for fields in Self.clients(of: outcome) {
+                    row.clients.append((index: clients.count, keys: Self.filledKeys(fields), sources: FieldSources()))
+                    clients.append((offset, fields))
+                }
+            }
+            mapped.append(row)
+        }
+        var customNames: [String] = [], seen: Set<String> = []
+        for (_, fields) in clients {
+            for case let (.string(name), _) in fields["custom"].tableValue?.fields ?? [:] where seen.insert(name).inserted {
+                customNames.append(name)
+            }
+        }
+        var batch = TextBatch(keys: keys, customNames: customNames)
+        for (offset, fields) in clients {
+            var texts: [String: String] = [:], custom: [String: String] = [:]
+            for case let (.string(key), value) in fields.fields where key != "custom" { texts[key] = Self.cellText(value) }
+            for case let (.string(name), value) in fields["custom"].tableValue?.fields ?? [:] { custom[name] = Self.cellText(value) }
+            batch.append(row: rows[offset].number, texts: texts, custom: custom)
+        }
+        let checked = try checker.check(batch)
+        // Where a problem's value came from, asked of the plugin only for rows with one.
+        var readByRow: [Int: Set<String>] = [:]
+        for (offset, row) in mapped.enumerated() {
+            for (position, client) in row.clients.enumerated()
+            where !checked.errors[client.index].isEmpty || !checked.warnings[client.index].isEmpty {
+                if readByRow[offset] == nil { readByRow[offset] = try headersRead(row: offset) }
+                mapped[offset].clients[position].sources = FieldSources(
+                    client: clients[client.index].fields, read: readByRow[offset] ?? [], headers: headers, cells: rows[offset].cells)
+            }
+        }
+        return MappedBatch(rows: mapped, checked: checked, keys: keys, customNames: customNames)
+    }
+
+    /// `map` on each row in the plugin's state, in one call; each row's outcome copied to Swift
+    /// on its own (the copy limits bound one row's outcome, as when rows were mapped one a call).
+    private func mapOutcomes(_ rows: [(cells: [String], number: Int)]) throws -> [LuaValue] {
+        guard !rows.isEmpty else { return [] }
+        let argument = LuaArgument.record([
+            ("rows", .integers(rows.map { Int64($0.number) })),
+            ("counts", .integers(rows.map { Int64($0.cells.count) })),
+            ("cells", .texts(rows.flatMap(\.cells))),
+        ])
+        var copying: Int?
+        do {
+            return try plugin.lua.call(mapBatch, building: [argument]) { view, _ in
+                try rows.indices.map { offset in
+                    copying = rows[offset].number
+                    guard let view else { return .nil }
+                    return try view.value(at: offset + 1)
+                }
+            }
+        } catch let error as LuaError {
+            let row = try copying ?? mappingPosition() ?? rows[0].number
+            throw RuleError(error, during: "plugin \(plugin.name) on row \(row)", file: plugin.file)
+        }
+    }
+
+    /// The row whose `map` failed.
+    private func mappingPosition() throws -> Int? {
+        do {
+            return try plugin.lua.call(position, []).first?.intValue.map(Int.init)
+        } catch let error as LuaError {
+            throw RuleError(error, during: "plugin \(plugin.name)", file: plugin.file)
+        }
+    }
+
+    private func headersRead(row offset: Int) throws -> Set<String> {
+        do {
+            return Set(try plugin.lua.call(readOf, [.integer(Int64(offset + 1))]).first?.tableValue?.array.compactMap(\.stringValue) ?? [])
+        } catch let error as LuaError {
+            throw RuleError(error, during: "plugin \(plugin.name)", file: plugin.file)
+        }
+    }
+
+    /// A row's outcome, its clients not yet taken: skipped, rejected (also for a client that
+    /// cannot go to the checks), or with clients.
+    private static func row(_ outcome: LuaValue, number: Int, release: (LuaFunction) -> Void) -> MappedRow {
+        var row = MappedRow(number: number, skipReason: outcome["skip"].stringValue, rejectReason: outcome["reject"].stringValue,
+                            notes: outcome["warnings"].tableValue?.array.compactMap(\.stringValue) ?? [])
+        // Functions cannot cross to the rule set's state (and would run there if they could).
+        let functions = Self.functions(in: outcome)
+        if !functions.isEmpty {
+            functions.forEach(release)
+            row.rejectReason = row.rejectReason ?? "its map returned a function in a client; a client's fields are texts, numbers, booleans or lists of them"
+            return row
+        }
+        guard row.skipReason == nil, row.rejectReason == nil else { return row }
+        for client in outcome["clients"].tableValue?.array ?? [] {
+            guard let fields = client.tableValue else {
+                row.rejectReason = "its map returned \(typeName(client)) among the clients of the row; each client must be a table"
+                return row
+            }
+            if let problem = Self.shapeProblem(fields) {
+                row.rejectReason = "its map returned \(problem)"
+                return row
+            }
+        }
+        return row
+    }
+
+    private static func clients(of outcome: LuaValue) -> [LuaTable] {
+        (outcome["clients"].tableValue?.array ?? []).compactMap(\.tableValue)
+    }
+
+    /// The fields the plugin filled, read here rather than taken from the plugin's word.
+    private static func filledKeys(_ fields: LuaTable) -> [String] {
+        fields.fields.keys.compactMap { key -> String? in
+            if case .string(let name) = key, name != "custom" { return name }
+            return nil
+        }.sorted()
+    }
+
+    /// A field's value as the checks read a cell (`as_text` in `rules/lib/engine.lua`): numbers
+    /// as Lua writes them, `true` as "1", `false` and nil as "", a list joined with ", ".
+    static func cellText(_ value: LuaValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .nil: ""
+        case .bool(let flag): flag ? "1" : ""
+        case .integer(let number): String(number)
+        case .number(let number): luaText(number)
+        case .table(let list): list.array.map(itemText).joined(separator: ", ")
+        case .function: ""
+        }
+    }
+
+    /// `tostring(item)` of a list item (a nested table or a function never gets here: the
+    /// shape check refuses them first).
+    private static func itemText(_ value: LuaValue) -> String {
+        switch value {
+        case .bool(let flag): flag ? "true" : "false"
+        case .nil: "nil"
+        case .table, .function: ""
+        default: cellText(value)
+        }
+    }
+
+    /// A float as Lua 5.4's `tostring` writes it: `%.14g`, with ".0" after an integral value.
+    static func luaText(_ number: Double) -> String {
+        let text = String(format: "%.14g", number)
+        return text.allSatisfy({ $0 == "-" || $0.isASCII && $0.isNumber }) ? text + ".0" : text
+    }
+
+    /// Why a client cannot go to the rule set's checks, or `nil`. The checks read each field as
+    /// a cell's text: a field holds text, a number, a boolean or a list of them, and `custom`
+    /// such values by name. Anything else failed inside the checks, blamed on the engine, or
+    /// became text such as "table: 0x55c8…".
+    static func shapeProblem(_ client: LuaTable) -> String? {
+        func isCell(_ value: LuaValue) -> Bool {
+            switch value {
+            case .nil, .bool, .integer, .number, .string: true
+            case .table(let list): list.fields.isEmpty && list.array.allSatisfy { $0.tableValue == nil && $0.functionValue == nil }
+            case .function: false
+            }
+        }
+        for case let (.string(key), value) in client.fields {
+            if key == "custom" {
+                guard let custom = value.tableValue else {
+                    return "`custom` as \(typeName(value)); it must be a table of custom field values by name"
+                }
+                for case let (.string(name), value) in custom.fields where !isCell(value) {
+                    return "a table nested in the custom field \"\(name)\"; a field holds text, a number, a boolean or a list of them"
+                }
+            } else if !isCell(value) {
+                return "a table nested in `\(key)`; a field holds text, a number, a boolean or a list of them"
+            }
+        }
+        return nil
+    }
+
+    private static func functions(in value: LuaValue) -> [LuaFunction] {
+        switch value {
+        case .function(let function): [function]
+        case .table(let table): table.array.flatMap(functions(in:)) + table.fields.values.flatMap(functions(in:))
+        default: []
+        }
+    }
+}
+
+/// Where a plugin's client came from in the source row: its fields' texts as `map` returned them,
+/// the headers `map` read (as `lib.mapper` recorded them) and the row's cells. An error then names
+/// the cell of the user's own file. Worked out only for a field with a problem: most rows have
+/// none, and matching every field against every cell cost a third of a plugin import's time.
+struct FieldSources {
+    /// The text of each field `map` filled, by key; of each custom field, by name.
+    var fieldTexts: [String: String] = [:]
+    var customTexts: [String: String] = [:]
+    var read: Set<String> = []
+    var headers: [String] = []
+    var cells: [String] = []
+
+    init() {}
+
+    init(client: LuaTable, read: Set<String>, headers: [String], cells: [String]) {
+        for case let (.string(key), value) in client.fields where key != "custom" { fieldTexts[key] = Self.text(value) }
+        for case let (.string(name), value) in client["custom"].tableValue?.fields ?? [:] { customTexts[name] = Self.text(value) }
+        self.read = read; self.headers = headers; self.cells = cells
+    }
+
+    /// The columns (0-based) whose cells fed the field a problem is about: a cell holding the
+    /// field's text, or a part of it when long enough not to match by chance (one phone of a
+    /// list, a street in an address); those `map` read, and the one holding the part at fault,
+    /// first. Empty when no cell holds it (a value the plugin computed).
+    func columns(of problem: RowProblem) -> [Int] {
+        let value = (problem.isCustomField ? customTexts[problem.key] : fieldTexts[problem.key]) ?? ""
+        let text = Self.trimmed(Array(value.utf8))
+        guard !text.isEmpty else { return [] }
+        // Bytes, not Characters: a plugin row of 60 cells is searched on every row that warns.
+        let found = cells.indices.filter { index in
+            let cell = Self.trimmed(Array(cells[index].utf8))
+            guard !cell.isEmpty else { return false }
+            if cell == text { return true }
+            guard cell.count >= 3, cell.count < text.count else { return false }
+            return text.firstRange(of: cell) != nil
+        }
+        let wasRead = found.filter { $0 < headers.count && read.contains(headers[$0]) }
+        let columns = wasRead.isEmpty ? found : wasRead
+        guard let part = problem.part, !part.isEmpty, columns.count > 1 else { return columns }
+        let holding = columns.filter { cells[$0].contains(part) }
+        return holding + columns.filter { !holding.contains($0) }
+    }
+
+    /// `bytes` without the ASCII white space and no-break spaces at either end (as `text.trim`).
+    private static func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        var slice = bytes[...]
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || (9...13).contains(byte) }
+        while true {
+            if let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+            else if slice.starts(with: [0xC2, 0xA0]) { slice = slice.dropFirst(2) }
+            else { break }
+        }
+        while true {
+            if let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+            else if slice.count >= 2, slice[slice.endIndex - 2] == 0xC2, slice[slice.endIndex - 1] == 0xA0 { slice = slice.dropLast(2) }
+            else { break }
+        }
+        return slice
+    }
+
+    /// A field's value as the checks read it (a list joined with ", ", as the engine joins it).
+    private static func text(_ value: LuaValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .integer(let number): String(number)
+        case .number(let number): String(number)
+        case .bool, .nil, .function: ""
+        case .table(let list): list.array.map(text).joined(separator: ", ")
+        }
+    }
+}
+

@@ -1,0 +1,279 @@
+import ClientBase
+@testable import Importer
+import TestSupport
+import Testing
+import Workbook
+
+/// The typed rules interface (issue 18): the stock types checked natively, Lua only for the code
+/// a rule set wrote itself, and plugin rows mapped a batch at a time — each giving exactly what
+/// the all-Lua reference (`engine.batch_checker`, one row per `map` call) gave.
+@Suite struct TypedRulesTests {
+    /// The stock rule set plus code of its own: a `validate` on a stock column that reports on
+    /// its own column and warns on another, and a `validate_row` that reads typed values of
+    /// several columns and a custom field.
+    static let ruleSetWithCode = """
+        local base = require("remonline.ruleset")
+        local rules = {}
+        for k, v in pairs(base) do rules[k] = v end
+        rules.name = "coded"
+        rules.columns = {}
+        for i, column in ipairs(base.columns) do
+          local copy = {}
+          for k, v in pairs(column) do copy[k] = v end
+          rules.columns[i] = copy
+        end
+        for _, column in ipairs(rules.columns) do
+          if column.key == "name" then
+            column.validate = function(value, ctx)
+              if value:find("^Test") then return false, "invalid" end
+              if #value < 3 then ctx.warn("email", "invalid", { extra = "short" }) end
+              return true
+            end
+          elseif column.key == "phone" then
+            column.validate = function(list, ctx)
+              if #list > 2 then return false, "invalid", { count = #list } end
+              return true
+            end
+          end
+        end
+        rules.validate_row = function(row, ctx)
+          if row.juridical and row.email == "" then ctx.error("email", "required") end
+          if row.balance ~= nil and row.discount_goods ~= nil then ctx.warn("balance", "invalid") end
+          if row.custom.Birthday == "2000-01-01" and #row.phone == 0 then ctx.error("phone", "invalid") end
+        end
+        return rules
+        """
+
+    static let keys = RuleSet.fieldKeys
+
+    /// Cells for one column: valid values, near misses and empties, drawn from a seeded generator.
+    static func cell(_ key: String, _ random: inout SplitMix64) -> String {
+        let choices: [String]
+        switch key {
+        case "id": choices = ["", "", "12", " 7 ", "x1", "1234567890123456789", "0042"]
+        case "name": choices = ["Jean", "Marie Curie", "Al", "Test client", "", " Zoé ", String(repeating: "n", count: 260)]
+        case "phone": choices = ["", "+33 6 12 34 56 78", "06 12 34 56 78, 01 40 00 00 00", "1,2", "12345", "1, 22 22 22, 333 333, 44 44 44",
+                                 "06 12 AB", "6.12E+09"]
+        case "email": choices = ["", "a@b.fr", "a@b.fr, c@d.fr", "nope", " x@y.com "]
+        case "juridical", "supplier", "conflicted": choices = ["", "Yes", "Oui", "no", "maybe"]
+        case "discount_goods", "discount_services", "discount_materials", "discount_card": choices = ["", "10", "10,5", "101", "abc", "0"]
+        case "balance": choices = ["", "150.50", "-20", "1 000,25", "x", "1.23456"]
+        case "marketing_source": choices = ["", "Google", "google", "Flyer"]
+        case "price_type_sales", "price_type_orders": choices = ["", "Retail", "Wholesale?"]
+        default: choices = ["", "12 rue de la Paix", "note"]
+        }
+        return choices[Int(random.next() % UInt64(choices.count))]
+    }
+
+    static func catalog() -> Catalog {
+        Catalog(marketingSources: ["Google", "Flyer"], priceTypes: ["Retail"],
+                customFields: [CustomFieldDefinition(name: "Birthday", type: .date)])
+    }
+
+    /// `count` rows of every column and the custom field Birthday.
+    static func batch(count: Int, seed: UInt64, firstRow: Int = 2) -> TextBatch {
+        var random = SplitMix64(seed: seed)
+        var batch = TextBatch(keys: keys, customNames: ["Birthday"])
+        let birthdays = ["", "2000-01-01", "31/02/1990", "12.03.1985", "soon"]
+        for index in 0..<count {
+            var texts: [String: String] = [:]
+            for key in keys { texts[key] = cell(key, &random) }
+            batch.append(row: firstRow + index, texts: texts, custom: ["Birthday": birthdays[Int(random.next() % 5)]])
+        }
+        return batch
+    }
+
+    func engine(_ ruleSet: String) throws -> (RuleEngine, TemporaryDirectory) {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/coded/ruleset.lua", Self.ruleSetWithCode)
+        return (try RuleEngine(ruleSet: ruleSet, searchPath: SearchPath(roots: [folder.path, repositoryRoot])), folder)
+    }
+
+    func expectSame(_ hybrid: CheckedBatch, _ reference: CheckedBatch, seed: UInt64, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(hybrid.fields == reference.fields, "seed \(seed)", sourceLocation: sourceLocation)
+        #expect(hybrid.custom == reference.custom, "seed \(seed)", sourceLocation: sourceLocation)
+        for index in reference.errors.indices {
+            #expect(hybrid.errors[index] == reference.errors[index], "seed \(seed), row index \(index)", sourceLocation: sourceLocation)
+            #expect(hybrid.warnings[index] == reference.warnings[index], "seed \(seed), row index \(index)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: ["coded", "remonline"]) func theHybridCheckerGivesWhatTheLuaEngineGives(ruleSet: String) throws {
+        let (engine, _) = try engine(ruleSet)
+        for language in ["en", "fr"] {
+            for options in [RuleOptions(), RuleOptions(phoneCountryCode: "33")] {
+                let hybrid = try #require(try engine.checker(language: language, catalog: Self.catalog(), options: options) as? HybridRowChecker)
+                let reference = try engine.luaChecker(language: language, catalog: Self.catalog(), options: options)
+                let seed = UInt64.random(in: 0...UInt64.max)
+                let batch = Self.batch(count: 600, seed: seed)
+                let checked = try hybrid.check(batch)
+                expectSame(checked, try reference.check(batch), seed: seed)
+                // The rule set's code did find something to say (the test is not vacuous).
+                if ruleSet == "coded" {
+                    #expect(checked.errors.joined().contains { $0.message == "\"Test client\" is not valid here" || $0.message == "« Test client » n'est pas valide ici" })
+                    #expect(!checked.warnings.joined().isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test func aRuleSetWithoutCodeIsCheckedWithoutCallingLua() throws {
+        let (engine, _) = try engine("remonline")
+        let hybrid = try #require(try engine.checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let checked = try hybrid.check(Self.batch(count: 1_000, seed: 1))
+        #expect(checked.errors.joined().count > 100)
+        #expect(hybrid.luaCalls == 0)
+    }
+
+    @Test func aRuleSetWithCodeEntersLuaOncePerBatch() throws {
+        let (engine, _) = try engine("coded")
+        let hybrid = try #require(try engine.checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        _ = try hybrid.check(Self.batch(count: 1_000, seed: 2))
+        _ = try hybrid.check(Self.batch(count: 1_000, seed: 3, firstRow: 1_002))
+        #expect(hybrid.luaCalls == 2)
+    }
+
+    @Test func anErrorInTheRuleSetsCodeNamesTheRowsAndTheFile() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("rules/broken/ruleset.lua", """
+            local base = require("remonline.ruleset")
+            local rules = {}
+            for k, v in pairs(base) do rules[k] = v end
+            rules.name = "broken"
+            rules.validate_row = function(row, ctx) if ctx.row == 1500 then error("boom") end end
+            return rules
+            """)
+        let engine = try RuleEngine(ruleSet: "broken", searchPath: SearchPath(roots: [folder.path, repositoryRoot]))
+        let checker = try engine.checker(language: "en", catalog: Catalog(), options: RuleOptions())
+        var batch = TextBatch(keys: ["name"], customNames: [])
+        for row in 1_001...2_000 { batch.append(row: row, texts: ["name": "Jean"], custom: [:]) }
+        let error = try #require(throws: RuleError.self) { try checker.check(batch) }
+        #expect(error.description.contains("checking rows 1001–2000"), "\(error.description)")
+        #expect(error.description.contains("boom"))
+        #expect(error.file == file)
+    }
+}
+
+/// Plugin rows are mapped a batch per call into the plugin's state and checked as one batch:
+/// the same clients, problems, row numbers and source cells as one row per call.
+@Suite struct PluginBatchTests {
+    static let plugin = """
+        return {
+          name = "batchy",
+          detect = function(headers) return headers[1] == "Ref" and 1 or 0 end,
+          map = function(row, ctx)
+            local ref = tonumber(row["Ref"])
+            if ref % 7 == 0 then return clientimport.skip("every seventh") end
+            if ref % 11 == 0 then return clientimport.reject("every eleventh") end
+            if ref % 5 == 0 then ctx.warn("a note on " .. ref) end
+            local client = { name = row["Name"], phone = row["Phone"], email = row["Mail"], discount_goods = ref % 3 == 0 and 150 or 10,
+                             juridical = ref % 2 == 0, custom = { Birthday = row["DOB"] } }
+            if ref % 4 == 0 then
+              return { client, { name = row["Name"] .. " bis", phone = { row["Phone"], "12" }, custom = { Extra = "x" } } }
+            end
+            return client
+          end,
+        }
+        """
+
+    static func csv(rows: Int) -> String {
+        var lines = ["Ref,Name,Phone,Mail,DOB"]
+        for ref in 1...rows {
+            let phone = ref % 6 == 0 ? "06 12 AB" : "06 12 34 \(10 + ref % 90) 78"
+            let mail = ref % 9 == 0 ? "bad@" : "c\(ref)@example.fr"
+            let dob = ref % 8 == 0 ? "31/02/1990" : "12.03.1985"
+            lines.append("\(ref),Client \(ref),\(phone),\(mail),\(dob)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What a mapped batch says of each source row, in a form two runs can be compared by.
+    static func outline(_ batch: MappedBatch) -> [String] {
+        batch.rows.map { row in
+            var parts = ["row \(row.number)", "skip \(row.skipReason ?? "-")", "reject \(row.rejectReason ?? "-")", "notes \(row.notes)"]
+            for client in row.clients {
+                let values = batch.keys.indices.map { "\(batch.keys[$0])=\(batch.checked.fields[$0][client.index])" }
+                let custom = batch.customNames.indices.compactMap { c in batch.checked.custom[c][client.index].map { "\(batch.customNames[c])=\($0)" } }
+                let problems = (batch.checked.errors[client.index] + batch.checked.warnings[client.index]).map {
+                    "\($0.key) \($0.value) \($0.message) at \(client.sources.columns(of: $0))"
+                }
+                parts.append("client keys \(client.keys) \(values) \(custom) \(problems)")
+            }
+            return parts.joined(separator: " | ")
+        }
+    }
+
+    @Test func aBatchOfRowsMapsAndChecksAsRowsOneByOne() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("plugins/batchy.lua", Self.plugin)
+        let source = try folder.write("batchy.csv", Self.csv(rows: 300))
+        let searchPath = SearchPath(roots: [folder.path, repositoryRoot])
+        let engine = try RuleEngine(ruleSet: "remonline", searchPath: searchPath)
+        let catalog = Catalog(customFields: [CustomFieldDefinition(name: "Birthday", type: .date)])
+        func mapper() throws -> (PluginMapper, [(cells: [String], number: Int)]) {
+            let rows = try WorkbookFile.openRows(path: source)
+            let headers = try #require(try rows.nextRow()).cells.map(\.displayText)
+            var all: [(cells: [String], number: Int)] = []
+            while let row = try rows.nextRow() { all.append((row.cells.map(\.displayText), row.number)) }
+            let checker = try engine.checker(language: "en", catalog: catalog, options: RuleOptions())
+            return (try engine.mapper(try engine.plugin("batchy"), checker: checker, headers: headers, options: RuleOptions()), all)
+        }
+        let (batched, rows) = try mapper()
+        let together = Self.outline(try batched.map(rows))
+        let (single, _) = try mapper()
+        let oneByOne = try rows.flatMap { Self.outline(try single.map([$0])) }
+        #expect(together.count == 300)
+        #expect(together == oneByOne)
+        // Every kind of outcome is there to compare.
+        let text = together.joined(separator: "\n")
+        for expected in ["skip every seventh", "reject every eleventh", "a note on 5", "is not a phone number", "Extra x ", "is not between 0 and 100", "at [2]"] {
+            #expect(text.contains(expected), "\(expected)")
+        }
+    }
+
+    @Test func anErrorInMapNamesItsRowInTheSecondBatch() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("plugins/failing.lua", """
+            return {
+              name = "failing",
+              detect = function() return 0 end,
+              map = function(row)
+                if row["Ref"] == "1503" then error("cannot map this one") end
+                return { name = row["Name"] }
+              end,
+            }
+            """)
+        let source = try folder.write("failing.csv", PluginBatchTests.csv(rows: 2_000))
+        let fixture = try ImportFixture()
+        var options = ImportOptions()
+        options.plugin = .named("failing")
+        options.rowLimit = .unlimited
+        let error = try #require(throws: RuleError.self) {
+            try ImportPipeline(store: fixture.store, searchPath: SearchPath(roots: [folder.path, repositoryRoot]), options: options).run(path: source)
+        }
+        #expect(error.description.contains("plugin failing on row 1504"), "\(error.description)")
+        #expect(error.description.contains("cannot map this one"))
+        #expect(error.file == file)
+        #expect(error.line == 5)
+    }
+
+    @Test func aPluginImportOverSeveralBatchesReportsEachRowByItsNumber() throws {
+        let fixture = try ImportFixture()
+        try fixture.store.addCustomField(.init(name: "Birthday", type: .date))
+        try fixture.folder.write("plugins/batchy.lua", Self.plugin)
+        let source = try fixture.folder.write("batchy.csv", Self.csv(rows: 2_500))
+        var options = ImportOptions()
+        options.plugin = .named("batchy")
+        options.language = "en"
+        options.rowLimit = .unlimited
+        options.rules.keepUnmappedAsCustomFields = true
+        let report = try ImportPipeline(store: fixture.store, searchPath: SearchPath(roots: [fixture.folder.path, repositoryRoot]),
+                                        options: options).run(path: source)
+        #expect(report.counts.rows == 2_500)
+        // Ref 2,004 (row 2,005) has a phone with letters (a multiple of 6, not of 7 or 11).
+        let phone = try #require(report.errors.first { $0.row == 2_005 && $0.column == "Phone" }, "\(report.errors.prefix(5))")
+        #expect(phone.cell == "C2005")
+        #expect(report.warnings.contains { $0.row == 1_751 && $0.message == "skipped by plugin batchy: every seventh" })
+        #expect(report.errors.contains { $0.row == 2_201 && $0.message == "plugin batchy: every eleventh" })
+    }
+}
