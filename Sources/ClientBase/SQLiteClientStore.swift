@@ -49,7 +49,7 @@ public final class SQLiteClientStore {
     }
 
     /// The employee (with a role that may adjust balances) that every new base starts with.
-    public static let administratorName = Schema.administrator
+    public static let administratorName = ClientStores.administratorName
 
     /// The file this base lives in.
     public var path: String { connection.path }
