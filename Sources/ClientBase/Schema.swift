@@ -168,5 +168,31 @@ enum Schema {
             options_json TEXT NOT NULL,
             created_at INTEGER NOT NULL) WITHOUT ROWID;
         """,
+        // Fewer B-tree writes per new client (a 100,000-row import wrote 8.4 a client; see
+        // docs/performance.md, "Store"). A client's phones (a JSON array, in the user's order)
+        // and custom values (a JSON object by field ID) move into its `clients` row: they were a
+        // `client_phones` row and index entry per phone and a `client_custom_values` row per
+        // value. What the duplicate policy looks up stays a B-tree of its own: the phone lookup,
+        // keyed by (number, client) so the lowest ID with a number is one probe, and the email
+        // index. Nothing queried a client's phones or values by anything but the client.
+        """
+        ALTER TABLE clients ADD COLUMN phones TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE clients ADD COLUMN custom_values TEXT;
+        UPDATE clients SET phones = (
+            SELECT json_group_array(number) FROM (
+                SELECT number FROM client_phones p WHERE p.client_id = clients.id ORDER BY position))
+        WHERE id IN (SELECT client_id FROM client_phones);
+        UPDATE clients SET custom_values = (
+            SELECT json_group_object(field_id, value) FROM (
+                SELECT field_id, value FROM client_custom_values v WHERE v.client_id = clients.id ORDER BY field_id))
+        WHERE id IN (SELECT client_id FROM client_custom_values);
+        CREATE TABLE client_phone_lookup(
+            number TEXT NOT NULL,
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            PRIMARY KEY (number, client_id)) WITHOUT ROWID;
+        INSERT OR IGNORE INTO client_phone_lookup(number, client_id) SELECT number, client_id FROM client_phones;
+        DROP TABLE client_phones;
+        DROP TABLE client_custom_values;
+        """,
     ]
 }
