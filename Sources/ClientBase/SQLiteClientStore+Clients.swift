@@ -102,7 +102,7 @@ extension SQLiteClientStore {
     public func balanceHistory(clientID: Int64) throws -> [BalanceCorrection] {
         let statement = try connection.statement("""
             SELECT l.amount, l.comment, l.batch_id, e.name, l.at FROM balance_ledger l
-            LEFT JOIN employees e ON e.id = l.employee_id WHERE l.client_id = ?1 ORDER BY l.id
+            LEFT JOIN employees e ON e.id = l.employee_id WHERE l.client_id = ?1 ORDER BY l.entry
             """).bind(.integer(clientID))
         var result: [BalanceCorrection] = []
         while try statement.step() {
@@ -297,7 +297,8 @@ enum RowStatement: Int, CaseIterable {
             "INSERT OR IGNORE INTO batch_changes(batch_id, client_id, kind, source_row) VALUES (?1, ?2, 'balance', ?3)"
         case .appendLedgerEntry:
             """
-            INSERT INTO balance_ledger(client_id, amount, comment, batch_id, employee_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            INSERT INTO balance_ledger(client_id, entry, amount, comment, batch_id, employee_id, at)
+            VALUES (?1, (SELECT COALESCE(MAX(entry), 0) + 1 FROM balance_ledger WHERE client_id = ?1), ?2, ?3, ?4, ?5, ?6)
             """
         }
     }

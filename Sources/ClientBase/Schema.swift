@@ -175,6 +175,9 @@ enum Schema {
         // value. What the duplicate policy looks up stays a B-tree of its own: the phone lookup,
         // keyed by (number, client) so the lowest ID with a number is one probe, and the email
         // index. Nothing queried a client's phones or values by anything but the client.
+        // The ledger becomes one B-tree keyed by (client, entry number) instead of a rowid table
+        // and its client index: a client's entries are read together (balance, history) and
+        // only undo scans by batch. Entries keep their order within a client.
         """
         ALTER TABLE clients ADD COLUMN phones TEXT NOT NULL DEFAULT '[]';
         ALTER TABLE clients ADD COLUMN custom_values TEXT;
@@ -193,6 +196,25 @@ enum Schema {
         INSERT OR IGNORE INTO client_phone_lookup(number, client_id) SELECT number, client_id FROM client_phones;
         DROP TABLE client_phones;
         DROP TABLE client_custom_values;
+        CREATE TABLE balance_ledger_by_client(
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            entry INTEGER NOT NULL,
+            amount INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            batch_id INTEGER REFERENCES batches(id),
+            employee_id INTEGER REFERENCES employees(id),
+            at TEXT NOT NULL,
+            PRIMARY KEY (client_id, entry)) WITHOUT ROWID;
+        INSERT INTO balance_ledger_by_client(client_id, entry, amount, comment, batch_id, employee_id, at)
+            SELECT client_id, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY id), amount, comment, batch_id, employee_id, at
+            FROM balance_ledger;
+        DROP TABLE balance_ledger;
+        ALTER TABLE balance_ledger_by_client RENAME TO balance_ledger;
+        -- Append-only: a balance is the sum of its client's entries; nothing is ever updated.
+        CREATE TRIGGER balance_ledger_append_only_update BEFORE UPDATE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
+        CREATE TRIGGER balance_ledger_append_only_delete BEFORE DELETE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
         """,
     ]
 }

@@ -331,7 +331,8 @@ import Testing
         #expect(try reopened.history().map(\.counts.rows) == [0, 0, 2, 4])
     }
 
-    /// Puts phones and custom values back into their tables of schema versions 1 to 5, for tests
+    /// Puts phones and custom values back into their tables of schema versions 1 to 5, and the
+    /// ledger back into a rowid table with its client index, for tests
     /// that turn a base back into an older version.
     static let rowDetailsRemoved = """
         CREATE TABLE client_phones(
@@ -350,6 +351,23 @@ import Testing
         DROP TABLE client_phone_lookup;
         ALTER TABLE clients DROP COLUMN phones;
         ALTER TABLE clients DROP COLUMN custom_values;
+        CREATE TABLE old_ledger(
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            amount INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            batch_id INTEGER REFERENCES batches(id),
+            employee_id INTEGER REFERENCES employees(id),
+            at TEXT NOT NULL);
+        INSERT INTO old_ledger(client_id, amount, comment, batch_id, employee_id, at)
+            SELECT client_id, amount, comment, batch_id, employee_id, at FROM balance_ledger ORDER BY batch_id, client_id, entry;
+        DROP TABLE balance_ledger;
+        ALTER TABLE old_ledger RENAME TO balance_ledger;
+        CREATE INDEX balance_ledger_client ON balance_ledger(client_id);
+        CREATE TRIGGER balance_ledger_append_only_update BEFORE UPDATE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
+        CREATE TRIGGER balance_ledger_append_only_delete BEFORE DELETE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
         """
 
     /// Removes what schema version 5 added (`serve`'s sign-in tables and columns), for tests that
