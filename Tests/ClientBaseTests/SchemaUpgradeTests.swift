@@ -209,6 +209,31 @@ import Testing
         #expect(try store.integrityCheck() == ["ok"])
     }
 
+    /// A new client's first ledger entry is numbered without a look-up; later ones, in the same
+    /// transaction or another, follow it, and another client's entries keep their own numbers.
+    @Test func ledgerEntriesAreNumberedPerClientInOrder() throws {
+        let store = try SQLiteClientStore(path: path)
+        let amounts = [ExactDecimal(1), ExactDecimal(2), ExactDecimal(3)]
+        let (a, b) = try store.transaction {
+            let batch = try store.beginBatch(BatchSource(fileName: "f", fileSHA256: "", ruleSet: "", plugin: "", employeeID: 1))
+            let a = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: a, amount: amounts[0], comment: "1", batch: batch, employeeID: 1, sourceRow: 2)
+            try store.appendBalanceCorrection(clientID: a, amount: amounts[1], comment: "2", batch: batch, employeeID: 1, sourceRow: 3)
+            let b = try store.insertClient(Client(id: 0, name: "B"), batch: batch, sourceRow: 4)
+            try store.appendBalanceCorrection(clientID: b, amount: amounts[0], comment: "1", batch: batch, employeeID: 1, sourceRow: 4)
+            return (a, b)
+        }
+        try store.transaction {
+            let batch = try store.beginBatch(BatchSource(fileName: "g", fileSHA256: "", ruleSet: "", plugin: "", employeeID: 1))
+            try store.appendBalanceCorrection(clientID: a, amount: amounts[2], comment: "3", batch: batch, employeeID: 1, sourceRow: 2)
+        }
+        #expect(try store.balanceHistory(clientID: a).map(\.comment) == ["1", "2", "3"])
+        #expect(try store.client(id: a)?.balance == ExactDecimal(6))
+        #expect(try store.balanceHistory(clientID: b).map(\.amount) == [amounts[0]])
+        let raw = try SQLiteRaw(path: path)
+        #expect(raw.rows("SELECT client_id, entry FROM balance_ledger ORDER BY 1, 2") == [["\(a)", "1"], ["\(a)", "2"], ["\(a)", "3"], ["\(b)", "1"]])
+    }
+
     /// What a new client costs: one entry in `clients`, in the email index when it has an email,
     /// in the phone lookup per distinct phone, and one for a ledger entry when it has a balance;
     /// custom values and the journal add none (one created-IDs run per batch). Counted as cells
