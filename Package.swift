@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // SHA-256 of imported files and of `serve`'s tokens (hummingbird-auth depends on it too).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
@@ -36,7 +38,9 @@ let package = Package(
         .target(name: "CPhoneNumbers", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers"]),
         .target(name: "ClientBase", dependencies: ["CSQLite"]),
-        .target(name: "Importer", dependencies: ["Workbook", "LuaBridge", "ClientBase"]),
+        .target(name: "Importer", dependencies: [
+            "Workbook", "LuaBridge", "ClientBase", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The Clients page and the HTTP API, above Importer beside the command line.
         .target(
             name: "Server",

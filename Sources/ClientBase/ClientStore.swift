@@ -46,3 +46,18 @@ extension ClientStore {
 }
 
 extension SQLiteClientStore: ClientStore {}
+
+/// What callers that speak only `ClientStore` need besides a store: names every backend shares,
+/// and where a throwaway store comes from.
+public enum ClientStores {
+    /// The employee (with a role that may adjust balances and manage settings) every new base
+    /// starts with, so an import works without set-up.
+    public static let administratorName = Schema.administrator
+
+    /// A store of its own in a new file at `path` (in the caller's scratch folder), for work
+    /// that checks rows as an import does without touching the user's base: `convert` and
+    /// `plugins test`. It is always local (SQLite), whatever backend holds the real base.
+    public static func scratch(at path: String) throws -> any ClientStore {
+        try SQLiteClientStore(path: path)
+    }
+}

@@ -17,10 +17,12 @@ extension SQLiteClientStore {
             "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
         }
+        // A phone is matched in the row's JSON array: a pattern of digits cannot span two
+        // numbers, since the `","` between them is not digits.
         let condition = """
             c.deleted_batch IS NULL AND (?1 = '' OR c.name LIKE ?2 ESCAPE '\\' OR c.last_name LIKE ?2 ESCAPE '\\'
                 OR (c.name || ' ' || c.last_name) LIKE ?2 ESCAPE '\\' OR c.email LIKE ?2 ESCAPE '\\'
-                OR (?3 <> '' AND c.id IN (SELECT client_id FROM client_phones WHERE number LIKE ?4)))
+                OR (?3 <> '' AND c.phones LIKE ?4))
             """
         let values: [SQLValue] = [.text(trimmed), .text(pattern(trimmed)), .text(digits), .text(pattern(digits))]
         let count = try connection.statement("SELECT COUNT(*) FROM clients c WHERE \(condition)").bind(values)

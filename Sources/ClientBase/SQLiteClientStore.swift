@@ -37,6 +37,10 @@ public final class SQLiteClientStore {
     /// `nameIDs`.
     var lastRecordedChange: (batch: Int64, clientID: Int64)?
 
+    /// The client this transaction created last, until its first ledger entry: that entry is
+    /// number 1, with no look-up of the client's last one. Cleared with `nameIDs`.
+    var clientWithoutLedgerEntries: Int64?
+
     /// The run of consecutive client IDs this transaction created last, not yet written to
     /// `batch_created_clients`: written when a creation does not extend it and before COMMIT,
     /// so a 100,000-client import writes one row, not 100,000.
@@ -49,7 +53,7 @@ public final class SQLiteClientStore {
     }
 
     /// The employee (with a role that may adjust balances) that every new base starts with.
-    public static let administratorName = Schema.administrator
+    public static let administratorName = ClientStores.administratorName
 
     /// The file this base lives in.
     public var path: String { connection.path }
@@ -157,10 +161,12 @@ public final class SQLiteClientStore {
         forgetNameIDs()
         lastRecordedChange = nil
         pendingCreatedRun = nil
+        clientWithoutLedgerEntries = nil
         defer {
             forgetNameIDs()
             lastRecordedChange = nil
             pendingCreatedRun = nil
+            clientWithoutLedgerEntries = nil
         }
         try connection.execute("BEGIN IMMEDIATE")
         do {

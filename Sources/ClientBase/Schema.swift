@@ -168,5 +168,53 @@ enum Schema {
             options_json TEXT NOT NULL,
             created_at INTEGER NOT NULL) WITHOUT ROWID;
         """,
+        // Fewer B-tree writes per new client (a 100,000-row import wrote 8.4 a client; see
+        // docs/performance.md, "Store"). A client's phones (a JSON array, in the user's order)
+        // and custom values (a JSON object by field ID) move into its `clients` row: they were a
+        // `client_phones` row and index entry per phone and a `client_custom_values` row per
+        // value. What the duplicate policy looks up stays a B-tree of its own: the phone lookup,
+        // keyed by (number, client) so the lowest ID with a number is one probe, and the email
+        // index. Nothing queried a client's phones or values by anything but the client.
+        // The ledger becomes one B-tree keyed by (client, entry number) instead of a rowid table
+        // and its client index: a client's entries are read together (balance, history) and
+        // only undo scans by batch. Entries keep their order within a client.
+        """
+        ALTER TABLE clients ADD COLUMN phones TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE clients ADD COLUMN custom_values TEXT;
+        UPDATE clients SET phones = (
+            SELECT json_group_array(number) FROM (
+                SELECT number FROM client_phones p WHERE p.client_id = clients.id ORDER BY position))
+        WHERE id IN (SELECT client_id FROM client_phones);
+        UPDATE clients SET custom_values = (
+            SELECT json_group_object(field_id, value) FROM (
+                SELECT field_id, value FROM client_custom_values v WHERE v.client_id = clients.id ORDER BY field_id))
+        WHERE id IN (SELECT client_id FROM client_custom_values);
+        CREATE TABLE client_phone_lookup(
+            number TEXT NOT NULL,
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            PRIMARY KEY (number, client_id)) WITHOUT ROWID;
+        INSERT OR IGNORE INTO client_phone_lookup(number, client_id) SELECT number, client_id FROM client_phones;
+        DROP TABLE client_phones;
+        DROP TABLE client_custom_values;
+        CREATE TABLE balance_ledger_by_client(
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            entry INTEGER NOT NULL,
+            amount INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            batch_id INTEGER REFERENCES batches(id),
+            employee_id INTEGER REFERENCES employees(id),
+            at TEXT NOT NULL,
+            PRIMARY KEY (client_id, entry)) WITHOUT ROWID;
+        INSERT INTO balance_ledger_by_client(client_id, entry, amount, comment, batch_id, employee_id, at)
+            SELECT client_id, ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY id), amount, comment, batch_id, employee_id, at
+            FROM balance_ledger;
+        DROP TABLE balance_ledger;
+        ALTER TABLE balance_ledger_by_client RENAME TO balance_ledger;
+        -- Append-only: a balance is the sum of its client's entries; nothing is ever updated.
+        CREATE TRIGGER balance_ledger_append_only_update BEFORE UPDATE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
+        CREATE TRIGGER balance_ledger_append_only_delete BEFORE DELETE ON balance_ledger
+            BEGIN SELECT RAISE(ABORT, 'the balance ledger is append-only'); END;
+        """,
     ]
 }

@@ -28,7 +28,7 @@ public struct Converter {
         let scratchFolder = FileManager.default.temporaryDirectory.appendingPathComponent("clientimport-convert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratchFolder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratchFolder) }
-        let scratch = try SQLiteClientStore(path: scratchFolder.appendingPathComponent("scratch.sqlite").path)
+        let scratch = try ClientStores.scratch(at: scratchFolder.appendingPathComponent("scratch.sqlite").path)
         if let catalog {
             try scratch.addMarketingSources(catalog.marketingSources)
             try scratch.addPriceTypes(catalog.priceTypes)

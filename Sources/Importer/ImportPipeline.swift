@@ -44,7 +44,7 @@ public struct ImportPipeline {
             hashed = true
             return try SHA256.hexDigest(ofFile: path)
         }
-        let employeeName = options.employee ?? SQLiteClientStore.administratorName
+        let employeeName = options.employee ?? ClientStores.administratorName
         guard let employee = catalog.employee(named: employeeName) else {
             throw ImportError("there is no employee \"\(employeeName)\" (employees: \(catalog.employees.map(\.name).joined(separator: ", "))); add one with `clientimport employees add`")
         }

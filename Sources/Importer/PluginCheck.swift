@@ -34,7 +34,7 @@ public struct PluginCheck: Sendable {
         let scratchFolder = FileManager.default.temporaryDirectory.appendingPathComponent("clientimport-plugin-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratchFolder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratchFolder) }
-        let scratch = try SQLiteClientStore(path: scratchFolder.appendingPathComponent("scratch.sqlite").path)
+        let scratch = try ClientStores.scratch(at: scratchFolder.appendingPathComponent("scratch.sqlite").path)
         let needed = try catalog ?? needs(of: sample, plugin: plugin, engine: engine)
         if catalog == nil { check.prepared = needed }
         try scratch.addMarketingSources(needed.marketingSources)

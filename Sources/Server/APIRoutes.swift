@@ -39,7 +39,7 @@ struct APIRoutes: Sendable {
         }
     }
 
-    private func base<T: Sendable>(_ body: @escaping @Sendable (SQLiteClientStore) throws -> T) async throws -> T {
+    private func base<T: Sendable>(_ body: @escaping @Sendable (ServerStore) throws -> T) async throws -> T {
         do { return try await server.base.run(body) } catch { throw server.problem(error) }
     }
 
@@ -204,7 +204,7 @@ struct APIRoutes: Sendable {
 
 /// Undoes an import batch as `employee`, as `clientimport undo` does; reversing balance
 /// corrections needs the balance right, like making them.
-func undoImport(batch: Int64, in store: SQLiteClientStore, by employee: Employee, language: String, settings: ServerSettings) throws -> Int64 {
+func undoImport(batch: Int64, in store: any ClientStore, by employee: Employee, language: String, settings: ServerSettings) throws -> Int64 {
     guard let target = try store.history().first(where: { $0.id == batch && $0.kind == .import }) else {
         throw Problem(.notFound, "No such batch", detail: "there is no import batch \(batch); GET /api/v1/imports lists them")
     }

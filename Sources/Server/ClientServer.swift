@@ -15,7 +15,7 @@ public struct ClientServer: Sendable {
     public init(settings: ServerSettings) throws {
         self.settings = settings
         base = BaseAccess(path: settings.databasePath, busyTimeoutSeconds: settings.busyTimeoutSeconds)
-        let store = try SQLiteClientStore(path: settings.databasePath, busyTimeoutSeconds: settings.busyTimeoutSeconds)
+        let store = try base.open()
         guard try store.anyEmployeeHasPassword() else {
             throw ServerError("no employee of \(settings.databasePath) has a password, so nobody could sign in; set one with "
                 + "`clientimport employees password Administrator` (add employees with `clientimport employees add NAME --role ROLE`)")

@@ -101,7 +101,7 @@ struct Pages: Sendable {
         }
     }
 
-    func base<T: Sendable>(_ body: @escaping @Sendable (SQLiteClientStore) throws -> T) async throws -> T {
+    func base<T: Sendable>(_ body: @escaping @Sendable (ServerStore) throws -> T) async throws -> T {
         do { return try await server.base.run(body) } catch { throw server.problem(error) }
     }
 

@@ -1,0 +1,28 @@
+import ClientBase
+import Foundation
+@testable import Importer
+import TestSupport
+import Testing
+
+/// The importer and the exporter speak only `ClientStore` (issue 18), so a second backend
+/// plugs in without touching them.
+@Suite struct StoreSeamTests {
+    @Test func noImporterSourceNamesTheSQLiteImplementation() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/Importer").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 10)
+        for file in files {
+            let text = try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8)
+            #expect(!text.contains("SQLiteClientStore"), "\(file) names SQLiteClientStore")
+        }
+    }
+
+    @Test func aScratchStoreIsANewBaseWithTheAdministrator() throws {
+        let folder = try TemporaryDirectory()
+        let store = try ClientStores.scratch(at: folder.file("scratch.sqlite"))
+        #expect(try store.catalog().employee(named: ClientStores.administratorName)?.canAdjustBalance == true)
+        #expect(try store.clientCount() == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.file("scratch.sqlite")))
+    }
+}
