@@ -91,24 +91,31 @@ final class SharedStringsCache {
     deinit { storage?.deallocate() }
 
     func string(from spill: SpillFile, start: Int, end: Int) -> String? {
+        withBytes(from: spill, start: start, end: end) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `body` with the text between `start` and `end` of the spilled table; nil when the file
+    /// cannot be read back.
+    @inline(__always)
+    func withBytes<R>(from spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         if let whole {
-            return whole.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            return whole.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         }
         lookups &+= 1
         let block = start >> Self.blockShift
-        guard (end - 1) >> Self.blockShift == block else { return straddling(spill, start: start, end: end) }
+        guard (end - 1) >> Self.blockShift == block else { return straddling(spill, start: start, end: end, body) }
         let slot = block % Self.slotCount
         let storage = self.storage ?? allocate()
         let base = storage + slot << Self.blockShift
         if tags[slot] != block {
             misses += 1
-            if misses > 4096 && misses * 8 > lookups { return readWhole(spill, start: start, end: end) }
+            if misses > 4096 && misses * 8 > lookups { return readWhole(spill, start: start, end: end, body) }
             let count = min(Self.blockSize, spill.size - block << Self.blockShift)
             guard spill.read(into: base, offset: block << Self.blockShift, count: count) else { return nil }
             tags[slot] = block
         }
         let offset = start & (Self.blockSize - 1)
-        return String(decoding: UnsafeRawBufferPointer(start: base + offset, count: end - start), as: UTF8.self)
+        return body(UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: end - start))
     }
 
     private func allocate() -> UnsafeMutableRawPointer {
@@ -118,16 +125,14 @@ final class SharedStringsCache {
     }
 
     /// A string across a block boundary (about one in a few thousand) is read on its own.
-    private func straddling(_ spill: SpillFile, start: Int, end: Int) -> String? {
-        var failed = false
-        let string = String(unsafeUninitializedCapacity: end - start) { buffer in
-            failed = !spill.read(into: buffer.baseAddress!, offset: start, count: end - start)
-            return failed ? 0 : end - start
-        }
-        return failed ? nil : string
+    private func straddling<R>(_ spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: end - start)
+        defer { buffer.deallocate() }
+        guard spill.read(into: buffer, offset: start, count: end - start) else { return nil }
+        return body(UnsafeBufferPointer(start: buffer, count: end - start))
     }
 
-    private func readWhole(_ spill: SpillFile, start: Int, end: Int) -> String? {
+    private func readWhole<R>(_ spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         var failed = false
         let whole = [UInt8](unsafeUninitializedCapacity: spill.size) { buffer, count in
             failed = !spill.read(into: buffer.baseAddress!, offset: 0, count: spill.size)
@@ -137,6 +142,6 @@ final class SharedStringsCache {
         storage?.deallocate()
         storage = nil
         self.whole = whole
-        return string(from: spill, start: start, end: end)
+        return withBytes(from: spill, start: start, end: end, body)
     }
 }
