@@ -6,7 +6,10 @@
 #   Benchmarks/run-reader.sh [SIZES...]     (default: 5000 100000 1000000)
 #
 # REPEAT=N takes the best of N runs of each reader (default 1); SKIP_OPENPYXL=1 skips openpyxl
-# (it needs over a minute at 100k rows). Needs python-calamine, fastexcel, pyarrow, openpyxl.
+# (it needs over a minute at 100k rows); XLSXWRITER=1 also reads, at each size, a file written
+# by xlsxwriter (`generate_xlsxwriter.py`: shared strings in order of first use, most text
+# Cyrillic; a few minutes and ~5 GB to write at 1M rows), in the same run. Needs
+# python-calamine, fastexcel, pyarrow, openpyxl (and xlsxwriter for XLSXWRITER=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -19,6 +22,9 @@ bench=$(swift build -c release --product bench --show-bin-path)/bench
 mkdir -p "$data"
 for n in "${sizes[@]}"; do
     [ -f "$data/clients-$n.xlsx" ] || python3 Benchmarks/generate.py "$n" "$data" >&2
+    if [ "${XLSXWRITER:-0}" = 1 ] && [ ! -f "$data/xlsxwriter-$n.xlsx" ]; then
+        python3 Benchmarks/generate_xlsxwriter.py "$n" "$data" >&2
+    fi
 done
 
 # ours FILE → "seconds rows peak-mib" (best time of $repeat runs, peak of that run)
@@ -43,8 +49,11 @@ theirs() {
 
 printf '%-8s %-6s %-19s %9s %11s %9s %10s %10s\n' rows format reader seconds rows/s peak-MiB ours/fast ours/cal
 for n in "${sizes[@]}"; do
-    for format in xlsx csv; do
+    kinds=(xlsx csv)
+    [ "${XLSXWRITER:-0}" = 1 ] && kinds+=(xlsxwriter)
+    for format in "${kinds[@]}"; do
         file="$data/clients-$n.$format"
+        [ "$format" = xlsxwriter ] && file="$data/xlsxwriter-$n.xlsx"
         read -r os orows opeak <<<"$(ours "$file")"
         if [ "$format" = csv ]; then
             printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" csv ours "$os" "$(awk "BEGIN{print $orows/$os}")" "$opeak"
@@ -56,12 +65,12 @@ for n in "${sizes[@]}"; do
         if [ "${SKIP_OPENPYXL:-0}" != 1 ]; then
             read -r ps prows ppeak <<<"$(theirs openpyxl-read-only "$file")" || true
         fi
-        printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f %10.2f %10.2f\n' "$n" xlsx ours "$os" \
+        printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f %10.2f %10.2f\n' "$n" "${format:0:6}" ours "$os" \
             "$(awk "BEGIN{print $orows/$os}")" "$opeak" "$(awk "BEGIN{print $os/$fs}")" "$(awk "BEGIN{print $os/$cs}")"
-        printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" xlsx fastexcel "$fs" "$(awk "BEGIN{print $frows/$fs}")" "$fpeak"
-        printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" xlsx python-calamine "$cs" "$(awk "BEGIN{print $crows/$cs}")" "$cpeak"
+        printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" "${format:0:6}" fastexcel "$fs" "$(awk "BEGIN{print $frows/$fs}")" "$fpeak"
+        printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" "${format:0:6}" python-calamine "$cs" "$(awk "BEGIN{print $crows/$cs}")" "$cpeak"
         if [ -n "$ps" ]; then
-            printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" xlsx openpyxl-read-only "$ps" "$(awk "BEGIN{print $prows/$ps}")" "$ppeak"
+            printf '%-8s %-6s %-19s %9.3f %11.0f %9.1f\n' "$n" "${format:0:6}" openpyxl-read-only "$ps" "$(awk "BEGIN{print $prows/$ps}")" "$ppeak"
         fi
     done
 done

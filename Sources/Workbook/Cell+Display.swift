@@ -170,31 +170,34 @@ extension NumberCell {
     /// 0.0001, the description turns exponential). Rebuilding cost ~2,000 instructions a cell.
     var isCanonicalDecimal: Bool {
         var literal = literal
-        return literal.withUTF8 { b in
-            let n = b.count
-            func isDigit(_ i: Int) -> Bool { b[i] >= UInt8(ascii: "0") && b[i] <= UInt8(ascii: "9") }
-            var i = n > 0 && b[0] == UInt8(ascii: "-") ? 1 : 0
-            let integerStart = i
-            while i < n && isDigit(i) { i += 1 }
-            let integerDigits = i - integerStart
-            guard integerDigits >= 1, integerDigits <= 15 else { return false }
-            let zeroInteger = b[integerStart] == UInt8(ascii: "0")
-            if zeroInteger && integerDigits > 1 { return false }
-            if i == n { return !(zeroInteger && integerStart == 1) }
-            guard b[i] == UInt8(ascii: "."), i + 1 < n, b[n - 1] != UInt8(ascii: "0") else { return false }
-            i += 1
-            let fractionStart = i
-            while i < n && isDigit(i) { i += 1 }
-            guard i == n else { return false }
-            var significant = integerDigits + (n - fractionStart)
-            if zeroInteger {
-                var zeros = 0
-                while b[fractionStart + zeros] == UInt8(ascii: "0") { zeros += 1 }
-                guard zeros <= 3 else { return false }
-                significant = n - fractionStart - zeros
-            }
-            return significant <= 15
+        return literal.withUTF8(Self.isCanonicalDecimal)
+    }
+
+    /// `isCanonicalDecimal` of a literal's UTF-8 (the TSV dump checks the bytes it parsed).
+    static func isCanonicalDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        func isDigit(_ i: Int) -> Bool { b[i] >= UInt8(ascii: "0") && b[i] <= UInt8(ascii: "9") }
+        var i = n > 0 && b[0] == UInt8(ascii: "-") ? 1 : 0
+        let integerStart = i
+        while i < n && isDigit(i) { i += 1 }
+        let integerDigits = i - integerStart
+        guard integerDigits >= 1, integerDigits <= 15 else { return false }
+        let zeroInteger = b[integerStart] == UInt8(ascii: "0")
+        if zeroInteger && integerDigits > 1 { return false }
+        if i == n { return !(zeroInteger && integerStart == 1) }
+        guard b[i] == UInt8(ascii: "."), i + 1 < n, b[n - 1] != UInt8(ascii: "0") else { return false }
+        i += 1
+        let fractionStart = i
+        while i < n && isDigit(i) { i += 1 }
+        guard i == n else { return false }
+        var significant = integerDigits + (n - fractionStart)
+        if zeroInteger {
+            var zeros = 0
+            while b[fractionStart + zeros] == UInt8(ascii: "0") { zeros += 1 }
+            guard zeros <= 3 else { return false }
+            significant = n - fractionStart - zeros
         }
+        return significant <= 15
     }
 
     /// `displayText` rebuilt from the value, for literals that are not canonical.

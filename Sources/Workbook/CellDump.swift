@@ -43,75 +43,125 @@ public enum CellDump {
     /// in memory up to `spoolMemory`, then to an unlinked temporary file (`SpillFile`) — and
     /// padded on the way out. Reading the sheet twice instead (once for the width), with a
     /// `String` per line, held `inspect` to 27 MB/s of sheet.
+    ///
+    /// An XLSX sheet's reader (`WorkbookFile.openRows`) is read as TSV text on a thread of its
+    /// own, straight from the sheet's bytes (no `Cell` or `String` per cell: see `TSVLines`);
+    /// pass it as it came, not wrapped in `ReadAheadRows`.
     public static func tsv(_ reader: any RowReader, spoolMemory: Int = CellDump.spoolMemory,
                            write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        var pending: [UInt8] = []
-        pending.reserveCapacity(spoolMemory + (64 << 10))
-        var spill: SpillFile?
-        var segments: [Int] = []   // sizes of the spilled blocks, each of whole lines
-        var width = 0
+        var spool = LineSpool(memory: spoolMemory)
+        if let sheet = reader as? SheetRowReader {
+            let chunks = ReadAhead(capacity: 4) { try sheet.nextTSVChunk() }
+            while let chunk = try chunks.next() {
+                try chunk.bytes.withUnsafeBufferPointer { try spool.append($0, tabs: chunk.tabs) }
+            }
+            return try spool.finish(write: write)
+        }
+        var line: [UInt8] = []
+        var tabs: [UInt32] = []
+        line.reserveCapacity(64 << 10)
         var next = 1
         while let row = try reader.nextRow() {
-            width = max(width, row.cells.count)
             while next < row.number {
-                pending.append(0x0A)
+                line.append(0x0A)
+                tabs.append(0)
                 next += 1
             }
             for (index, cell) in row.cells.enumerated() {
-                if index > 0 { pending.append(0x09) }
-                appendEscaped(cell, to: &pending)
+                if index > 0 { line.append(0x09) }
+                appendEscaped(cell, to: &line)
             }
-            pending.append(0x0A)
+            line.append(0x0A)
+            tabs.append(UInt32(max(row.cells.count - 1, 0)))
             next = row.number + 1
-            if pending.count >= spoolMemory {
+            if line.count >= 64 << 10 {
+                try line.withUnsafeBufferPointer { try spool.append($0, tabs: tabs) }
+                line.removeAll(keepingCapacity: true)
+                tabs.removeAll(keepingCapacity: true)
+            }
+        }
+        try line.withUnsafeBufferPointer { try spool.append($0, tabs: tabs) }
+        try spool.finish(write: write)
+    }
+
+    /// Whether `tsv(_:spoolMemory:write:)` reads `reader` as bytes on a thread of its own (an
+    /// XLSX sheet); other readers are best handed to it inside `ReadAheadRows`.
+    public static func readsTSVDirectly(_ reader: any RowReader) -> Bool {
+        reader is SheetRowReader
+    }
+
+    /// Unpadded TSV lines with each line's tab count, held until the width is known: in memory
+    /// up to `memory` bytes, then in an unlinked temporary file; the tab counts (four bytes a
+    /// line) stay in memory.
+    private struct LineSpool {
+        let memory: Int
+        var pending: [UInt8] = []
+        var tabs: [UInt32] = []
+        var spill: SpillFile?
+        var segments: [Int] = []   // sizes of the spilled blocks, each of whole lines
+        var maxTabs = -1
+
+        init(memory: Int) {
+            self.memory = memory
+            pending.reserveCapacity(memory + (1 << 20) + (64 << 10))
+        }
+
+        mutating func append(_ lines: UnsafeBufferPointer<UInt8>, tabs lineTabs: [UInt32]) throws {
+            for t in lineTabs where Int(t) > maxTabs { maxTabs = Int(t) }
+            tabs.append(contentsOf: lineTabs)
+            pending.append(contentsOf: lines)
+            if pending.count >= memory {
                 if spill == nil { spill = try SpillFile(contents: "the sheet's text being printed") }
                 try spill?.append(pending)
                 segments.append(pending.count)
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        var output: [UInt8] = []
-        output.reserveCapacity((1 << 20) + (64 << 10))
-        if let spill {
-            var offset = 0
-            var block = [UInt8](repeating: 0, count: spoolMemory + (64 << 10))
-            for size in segments {
-                if block.count < size { block = [UInt8](repeating: 0, count: size) }
-                let read = block.withUnsafeMutableBytes { spill.read(into: $0.baseAddress!, offset: offset, count: size) }
-                guard read else {
-                    throw WorkbookError(.unreadable, file: "TMPDIR", "cannot read back the sheet's text from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
-                }
-                try block.withUnsafeBufferPointer { try pad(UnsafeBufferPointer(rebasing: $0[..<size]), width: width, into: &output, write: write) }
-                offset += size
-            }
-        }
-        try pending.withUnsafeBufferPointer { try pad($0, width: width, into: &output, write: write) }
-        if !output.isEmpty { try output.withUnsafeBufferPointer { try write($0) } }
-    }
 
-    /// Copies whole lines to `output`, each followed by the tabs that bring it to `width` cells
-    /// (a line's tabs are all separators: a tab in a cell is written `\t`).
-    private static func pad(_ lines: UnsafeBufferPointer<UInt8>, width: Int, into output: inout [UInt8],
-                            write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        var lineStart = 0
-        var tabs = 0
-        for index in 0..<lines.count {
-            switch lines[index] {
-            case 0x09:
-                tabs += 1
-            case 0x0A:
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lineStart..<index]))
-                let missing = width - 1 - tabs
+        /// Writes every line padded to the widest, in chunks of about 1 MiB.
+        func finish(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            let width = maxTabs + 1
+            var output: [UInt8] = []
+            output.reserveCapacity((1 << 20) + (64 << 10))
+            var line = 0
+            if let spill {
+                var offset = 0
+                var block = [UInt8](repeating: 0, count: memory + (1 << 20) + (64 << 10))
+                for size in segments {
+                    if block.count < size { block = [UInt8](repeating: 0, count: size) }
+                    let read = block.withUnsafeMutableBytes { spill.read(into: $0.baseAddress!, offset: offset, count: size) }
+                    guard read else {
+                        throw WorkbookError(.unreadable, file: "TMPDIR", "cannot read back the sheet's text from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
+                    }
+                    try block.withUnsafeBufferPointer {
+                        try pad(UnsafeBufferPointer(rebasing: $0[..<size]), width: width, line: &line, into: &output, write: write)
+                    }
+                    offset += size
+                }
+            }
+            try pending.withUnsafeBufferPointer { try pad($0, width: width, line: &line, into: &output, write: write) }
+            if !output.isEmpty { try output.withUnsafeBufferPointer { try write($0) } }
+        }
+
+        /// Copies whole lines to `output`, each followed by the tabs that bring it to `width`
+        /// cells; `line` is the index of the first line's tab count.
+        private func pad(_ lines: UnsafeBufferPointer<UInt8>, width: Int, line: inout Int, into output: inout [UInt8],
+                         write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            guard let base = lines.baseAddress else { return }
+            var lineStart = 0
+            while lineStart < lines.count {
+                let newline = memchr(base + lineStart, 0x0A, lines.count - lineStart)!
+                let end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lineStart..<end]))
+                let missing = width - 1 - Int(tabs[line])
                 if missing > 0 { output.append(contentsOf: repeatElement(0x09, count: missing)) }
                 output.append(0x0A)
-                lineStart = index + 1
-                tabs = 0
+                line += 1
+                lineStart = end + 1
                 if output.count >= 1 << 20 {
                     try output.withUnsafeBufferPointer { try write($0) }
                     output.removeAll(keepingCapacity: true)
                 }
-            default:
-                break
             }
         }
     }
@@ -125,24 +175,7 @@ public enum CellDump {
         case .text(let s): text = s
         default: text = cell.displayText
         }
-        text.withUTF8 { bytes in
-            var start = 0
-            for index in 0..<bytes.count {
-                let escaped: UInt8
-                switch bytes[index] {
-                case 0x5C: escaped = 0x5C
-                case 0x09: escaped = UInt8(ascii: "t")
-                case 0x0A: escaped = UInt8(ascii: "n")
-                case 0x0D: escaped = UInt8(ascii: "r")
-                default: continue
-                }
-                line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                line.append(0x5C)
-                line.append(escaped)
-                start = index + 1
-            }
-            line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-        }
+        text.withUTF8 { TSVEscaping.append($0, to: &line) }
     }
 
     private static func writeTSV(_ row: Row, width: Int, next: inout Int, to sink: (String) -> Void) {

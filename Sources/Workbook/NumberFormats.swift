@@ -20,6 +20,12 @@ struct NumberFormats: Sendable {
         index >= 0 && index < styles.count ? styles[index] : nil
     }
 
+    /// Whether style `index` shows a number as a date or time.
+    @inline(__always)
+    func isDate(_ index: Int) -> Bool {
+        index >= 0 && index < styles.count && styles[index].dateKind != .none
+    }
+
     /// Excel's built-in format codes (ECMA-376 part 1, 18.8.30); ids absent here have none.
     static let builtIn: [Int: String] = [
         0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",

@@ -54,6 +54,16 @@ struct SharedStrings: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 
+    /// `body` with the UTF-8 of the string at `index` (below `count`), read in place (no
+    /// `String`); nil only when a spilled table cannot be read back from its file.
+    @inline(__always)
+    func withBytes<R>(at index: Int, cache: SharedStringsCache, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        if start == end { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if let spill { return cache.withBytes(from: spill, start: start, end: end, body) }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
     fileprivate mutating func reserve(bytes byteCount: Int, strings: Int) {
         // Untouched pages of a large reservation are not resident, and the buffer never has
         // to grow by copying (the text is never longer than the XML it comes from).

@@ -273,6 +273,8 @@ final class SheetRowReader: RowReader {
     /// Rows handed out so far; after a fallback, libxml2 skips this many.
     private var emitted = 0
     private var skip = 0
+    /// In TSV mode, the scanner stops once this many bytes of lines are ready.
+    private var linesWanted = Int.max
 
     /// What the workbook's other parts tolerated (shared strings, part discovery).
     private let workbookWarnings: [WorkbookWarning]
@@ -325,6 +327,30 @@ final class SheetRowReader: RowReader {
         }
     }
 
+    /// Lines of TSV text in about `chunkBytes`, written straight from the sheet's bytes (see
+    /// `TSVLines`); nil at the end. A reader is read either this way or by `nextRow`, not both.
+    func nextTSVChunk(chunkBytes: Int = 1 << 20) throws -> TSVChunk? {
+        let lines: TSVLines
+        if let existing = handler.lines {
+            lines = existing
+        } else {
+            precondition(emitted == 0 && handler.rows.isEmpty, "a sheet is read as rows or as TSV lines, not both")
+            lines = TSVLines(capacity: chunkBytes + (64 << 10))
+            handler.lines = lines
+        }
+        linesWanted = chunkBytes
+        while lines.committed < chunkBytes && !finished {
+            switch phase {
+            case .head: try readHead()
+            case .scanning: try scanRows()
+            case .libxml2: try parseChunk()
+            }
+            if let error = handler.error { throw error }
+        }
+        if lines.committed == 0 { return nil }
+        return lines.takeLines()
+    }
+
     private func parseChunk() throws {
         if let chunk = try stream.next() {
             try parser.feed(chunk, last: false)
@@ -354,6 +380,7 @@ final class SheetRowReader: RowReader {
             case .row:
                 window.start = scanner.offset
                 if handler.rows.count >= 64 { return }
+                if let lines = handler.lines, lines.committed >= linesWanted { return }
             case .needMore:
                 window.start = scanner.offset
                 if !handler.rows.isEmpty { return }
@@ -384,10 +411,16 @@ final class SheetRowReader: RowReader {
     private func fallBack() throws {
         window = nil
         stream = try stream.reopened()
+        let lines = handler.lines
         handler = SheetHandler(file: file, part: stream.entry.name, sharedStrings: sharedStrings,
                                formats: formats, date1904: date1904)
         parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
         skip = emitted
+        if let lines {
+            lines.rowStarted()
+            lines.skip = lines.rowsWritten
+            handler.lines = lines
+        }
         phase = .libxml2
     }
 }
@@ -448,6 +481,8 @@ final class SheetHandler: SAXHandler {
     @exclusivity(unchecked) private var capturing = false
     @exclusivity(unchecked) private var inInline = false
     private var phoneticDepth = 0
+    /// When set, rows are written here as TSV text instead of becoming `Row`s (`CellDump`).
+    var lines: TSVLines?
 
     init(file: String, part: String, sharedStrings: SharedStrings, formats: NumberFormats, date1904: Bool) {
         self.file = file
@@ -566,6 +601,7 @@ final class SheetHandler: SAXHandler {
         rowNumber = number ?? rowNumber + 1
         cells.removeAll(keepingCapacity: true)
         column = 0
+        lines?.rowStarted()
     }
 
     /// A `<c>` starts; `column` comes from its `r` attribute (nil: the one after the last).
@@ -592,6 +628,7 @@ final class SheetHandler: SAXHandler {
 
     func cellEnded() {
         guard !failed else { return }
+        if let lines { return write(to: lines) }
         let cell = makeCell()
         if case .empty = cell { return }
         let index = column - 1
@@ -605,6 +642,7 @@ final class SheetHandler: SAXHandler {
 
     @inline(__always)
     func rowEnded() {
+        if let lines { return lines.rowEnded(number: rowNumber) }
         if !cells.isEmpty {
             rows.append(Row(number: rowNumber, cells: cells))
             cells.removeAll(keepingCapacity: true)
@@ -658,6 +696,13 @@ final class SheetHandler: SAXHandler {
     }
 
     private func text() -> Cell {
+        guard decodeText() else { return .empty }
+        return value.isEmpty ? .empty : .text(String(decoding: value, as: UTF8.self))
+    }
+
+    /// Decodes the `_xHHHH_` escapes of an inline or formula string in `value`; false (and
+    /// the error set) when it is longer than a cell holds.
+    private func decodeText() -> Bool {
         let reference = { "\(ColumnLetters.letters(ofIndex: self.column - 1))\(self.rowNumber)" }
         if !XMLBytes.decodeEscapes(&value) {
             // Excel, LibreOffice and openpyxl open such a file; the text is kept, the
@@ -666,29 +711,78 @@ final class SheetHandler: SAXHandler {
         }
         if SheetLimits.exceedsCell(value) {
             fail("cell \(reference()) holds more than 32,767 characters, the most a cell can hold")
-            return .empty
+            return false
         }
-        return value.isEmpty ? .empty : .text(String(decoding: value, as: UTF8.self))
+        return true
+    }
+
+    /// The index of a shared-string cell, or nil (and the error set) when the table has no
+    /// such string.
+    private func sharedIndex() -> Int? {
+        let index = value.withUnsafeBufferPointer { XMLBytes.integer($0) }
+        guard let index, index < sharedStrings.count else {
+            if !failed {
+                failed = true
+                let shown = String(decoding: value, as: UTF8.self)
+                let table = sharedStrings.missingPart.map { "its shared-string part \($0) is missing" }
+                    ?? "the workbook has only \(sharedStrings.count)"
+                error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
+                    "cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) points to shared string \(shown), but \(table); the file is damaged — open and re-save it in your spreadsheet program")
+            }
+            return nil
+        }
+        return index
+    }
+
+    private func failSharedStringRead(_ index: Int) {
+        fail("shared string \(index) could not be read back from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
+    }
+
+    /// The current cell as TSV text into `lines`: the cases nearly every cell is — a shared
+    /// string, a number already in `displayText`'s form, an inline string — as bytes; the
+    /// others (dates, booleans, errors, numbers to rebuild) through their `Cell`.
+    private func write(to lines: TSVLines) {
+        guard hasValue else { return }
+        switch cellType {
+        case .shared:
+            guard let index = sharedIndex() else { return }
+            var read = true
+            lines.cell(column: column) { out in
+                read = sharedStrings.withBytes(at: index, cache: stringsCache) { TSVEscaping.append($0, to: &out) } != nil
+            }
+            if !read { failSharedStringRead(index) }
+            return
+        case .inline, .formulaString:
+            guard decodeText() else { return }
+            lines.cell(column: column) { out in
+                value.withUnsafeBufferPointer { TSVEscaping.append($0, to: &out) }
+            }
+            return
+        case .number:
+            if value.isEmpty { return }
+            if !formats.isDate(styleIndex), value.withUnsafeBufferPointer(NumberCell.isCanonicalDecimal) {
+                // Digits, `-` and `.`: nothing to escape.
+                lines.cell(column: column) { $0.append(contentsOf: value) }
+                return
+            }
+        default:
+            break
+        }
+        let cell = makeCell()
+        if case .empty = cell { return }
+        var text = cell.displayText
+        lines.cell(column: column) { out in
+            text.withUTF8 { TSVEscaping.append($0, to: &out) }
+        }
     }
 
     private func makeCell() -> Cell {
         guard hasValue else { return .empty }
         switch cellType {
         case .shared:
-            let index = value.withUnsafeBufferPointer { XMLBytes.integer($0) }
-            guard let index, index < sharedStrings.count else {
-                if !failed {
-                    failed = true
-                    let shown = String(decoding: value, as: UTF8.self)
-                    let table = sharedStrings.missingPart.map { "its shared-string part \($0) is missing" }
-                        ?? "the workbook has only \(sharedStrings.count)"
-                    error = WorkbookError(.corrupt, file: file, part: part, row: rowNumber,
-                        "cell \(ColumnLetters.letters(ofIndex: column - 1))\(rowNumber) points to shared string \(shown), but \(table); the file is damaged — open and re-save it in your spreadsheet program")
-                }
-                return .empty
-            }
+            guard let index = sharedIndex() else { return .empty }
             guard let s = sharedStrings.string(at: index, cache: stringsCache) else {
-                fail("shared string \(index) could not be read back from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
+                failSharedStringRead(index)
                 return .empty
             }
             return s.isEmpty ? .empty : .text(s)

@@ -21,8 +21,10 @@ struct InspectCommand: ParsableCommand {
         try reportingFailures {
             let selector = try sheet.map(sheetSelector) ?? .firstVisible
             try StandardStreams.readingInput(file) { file in
-                // The sheet is read on a thread of its own while this one formats and writes.
-                let reader = ReadAheadRows(try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions))
+                // The sheet is read on a thread of its own while this one formats and writes;
+                // an XLSX sheet's TSV is written straight from its bytes, on CellDump's thread.
+                let rows = try WorkbookFile.openRows(path: file, sheet: selector, csv: encoding.csvOptions)
+                let reader = format == .tsv && CellDump.readsTSVDirectly(rows) ? rows : ReadAheadRows(rows)
                 let output = StandardOutput()
                 switch format {
                 case .tsv: try CellDump.tsv(reader) { output.write(bytes: $0) }

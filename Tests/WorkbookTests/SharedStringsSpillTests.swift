@@ -42,6 +42,22 @@ import Testing
         #expect(!sequential.holdsWholeText)
     }
 
+    /// A sheet walks the table front to back while going back to the frequent strings at its
+    /// start on every row: each block is read once, not once per row (the frequent block and
+    /// the walk's block used to evict each other whenever they fell on the same cache slot).
+    @Test func theWalkAndTheFrequentStringsDoNotEvictEachOther() throws {
+        // About 8 MB of text: 125 blocks, twice what the cache holds.
+        let strings = (0..<50_000).map { "\($0) " + String(repeating: "Клієнт ", count: 12) }
+        let table = try SharedStrings(strings, memoryLimit: 4096)
+        let cache = SharedStringsCache()
+        for index in 0..<strings.count {
+            #expect(table.string(at: index, cache: cache) == strings[index])
+            #expect(table.string(at: index % 7, cache: cache) == strings[index % 7])
+        }
+        #expect(!cache.holdsWholeText)
+        #expect(cache.misses < 140, "\(cache.misses) blocks read for a table of about 125")
+    }
+
     @Test func aSmallTableStaysInMemory() throws {
         let table = try SharedStrings(Array(Self.strings.prefix(100)))
         #expect(!table.isSpilled)
