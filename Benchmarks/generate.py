@@ -272,12 +272,16 @@ def write_google(rows, path):
             second = f"+33 1 40 {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}" \
                 if rng.random() < 0.3 else ""
             email = f"client.{n}@example.com" if rng.random() < 0.8 else ""
+            # Some contacts have a second address, or two mobiles in one cell (" ::: ").
+            email2 = f"{first.lower() if first.isascii() else 'perso'}.{n}@example.org" if email and rng.random() < 0.15 else ""
+            if rng.random() < 0.1:
+                phone += f" ::: +33 7 {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}"
             organization = rng.choice(["", "", "", "Atelier Émile", "Garage Central", "ТОВ Ромашка"])
             notes = rng.choice(["", "", "Écran cassé, rappeler", "Постійний клієнт"])
             labels = rng.choice(["* myContacts", "* myContacts ::: Fidèles", "* myContacts ::: Pros"])
             formatted = f"{rng.randrange(1, 200)} {street}\n{rng.randrange(10000, 99999)} {city}"
             writer.writerow([first, "", last, "", "", "", "", "", "", "", organization, "", "", "", notes, "",
-                             labels, "* Work" if email else "", email, "", "", "Mobile", phone,
+                             labels, "* Work" if email else "", email, "Home" if email2 else "", email2, "Mobile", phone,
                              "Work" if second else "", second, "Home", formatted, "", city, "", "", "", "",
                              "", "", ""])
 
