@@ -119,6 +119,8 @@ class Invalid(Exception):
 
 
 def trim(s):
+    if not s or (s[0] not in SPACE and s[-1] not in SPACE and "\u00a0" not in s):
+        return s  # most cells: nothing to trim, no new string
     if "\u00a0" in s:
         s = s.replace("\u00a0", " ")
     return s.strip(SPACE)
@@ -286,67 +288,123 @@ class Catalog:
         self.custom = {name: (i, kind) for i, name, kind in db.execute("SELECT id, name, type FROM custom_fields")}
 
 
-def check(cells, columns, custom_columns, catalog):
-    """One row's cells → (client fields, custom values, errors as (column index, key))."""
-    fields, custom, errors = {}, {}, []
-    for index, (key, kind, required, max_length) in columns:
-        raw = trim(as_text(cells[index])) if index < len(cells) else ""
-        try:
+def converter(kind, max_length, catalog):
+    """The check of one column type: cell text (trimmed, not empty) → typed value, or Invalid."""
+    if kind == "text":
+        def text(raw):
+            if max_length and len(raw) > max_length:
+                raise Invalid("text_too_long")
+            if len(raw) > MAX_CELL:
+                raise Invalid("cell_too_long")
+            return raw
+        return text
+    if kind == "id":
+        def client_id(raw):
+            if len(raw) > 18 or not DIGITS.fullmatch(raw):
+                raise Invalid("id_invalid")
+            return int(raw)
+        return client_id
+    if kind == "percent":
+        def percent(raw):
+            try:
+                value = number(raw, allow_percent=True)
+            except Invalid:
+                raise Invalid("percent_invalid") from None
+            if not 0 <= value <= 100:
+                raise Invalid("percent_range")
+            return ten_thousandths(value)
+        return percent
+    if kind == "money":
+        def money(raw):
+            try:
+                return number(raw)
+            except Invalid as problem:
+                raise Invalid("money_invalid" if problem.key == "number_invalid" else problem.key) from None
+        return money
+    if kind in ("marketing-source", "price-type"):
+        known = catalog.sources if kind == "marketing-source" else catalog.prices
+        problem = "marketing_source_unknown" if kind == "marketing-source" else "price_type_unknown"
+
+        def reference(raw):
+            if raw not in known:
+                raise Invalid(problem)
+            return raw
+        return reference
+    return {"phones": phones, "email": email, "yes-no": yes_no}[kind]
+
+
+# Types whose values repeat down a column: their results are kept per column (as the rule
+# engine's memo does), up to MEMO_LIMIT distinct texts each.
+MEMOISED = {"text", "yes-no", "percent", "money", "marketing-source", "price-type"}
+MEMO_LIMIT = 10_000
+EMPTY = {"phones": None, "yes-no": False, "id": None, "percent": None, "money": None}
+
+
+class RowChecker:
+    """The checks of a file's columns, made once: `check(cells)` → (fields, custom, errors)."""
+
+    def __init__(self, columns, custom_columns, catalog):
+        self.plan = []
+        for index, (key, kind, required, max_length) in columns:
+            memo = {} if kind in MEMOISED else None
+            self.plan.append((index, key, converter(kind, max_length, catalog), EMPTY.get(kind, ""), required,
+                              kind == "phones", memo))
+        self.custom_plan = []
+        for index, name in custom_columns:
+            field = catalog.custom.get(name)
+            self.custom_plan.append((index, field, {} if field and field[1] != "text" else None))
+
+    def check(self, cells):
+        fields, custom, errors = {}, {}, []
+        width = len(cells)
+        for index, key, convert, empty, required, is_phones, memo in self.plan:
+            cell = cells[index] if index < width else None
+            # Keyed by the cell as read (a str, or a float or date from calamine).
+            if memo is not None and cell is not None:
+                known = memo.get(cell)
+                if known is not None:
+                    if type(known) is Invalid:
+                        errors.append((index, known.key))
+                    else:
+                        fields[key] = known
+                    continue
+            raw = trim(as_text(cell))
             if raw == "":
                 if required:
-                    raise Invalid("required")
-                fields[key] = [] if kind == "phones" else False if kind == "yes-no" else None if kind in (
-                    "id", "percent", "money") else ""
-            elif kind == "text":
-                if max_length and len(raw) > max_length:
-                    raise Invalid("text_too_long")
-                fields[key] = raw
-            elif kind == "id":
-                if len(raw) > 18 or not DIGITS.fullmatch(raw):
-                    raise Invalid("id_invalid")
-                fields[key] = int(raw)
-            elif kind == "phones":
-                fields[key] = phones(raw)
-            elif kind == "email":
-                fields[key] = email(raw)
-            elif kind == "yes-no":
-                fields[key] = yes_no(raw)
-            elif kind == "percent":
-                try:
-                    value = number(raw, allow_percent=True)
-                except Invalid:
-                    raise Invalid("percent_invalid") from None
-                if not 0 <= value <= 100:
-                    raise Invalid("percent_range")
-                fields[key] = ten_thousandths(value)
-            elif kind == "money":
-                try:
-                    fields[key] = number(raw)
-                except Invalid as problem:
-                    raise Invalid("money_invalid" if problem.key == "number_invalid" else problem.key) from None
-            elif kind == "marketing-source":
-                if raw not in catalog.sources:
-                    raise Invalid("marketing_source_unknown")
-                fields[key] = raw
-            elif kind == "price-type":
-                if raw not in catalog.prices:
-                    raise Invalid("price_type_unknown")
-                fields[key] = raw
-        except Invalid as problem:
-            errors.append((index, problem.key))
-    for index, name in custom_columns:
-        raw = trim(as_text(cells[index])) if index < len(cells) else ""
-        field = catalog.custom.get(name)
-        if field is None:
-            errors.append((index, "custom_field_unknown"))
-        elif raw:
+                    errors.append((index, "required"))
+                fields[key] = [] if is_phones else empty
+                continue
             try:
-                value = custom_value(field[1], raw)
+                value = convert(raw)
+            except Invalid as problem:
+                errors.append((index, problem.key))
+                value = problem
+            else:
+                fields[key] = value
+            if memo is not None and cell is not None and len(memo) < MEMO_LIMIT:
+                memo[cell] = value
+        for index, field, memo in self.custom_plan:
+            cell = cells[index] if index < width else None
+            if field is None:
+                errors.append((index, "custom_field_unknown"))
+                continue
+            raw = trim(as_text(cell))
+            if not raw:
+                continue
+            if len(raw) > MAX_CELL:
+                errors.append((index, "cell_too_long"))
+                continue
+            try:
+                value = memo.get(raw) if memo is not None else None
+                if value is None:
+                    value = custom_value(field[1], raw)
+                    if memo is not None and len(memo) < MEMO_LIMIT:
+                        memo[raw] = value
                 if value:
                     custom[field[0]] = value
             except Invalid as problem:
                 errors.append((index, problem.key))
-    return fields, custom, errors
+        return fields, custom, errors
 
 
 def read_rows(path):
@@ -476,9 +534,11 @@ def run(path, base):
         sys.exit(f"peer_import.py: {path}: no Name column")
     defaults = {key: ([] if kind == "phones" else False if kind == "yes-no" else None if kind in ("id", "percent", "money")
                       else "") for key, kind, _, _ in COLUMNS.values() if key not in keys}
+    id_index = next((i for i, (k, *_r) in columns if k == "id"), None)
 
     db = open_base(base)
     catalog = Catalog(db)
+    checker = RowChecker(columns, custom_columns, catalog)
     employee = db.execute("SELECT id FROM employees WHERE name = 'Administrator'").fetchone()[0]
     db.execute("BEGIN IMMEDIATE")
     batch = db.execute("INSERT INTO batches(file_name, started_at) VALUES (?, ?)",
@@ -486,20 +546,21 @@ def run(path, base):
     writer = Writer(db, batch, employee)
     errors, seen_ids, count = [], {}, 0
     for number_, cells in enumerate(rows, start=2):
-        if not any(c not in (None, "") for c in cells):
+        if not any(cells) and all(c is None or c == "" for c in cells):
             continue  # a blank row
         count += 1
-        fields, custom, problems = check(cells, columns, custom_columns, catalog)
+        fields, custom, problems = checker.check(cells)
         client_id = fields.get("id")
         if client_id is not None:
             if client_id in seen_ids:
-                problems.append((next(i for i, (k, *_r) in columns if k == "id"), "id_repeated"))
+                problems.append((id_index, "id_repeated"))
             seen_ids.setdefault(client_id, number_)
         if not problems:
-            fields = {**defaults, **fields}
-            if sum(len(v) for v in fields["phone"]) + 2 * max(len(fields["phone"]) - 1, 0) > MAX_CELL or any(
-                    isinstance(v, str) and len(v) > MAX_CELL for v in fields.values()):
-                problems.append((0, "cell_too_long"))
+            if defaults:
+                fields = {**defaults, **fields}
+            numbers = fields["phone"]
+            if len(numbers) > 1 and sum(map(len, numbers)) + 2 * (len(numbers) - 1) > MAX_CELL:
+                problems.append((0, "cell_too_long"))  # the phones as one cell of an export
         if problems:
             errors.extend((number_, headers[index], key) for index, key in problems)
         elif not errors:
