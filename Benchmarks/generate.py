@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes realistic client sheets for the benchmarks.
 
-    python3 Benchmarks/generate.py ROWS OUTDIR [--layout reader|template|google]
+    python3 Benchmarks/generate.py ROWS OUTDIR [--layout reader|template|google|xlsxwriter] [--faults]
 
 `reader` (the default) produces OUTDIR/clients-ROWS.xlsx (20 columns, text in a shared-string
 table as Excel writes it, numbers and dates as numbers) and OUTDIR/clients-ROWS.csv with the
@@ -15,10 +15,20 @@ accepts once the base knows the marketing sources, price types and custom fields
 written as raw XML through zipfile (xlsxwriter's constant-memory mode would drop shared
 strings, and its normal mode needs the whole sheet in memory at 1M rows).
 
+With `--faults` the template files are OUTDIR/template-ROWS-faults.{xlsx,csv}: the same rows, but
+every 50th holds one mistake the default rule set refuses (`FAULTS`, one kind after another), for
+`Benchmarks/check_peer.sh`, which compares the rows peer_import.py and clientimport reject.
+
 `google` produces OUTDIR/google-ROWS.csv: a Google Contacts export ("Google CSV", the headers of
 `examples/google-contacts.csv`) that `--plugin auto` hands to the google-contacts plugin, for
 the plugin path's benchmark (each row mapped in the plugin's Lua state, checked in the rule
 set's).
+
+`xlsxwriter` produces OUTDIR/xlsxwriter-ROWS.xlsx: the reader layout's 20 columns written by
+xlsxwriter's normal mode, as other programs write workbooks — shared strings numbered in the order
+the rows first use them, most text Cyrillic, every row's address and email distinct, phones as
+text. The normal mode keeps the whole sheet in memory (about 5 GB at 1M rows; constant_memory
+mode would write inline strings instead, which is not what is measured here).
 """
 import csv
 import os
@@ -113,6 +123,34 @@ def template_client(rnd, i):
     ]
 
 
+# The mistakes of `--faults`: (column, value, the message key the default rule set gives).
+FAULTS = [
+    (1, "", "required"),
+    (2, "12", "phone_length"),
+    (4, "jean@@example.com", "email_invalid"),
+    (4, "a@example.com, b@example.com", "email_several"),
+    (6, "peut-être", "yes_no_invalid"),
+    (12, 150, "percent_range"),
+    (17, "12.345678", "number_decimals"),
+    (10, "TikTok", "marketing_source_unknown"),
+    (15, "Gold", "price_type_unknown"),
+    (19, "31.02.1990", "custom_date_impossible"),
+    (5, "Ж" * 256, "text_too_long"),
+    (2, "06 12 AB 34", "phone_characters"),
+    (17, "12 euros", "money_invalid"),
+    (0, "12a", "id_invalid"),
+]
+
+
+def template_client_with_faults(rnd, i):
+    """template_client's row, with every 50th row holding one of FAULTS."""
+    row = template_client(rnd, i)
+    if i % 50 == 0:
+        column, value, _ = FAULTS[(i // 50) % len(FAULTS)]
+        row[column] = value
+    return row
+
+
 def excel_date(serial):
     """An Excel date serial as YYYY-MM-DD (for the CSV: a date typed in a CSV is text)."""
     import datetime
@@ -153,7 +191,7 @@ def write(rows, xlsx, csv_path, headers, make_row, date_column, money_column, cs
             for r in range(1, rows + 2):
                 values = headers if r == 1 else make_row(rnd, r - 1)
                 if r > 1:
-                    out.writerow([excel_date(v) if csv_dates and c == date_column and v != "" else v for c, v in enumerate(values)])
+                    out.writerow([excel_date(v) if csv_dates and c == date_column and isinstance(v, int) else v for c, v in enumerate(values)])
                 cells = []
                 for c, v in enumerate(values):
                     ref = f"{letters[c]}{r}"
@@ -234,14 +272,60 @@ def write_google(rows, path):
             second = f"+33 1 40 {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}" \
                 if rng.random() < 0.3 else ""
             email = f"client.{n}@example.com" if rng.random() < 0.8 else ""
+            # Some contacts have a second address, or two mobiles in one cell (" ::: ").
+            email2 = f"{first.lower() if first.isascii() else 'perso'}.{n}@example.org" if email and rng.random() < 0.15 else ""
+            if rng.random() < 0.1:
+                phone += f" ::: +33 7 {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d} {rng.randrange(100):02d}"
             organization = rng.choice(["", "", "", "Atelier Émile", "Garage Central", "ТОВ Ромашка"])
             notes = rng.choice(["", "", "Écran cassé, rappeler", "Постійний клієнт"])
             labels = rng.choice(["* myContacts", "* myContacts ::: Fidèles", "* myContacts ::: Pros"])
             formatted = f"{rng.randrange(1, 200)} {street}\n{rng.randrange(10000, 99999)} {city}"
             writer.writerow([first, "", last, "", "", "", "", "", "", "", organization, "", "", "", notes, "",
-                             labels, "* Work" if email else "", email, "", "", "Mobile", phone,
+                             labels, "* Work" if email else "", email, "Home" if email2 else "", email2, "Mobile", phone,
                              "Work" if second else "", second, "Home", formatted, "", city, "", "", "", "",
                              "", "", ""])
+
+
+XW_FIRST = ["Катерина", "Олег", "Мария", "Сергій", "Наталья", "Юрій", "Олександр", "Анна", "Дмитрий",
+            "Ірина", "Володимир", "Світлана", "Андрей", "Ольга", "Максим", "Тетяна", "Léa", "Hugo"]
+XW_LAST = ["Шевченко", "Коваленко", "Бондаренко", "Іваненко", "Смирнов", "Кузнецов", "Попова",
+           "Ткаченко", "Кравченко", "Соколов", "Морозова", "Лисенко", "Martin", "Dubois"]
+XW_STREETS = ["вул. Хрещатик", "пр. Миру", "вул. Шевченка", "ул. Ленина", "вул. Франка", "ул. Пушкина",
+              "просп. Перемоги", "вул. Лесі Українки"]
+XW_CITIES = ["Київ", "Львів", "Одеса", "Харків", "Дніпро", "Москва", "Казань", "Запоріжжя"]
+XW_NOTES = ["", "", "звонить после 18:00", "предпочитает почту", "экран менял дважды", "Постійний клієнт",
+            "", "должен за батарею", "VIP — обращаться бережно", ""]
+
+
+def write_xlsxwriter(rows, path):
+    """The reader layout written by xlsxwriter (normal mode: a shared-string table)."""
+    import xlsxwriter
+    rnd = random.Random(42)
+    workbook = xlsxwriter.Workbook(path, {"strings_to_numbers": False})
+    sheet = workbook.add_worksheet("Клиенты")
+    date = workbook.add_format({"num_format": "dd.mm.yyyy"})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    sheet.write_row(0, 0, HEADERS)
+    for r in range(1, rows + 1):
+        values = client(rnd, r)
+        # Mostly Cyrillic text, each address distinct (as real client lists are), phones as text.
+        values[1], values[2] = rnd.choice(XW_FIRST), rnd.choice(XW_LAST)
+        values[3] = str(values[3])
+        values[4] = f"{rnd.choice(XW_STREETS)}, {rnd.randrange(1, 200)}, кв. {rnd.randrange(1, 300)}, {rnd.choice(XW_CITIES)}"
+        values[5] = f"client{r}@example.com"
+        values[9] = rnd.choice(XW_NOTES)
+        for c, v in enumerate(values):
+            if v == "":
+                continue
+            if c == 19:
+                sheet.write_number(r, c, v, date)
+            elif c == 17:
+                sheet.write_number(r, c, v, money)
+            elif isinstance(v, str):
+                sheet.write_string(r, c, v)
+            else:
+                sheet.write_number(r, c, v)
+    workbook.close()
 
 
 def main():
@@ -249,9 +333,10 @@ def main():
     layout = sys.argv[sys.argv.index("--layout") + 1] if "--layout" in sys.argv else "reader"
     os.makedirs(outdir, exist_ok=True)
     if layout == "template":
-        xlsx, csv_path = (os.path.join(outdir, f"template-{rows}.{e}") for e in ("xlsx", "csv"))
-        write(rows, xlsx, csv_path, TEMPLATE_HEADERS, template_client, date_column=19, money_column=17,
-              csv_dates=True)
+        suffix = "-faults" if "--faults" in sys.argv else ""
+        xlsx, csv_path = (os.path.join(outdir, f"template-{rows}{suffix}.{e}") for e in ("xlsx", "csv"))
+        write(rows, xlsx, csv_path, TEMPLATE_HEADERS, template_client_with_faults if suffix else template_client,
+              date_column=19, money_column=17, csv_dates=True)
     elif layout == "reader":
         xlsx, csv_path = (os.path.join(outdir, f"clients-{rows}.{e}") for e in ("xlsx", "csv"))
         write(rows, xlsx, csv_path, HEADERS, client, date_column=19, money_column=17)
@@ -260,8 +345,13 @@ def main():
         write_google(rows, csv_path)
         print(csv_path)
         return
+    elif layout == "xlsxwriter":
+        xlsx = os.path.join(outdir, f"xlsxwriter-{rows}.xlsx")
+        write_xlsxwriter(rows, xlsx)
+        print(xlsx)
+        return
     else:
-        sys.exit(f"generate.py: unknown layout {layout!r} (reader, template or google)")
+        sys.exit(f"generate.py: unknown layout {layout!r} (reader, template, google or xlsxwriter)")
     print(xlsx)
     print(csv_path)
 
