@@ -7,7 +7,7 @@
 #
 # REPEAT=N takes the best of N runs of each reader (default 1); SKIP_OPENPYXL=1 skips openpyxl
 # (it needs over a minute at 100k rows); XLSXWRITER=1 also reads, at each size, a file written
-# by xlsxwriter (`generate_xlsxwriter.py`: shared strings in order of first use, most text
+# by xlsxwriter (`generate.py --layout xlsxwriter`: shared strings in order of first use, most text
 # Cyrillic; a few minutes and ~5 GB to write at 1M rows), in the same run. Needs
 # python-calamine, fastexcel, pyarrow, openpyxl (and xlsxwriter for XLSXWRITER=1).
 set -euo pipefail
@@ -23,7 +23,7 @@ mkdir -p "$data"
 for n in "${sizes[@]}"; do
     [ -f "$data/clients-$n.xlsx" ] || python3 Benchmarks/generate.py "$n" "$data" >&2
     if [ "${XLSXWRITER:-0}" = 1 ] && [ ! -f "$data/xlsxwriter-$n.xlsx" ]; then
-        python3 Benchmarks/generate_xlsxwriter.py "$n" "$data" >&2
+        python3 Benchmarks/generate.py "$n" "$data" --layout xlsxwriter >&2
     fi
 done
 
