@@ -178,6 +178,26 @@ end
 
 local NO_CELLS = {}
 
+-- Returns `row_context(i)`: the `ctx` of `validate` and `validate_row` for row i of `batch`, made
+-- on demand and kept in `contexts` (one per row, shared by a row's checks). Its `error` and `warn`
+-- call `on_report(errors or warnings, i, key, message_key, vars)`, which reports the cell as given.
+local function row_contexts(batch, contexts, language, options, catalog, message, on_report, errors, warnings)
+  local rows = batch.rows
+  return function(i)
+    local row_ctx = contexts[i]
+    if row_ctx == nil then
+      row_ctx = {
+        row = rows[i], language = language, options = options, catalog = catalog,
+        error = function(key, message_key, vars) on_report(errors, i, key, message_key, vars) end,
+        warn = function(key, message_key, vars) on_report(warnings, i, key, message_key, vars) end,
+        message = message,
+      }
+      contexts[i] = row_ctx
+    end
+    return row_ctx
+  end
+end
+
 --- Returns `check_batch(batch)`, which checks many rows at once, column by column: each
 --- column's type, then the column's own `validate`, then the rule set's `validate_row` for each
 --- row without errors. The host calls `engine.batch_checker(rule_set, ctx)` once per import.
@@ -226,21 +246,10 @@ function engine.batch_checker(rule_set, ctx)
       if list == errors then failed[i] = true end
     end
 
-    local function row_context(i)
-      local row_ctx = contexts[i]
-      if row_ctx == nil then
-        -- ctx.error and ctx.warn report the cell as given.
-        local function cell(key) return (cells_of[key] or NO_CELLS)[i] end
-        row_ctx = {
-          row = batch.rows[i], language = language, options = options, catalog = catalog,
-          error = function(key, message_key, vars) report(errors, i, key, message_key, cell(key), vars) end,
-          warn = function(key, message_key, vars) report(warnings, i, key, message_key, cell(key), vars) end,
-          message = message,
-        }
-        contexts[i] = row_ctx
-      end
-      return row_ctx
-    end
+    local row_context = row_contexts(batch, contexts, language, options, catalog, message,
+      function(list, i, key, message_key, vars)
+        report(list, i, key, message_key, (cells_of[key] or NO_CELLS)[i], vars)
+      end, errors, warnings)
 
     local fields = {}
     for _, column in ipairs(columns) do
@@ -407,21 +416,10 @@ function engine.code_checker(rule_set, ctx)
       if list == errors then failed[i] = true end
     end
 
-    local function row_context(i)
-      local row_ctx = contexts[i]
-      if row_ctx == nil then
-        -- ctx.error and ctx.warn report the cell as given.
-        local function cell(key) return (cells_of[key] or NO_CELLS)[i] end
-        row_ctx = {
-          row = batch.rows[i], language = language, options = options, catalog = catalog,
-          error = function(key, message_key, vars) report(errors, i, key, message_key, cell(key), vars) end,
-          warn = function(key, message_key, vars) report(warnings, i, key, message_key, cell(key), vars) end,
-          message = message,
-        }
-        contexts[i] = row_ctx
-      end
-      return row_ctx
-    end
+    local row_context = row_contexts(batch, contexts, language, options, catalog, message,
+      function(list, i, key, message_key, vars)
+        report(list, i, key, message_key, (cells_of[key] or NO_CELLS)[i], vars)
+      end, errors, warnings)
 
     -- The typed columns the host sent: all of them for validate_row, else the validated ones.
     local fields, by_position = {}, {}
