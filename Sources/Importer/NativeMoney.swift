@@ -70,22 +70,30 @@ enum NativeMoney {
         return Parts(negative: found.negative, whole: ArraySlice(bytes[found.whole]), fraction: ArraySlice(bytes[found.fraction]))
     }
 
+    /// Lua's `[+-]?` at `index`: steps over a sign and says whether it was a minus.
+    private static func skipSign(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, at index: inout Int) -> Bool {
+        guard index < bytes.endIndex, bytes[index] == 0x2B || bytes[index] == 0x2D else { return false }
+        index += 1
+        return bytes[index - 1] == 0x2D
+    }
+
+    /// Lua's `%d*` at `index`.
+    private static func skipDigits(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, at index: inout Int) {
+        while index < bytes.endIndex && NativeText.isDigit(bytes[index]) { index += 1 }
+    }
+
     /// `plain`'s captures as ranges of `bytes`.
     static func plainRanges(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, wholeRequired: Bool) -> (negative: Bool, whole: Range<Int>, fraction: Range<Int>)? {
         var index = bytes.startIndex
         let end = bytes.endIndex
-        var negative = false
-        if index < end && (bytes[index] == 0x2B || bytes[index] == 0x2D) {
-            negative = bytes[index] == 0x2D
-            index += 1
-        }
+        let negative = skipSign(bytes, at: &index)
         let wholeStart = index
-        while index < end && NativeText.isDigit(bytes[index]) { index += 1 }
+        skipDigits(bytes, at: &index)
         let wholeEnd = index
         if wholeRequired && wholeEnd == wholeStart { return nil }
         if index < end && (bytes[index] == 0x2E || bytes[index] == 0x2C) { index += 1 }
         let fractionStart = index
-        while index < end && NativeText.isDigit(bytes[index]) { index += 1 }
+        skipDigits(bytes, at: &index)
         guard index == end else { return nil }
         return (negative, wholeStart..<wholeEnd, fractionStart..<end)
     }
@@ -100,28 +108,20 @@ enum NativeMoney {
     static func exponent(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Exponent {
         var index = bytes.startIndex
         let end = bytes.endIndex
-        var negative = false
-        if index < end && (bytes[index] == 0x2B || bytes[index] == 0x2D) {
-            negative = bytes[index] == 0x2D
-            index += 1
-        }
+        let negative = skipSign(bytes, at: &index)
         let wholeStart = index
-        while index < end && NativeText.isDigit(bytes[index]) { index += 1 }
+        skipDigits(bytes, at: &index)
         let wholeEnd = index
         guard wholeEnd > wholeStart else { return .notExponent }
         if index < end && bytes[index] == 0x2E { index += 1 }
         let fractionStart = index
-        while index < end && NativeText.isDigit(bytes[index]) { index += 1 }
+        skipDigits(bytes, at: &index)
         let fractionEnd = index
         guard index < end, bytes[index] | 0x20 == 0x65 else { return .notExponent }
         index += 1
-        var exponentNegative = false
-        if index < end && (bytes[index] == 0x2B || bytes[index] == 0x2D) {
-            exponentNegative = bytes[index] == 0x2D
-            index += 1
-        }
+        let exponentNegative = skipSign(bytes, at: &index)
         let exponentStart = index
-        while index < end && NativeText.isDigit(bytes[index]) { index += 1 }
+        skipDigits(bytes, at: &index)
         guard index == end, index > exponentStart else { return .notExponent }
         var digits = Array(bytes[wholeStart..<wholeEnd])
         digits.append(contentsOf: bytes[fractionStart..<fractionEnd])
