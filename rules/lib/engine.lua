@@ -178,6 +178,15 @@ end
 
 local NO_CELLS = {}
 
+-- A problem of row i as the checkers return it: `vars` gain the cell's `value` and its `column`
+-- (the catalog's templates use both), and the message is formatted by `message`.
+local function problem(message, i, key, message_key, value, vars, custom)
+  vars = vars or {}
+  vars.value = value
+  vars.column = key
+  return { index = i, key = key, value = value, custom = custom, message = message(message_key, vars), part = vars.part }
+end
+
 -- Returns `row_context(i)`: the `ctx` of `validate` and `validate_row` for row i of `batch`, made
 -- on demand and kept in `contexts` (one per row, shared by a row's checks). Its `error` and `warn`
 -- call `on_report(errors or warnings, i, key, message_key, vars)`, which reports the cell as given.
@@ -238,11 +247,7 @@ function engine.batch_checker(rule_set, ctx)
     local contexts = {} -- the `ctx` of `validate` and `validate_row`, one per row, made on demand
 
     local function report(list, i, key, message_key, value, vars, custom)
-      vars = vars or {}
-      vars.value = value
-      vars.column = key
-      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars),
-                          part = vars.part }
+      list[#list + 1] = problem(message, i, key, message_key, value, vars, custom)
       if list == errors then failed[i] = true end
     end
 
@@ -408,11 +413,9 @@ function engine.code_checker(rule_set, ctx)
     local origin = 0
 
     local function report(list, i, key, message_key, value, vars, custom)
-      vars = vars or {}
-      vars.value = value
-      vars.column = key
-      list[#list + 1] = { index = i, key = key, value = value, custom = custom, message = message(message_key, vars),
-                          part = vars.part, origin = origin }
+      local entry = problem(message, i, key, message_key, value, vars, custom)
+      entry.origin = origin
+      list[#list + 1] = entry
       if list == errors then failed[i] = true end
     end
 
