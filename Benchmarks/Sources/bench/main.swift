@@ -12,7 +12,7 @@ import Darwin
 /// one line `rows cells seconds rows/s peak-RSS`, the figures `Benchmarks/run-reader.sh` tabulates.
 ///
 /// `bench rules FILE [--db BASE] [--rules RULES]`: checks every row of a template-layout file with
-/// the default rule set, or RULES (a name or a path, e.g. `Benchmarks/rules/coded/ruleset.lua`,
+/// the default rule set, or RULES (a name or a path, e.g. `Benchmarks/rules/lua-checks`,
 /// which adds a Lua `validate` and a `validate_row`; `--checker lua` checks all in Lua, as before
 /// the stock types ran natively), the catalog — marketing sources, price
 /// types, custom fields — from BASE, timing only the checks (rows handed over as cell texts,
