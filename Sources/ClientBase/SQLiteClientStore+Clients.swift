@@ -43,7 +43,7 @@ extension SQLiteClientStore {
         }
     }
 
-    private func decodeClient(_ s: SQLiteStatement) -> Client {
+    func decodeClient(_ s: SQLiteStatement) -> Client {
         var client = Client(id: s.int(0), name: s.text(1))
         client.lastName = s.text(2)
         client.email = s.text(3)
@@ -65,11 +65,11 @@ extension SQLiteClientStore {
 
     /// The JSON of the row's phones and custom values (`clientColumns`' last two), read before
     /// the row's statement moves on.
-    private func detailsJSON(_ s: SQLiteStatement) -> (phones: String, customValues: String?) {
+    func detailsJSON(_ s: SQLiteStatement) -> (phones: String, customValues: String?) {
         (s.text(17), s.optionalText(18))
     }
 
-    private func loadDetails(into client: inout Client, from json: (phones: String, customValues: String?)) throws {
+    func loadDetails(into client: inout Client, from json: (phones: String, customValues: String?)) throws {
         if json.phones != "[]" {
             let phones = try connection.statement(.phonesOfClient).bind(1, json.phones)
             while try phones.step() { client.phones.append(phones.text(0)) }

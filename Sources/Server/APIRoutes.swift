@@ -75,7 +75,7 @@ struct APIRoutes: Sendable {
         let language = try self.language(request)
         let settings = settings
         let bytes = try await base { store in
-            try withScratchFile(besideBase: settings.databasePath, extension: "xlsx") { path in
+            try withScratchFile(in: settings.filesFolder, extension: "xlsx") { path in
                 let exporter = TemplateExporter(engine: try RuleEngine(ruleSet: settings.ruleSet, searchPath: settings.searchPath),
                                                 catalog: try store.catalog())
                 try exporter.writeTemplate(to: path, language: language)
@@ -92,7 +92,7 @@ struct APIRoutes: Sendable {
         }
         let settings = settings
         let bytes = try await base { store in
-            try withScratchFile(besideBase: settings.databasePath, extension: format) { path in
+            try withScratchFile(in: settings.filesFolder, extension: format) { path in
                 let exporter = TemplateExporter(engine: try RuleEngine(ruleSet: settings.ruleSet, searchPath: settings.searchPath),
                                                 catalog: try store.catalog())
                 _ = try exporter.export(store, to: path, language: language)
@@ -111,7 +111,7 @@ struct APIRoutes: Sendable {
     }
 
     private func importFile(_ request: Request, _ context: ServerContext, _ employee: Employee) async throws -> Response {
-        let upload = try await Upload.receive(request, databasePath: settings.databasePath, limit: settings.maxUploadBytes)
+        let upload = try await Upload.receive(request, filesFolder: settings.filesFolder, limit: settings.maxUploadBytes)
         defer { upload.remove() }
         let options = try importOptions(upload.fields, employee: employee, fileName: upload.fileName)
         let path = try upload.pathWithExtension()
@@ -231,8 +231,8 @@ func download(_ bytes: [UInt8], name: String, type: String) -> Response {
 }
 
 /// Runs `write` with a fresh private path beside the base and returns what it wrote, removing it.
-func withScratchFile(besideBase databasePath: String, extension ext: String, _ write: (String) throws -> Void) throws -> [UInt8] {
-    let folder = try Upload.folder(besideBase: databasePath)
+func withScratchFile(in filesFolder: String, extension ext: String, _ write: (String) throws -> Void) throws -> [UInt8] {
+    let folder = try Upload.folder(in: filesFolder)
     let path = "\(folder)/out-\(Credentials.newToken().prefix(24)).\(ext)"
     defer { unlink(path) }
     try write(path)

@@ -63,7 +63,7 @@ struct AdminPages: Sendable {
         let language = Localization.languages.contains(requested) ? requested : visitor.language
         let settings = settings
         let bytes = try await pages.base { store in
-            try withScratchFile(besideBase: settings.databasePath, extension: format) { path in
+            try withScratchFile(in: settings.filesFolder, extension: format) { path in
                 _ = try TemplateExporter(engine: try RuleEngine(ruleSet: settings.ruleSet, searchPath: settings.searchPath),
                                          catalog: try store.catalog()).export(store, to: path, language: language)
             }

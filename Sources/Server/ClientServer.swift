@@ -14,19 +14,19 @@ public struct ClientServer: Sendable {
     /// Checks the base can be served: it opens (and is migrated), and someone can sign in.
     public init(settings: ServerSettings) throws {
         self.settings = settings
-        base = BaseAccess(path: settings.databasePath, busyTimeoutSeconds: settings.busyTimeoutSeconds)
+        base = BaseAccess(location: settings.base, busyTimeoutSeconds: settings.busyTimeoutSeconds)
         let store = try base.open()
         guard try store.anyEmployeeHasPassword() else {
-            throw ServerError("no employee of \(settings.databasePath) has a password, so nobody could sign in; set one with "
+            throw ServerError("no employee of \(settings.base) has a password, so nobody could sign in; set one with "
                 + "`clientimport employees password Administrator` (add employees with `clientimport employees add NAME --role ROLE`)")
         }
-        _ = try Upload.folder(besideBase: settings.databasePath)
+        _ = try Upload.folder(in: settings.filesFolder)
     }
 
     /// Without the checks: only to list the routes.
     init(unchecked settings: ServerSettings) {
         self.settings = settings
-        base = BaseAccess(path: settings.databasePath, busyTimeoutSeconds: settings.busyTimeoutSeconds)
+        base = BaseAccess(location: settings.base, busyTimeoutSeconds: settings.busyTimeoutSeconds)
     }
 
     /// A route the server answers, as `docs/openapi.yaml` names it.

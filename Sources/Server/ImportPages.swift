@@ -42,7 +42,7 @@ struct ImportPages: Sendable {
     // MARK: Steps
 
     private func receive(_ request: Request, _ visitor: PageVisitor, _ employee: Employee) async throws -> Response {
-        let upload = try await Upload.receive(request, databasePath: settings.databasePath, limit: settings.maxUploadBytes)
+        let upload = try await Upload.receive(request, filesFolder: settings.filesFolder, limit: settings.maxUploadBytes)
         var keep = false
         defer { if !keep { upload.remove() } }
         guard let session = visitor.session, constantTimeEqual(upload.fields["csrf"] ?? "", session.csrfToken) else {
@@ -56,7 +56,7 @@ struct ImportPages: Sendable {
         let pending = PendingImport(id: String(Credentials.newToken().prefix(32)), employeeID: employee.id, fileName: upload.fileName,
                                     fileExtension: Upload.knownExtensions.contains(ext) ? ext : "bin",
                                     optionsJSON: encode(fields), createdAt: unixNow())
-        let folder = try Upload.folder(besideBase: settings.databasePath)
+        let folder = try Upload.folder(in: settings.filesFolder)
         guard rename(upload.path, path(of: pending, in: folder)) == 0 else {
             throw Problem(.internalServerError, "Cannot store the upload", detail: String(cString: strerror(errno)))
         }
@@ -96,7 +96,7 @@ struct ImportPages: Sendable {
         // The base may have changed since the check: a rejected import shows the check again.
         guard report.status == .imported else { return try await check(pending, visitor, employee) }
         try await pages.base { try $0.removePendingImport(id: pending.id) }
-        removeFiles(ofPendingID: pending.id, in: try Upload.folder(besideBase: settings.databasePath))
+        removeFiles(ofPendingID: pending.id, in: try Upload.folder(in: settings.filesFolder))
         return pages.render("import-done", visitor, [
             "file": pending.fileName, "batch": report.batch ?? 0, "counts": countsText(report.counts, skipped: report.skipped, visitor.words),
             "warnings": report.warnings.map(issueValues), "has_warnings": !report.warnings.isEmpty,
@@ -109,7 +109,7 @@ struct ImportPages: Sendable {
         let settings = settings
         let bytes = try await pages.base { store in
             let report = try ImportPipeline(store: store, searchPath: settings.searchPath, options: options).run(path: path)
-            return try withScratchFile(besideBase: settings.databasePath, extension: "xlsx") { output in
+            return try withScratchFile(in: settings.filesFolder, extension: "xlsx") { output in
                 try ReportWriter.write(report, to: output, source: path)
             }
         }
@@ -137,7 +137,7 @@ struct ImportPages: Sendable {
             throw Problem(.badRequest, "Cannot edit this file", detail: "cells of a \(pending.fileExtension) file cannot be edited in the page; fix the file and attach it again")
         }
         let source = try path(of: pending)
-        let folder = try Upload.folder(besideBase: settings.databasePath)
+        let folder = try Upload.folder(in: settings.filesFolder)
         var fixed = pending
         fixed.fileExtension = "csv"
         let target = path(of: fixed, in: folder)
@@ -208,7 +208,7 @@ struct ImportPages: Sendable {
     }
 
     private func path(of pending: PendingImport) throws -> String {
-        path(of: pending, in: try Upload.folder(besideBase: settings.databasePath))
+        path(of: pending, in: try Upload.folder(in: settings.filesFolder))
     }
 
     /// How far the check or import of a waiting upload has got (JSON; `{}` before it starts).

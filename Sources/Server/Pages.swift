@@ -227,7 +227,7 @@ struct Pages: Sendable {
         let language = Localization.languages.contains(requested) ? requested : visitor.language
         let settings = settings
         let bytes = try await base { store in
-            try withScratchFile(besideBase: settings.databasePath, extension: "xlsx") { path in
+            try withScratchFile(in: settings.filesFolder, extension: "xlsx") { path in
                 try TemplateExporter(engine: try RuleEngine(ruleSet: settings.ruleSet, searchPath: settings.searchPath),
                                      catalog: try store.catalog()).writeTemplate(to: path, language: language)
             }

@@ -46,7 +46,7 @@ public struct Problem: HTTPResponseError, Sendable {
             case .notFound: return Problem(.notFound, "Not found", detail: error.message)
             case .conflict: return Problem(.conflict, "Conflict", detail: error.message)
             case .invalid: return Problem(.badRequest, "Invalid request", detail: error.message)
-            case .cannotOpen, .corrupt, .newerSchema, .sqlite: return Problem(.internalServerError, "The base cannot be read or written", detail: error.message)
+            case .cannotOpen, .corrupt, .newerSchema, .sqlite, .unsupported, .notEmpty: return Problem(.internalServerError, "The base cannot be read or written", detail: error.message)
             }
         case let error as WorkbookError:
             return Problem(.unprocessableContent, "The file cannot be read", detail: error.description)

@@ -1,3 +1,5 @@
+import ClientBase
+import Foundation
 import Importer
 
 /// How `clientimport serve` runs: where it listens, which base it serves and its limits.
@@ -6,8 +8,12 @@ public struct ServerSettings: Sendable {
     /// 0 lets the system choose a free port (tests and the load script); the port in use is
     /// what `ClientServer.run` reports once it listens.
     public var port = 8080
-    /// The SQLite file of the client base.
-    public var databasePath: String
+    /// The client base (`--db`).
+    public var base: BaseLocation
+    /// The folder that holds the private `.clientimport-uploads` folder (uploads waiting in the
+    /// Import page, scratch files of exports): the SQLite base's own folder; for a server's
+    /// base, the folder `serve` started in.
+    public var filesFolder: String
     /// Largest upload accepted, in bytes (the whole multipart body).
     public var maxUploadBytes = 50 << 20
     /// How long an import waits for another one into the same base before a 409.
@@ -24,7 +30,14 @@ public struct ServerSettings: Sendable {
     /// Clients per page of the list.
     public var pageSize = 50
 
+    public init(base: BaseLocation) {
+        self.base = base
+        filesFolder = base.sqlitePath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+            ?? FileManager.default.currentDirectoryPath
+    }
+
+    /// A SQLite base at `databasePath`.
     public init(databasePath: String) {
-        self.databasePath = databasePath
+        self.init(base: .sqlite(path: databasePath))
     }
 }

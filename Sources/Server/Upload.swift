@@ -25,10 +25,10 @@ final class Upload {
 
     private init(path: String) { self.path = path }
 
-    /// The private folder beside the base where uploads live while they are imported.
-    static func folder(besideBase databasePath: String) throws -> String {
-        let base = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
-        let folder = base + "/.clientimport-uploads"
+    /// The private folder in `filesFolder` (`ServerSettings.filesFolder`: beside a SQLite base)
+    /// where uploads live while they are imported.
+    static func folder(in filesFolder: String) throws -> String {
+        let folder = filesFolder + "/.clientimport-uploads"
         if mkdir(folder, 0o700) != 0 && errno != EEXIST {
             throw Problem(.internalServerError, "Cannot store the upload", detail: "cannot create \(folder): \(String(cString: strerror(errno)))")
         }
@@ -41,13 +41,13 @@ final class Upload {
     }
 
     /// Reads a `multipart/form-data` body into an upload, refusing more than `limit` bytes in all.
-    static func receive(_ request: Request, databasePath: String, limit: Int) async throws -> Upload {
+    static func receive(_ request: Request, filesFolder: String, limit: Int) async throws -> Upload {
         guard let contentType = request.headers[.contentType], let boundary = boundary(of: contentType) else {
             throw Problem(.unsupportedMediaType, "Expected multipart/form-data",
                           detail: "send the file as multipart/form-data with a part named \"file\"")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
-        let folder = try folder(besideBase: databasePath)
+        let folder = try folder(in: filesFolder)
         let upload = try await receive(request.body, boundary: boundary, folder: folder, limit: limit)
         return upload
     }

@@ -4,18 +4,21 @@ import Foundation
 import Importer
 import Workbook
 
-/// `--db`, shared by every command that opens the client base.
+/// `--db`, shared by every command that opens the client base. The text becomes a
+/// `BaseLocation` (a SQLite path or a PostgreSQL URL) in one place; the base is opened through
+/// `ClientStores`, which picks the backend.
 struct BaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The SQLite file of the client base (default: $CLIENTIMPORT_DB, else clients.sqlite).", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("The client base: a SQLite file, or a PostgreSQL server as postgresql://USER@HOST:PORT/DB?schema=NAME (default: $CLIENTIMPORT_DB, else clients.sqlite).", valueName: "PATH|URL"))
     var db: String?
 
-    var path: String {
-        db ?? Self.defaultPath
+    /// Where the base is: `--db`, else `$CLIENTIMPORT_DB`, else clients.sqlite.
+    var location: BaseLocation {
+        BaseLocation(option: db, environment: ProcessInfo.processInfo.environment)
     }
 
     /// The base without --db: $CLIENTIMPORT_DB, else clients.sqlite.
-    static var defaultPath: String {
-        ProcessInfo.processInfo.environment["CLIENTIMPORT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "clients.sqlite"
+    static var defaultLocation: BaseLocation {
+        BaseLocation(option: nil, environment: ProcessInfo.processInfo.environment)
     }
 
     /// `$CLIENTIMPORT_BUSY_TIMEOUT`, checked with the options so a bad value is a usage error
@@ -24,32 +27,40 @@ struct BaseOptions: ParsableArguments {
         _ = try busyTimeoutSeconds()
     }
 
-    func open() throws -> SQLiteClientStore {
-        try open(readOnly: false)
+    /// Whether the base exists (a SQLite file; a server's base is created by its first write).
+    var exists: Bool { ClientStores.exists(location) }
+
+    /// Opens the base for a command that writes it, creating it when missing; with
+    /// `createIfMissing` false a missing base is the error `openForReading` gives.
+    func open(createIfMissing: Bool = true) throws -> any ClientBaseStore {
+        protectFromOutputs()
+        return try ClientStores.open(location, busyTimeoutSeconds: busyTimeoutSeconds(), createIfMissing: createIfMissing)
     }
 
     /// Opens the base for a command that only reads it: a read-only base works, a missing one
     /// is an error (exit 74) rather than a new empty base.
-    func openForReading() throws -> SQLiteClientStore {
-        try open(readOnly: true)
+    func openForReading() throws -> any ClientBaseStore {
+        protectFromOutputs()
+        return try ClientStores.open(location, busyTimeoutSeconds: busyTimeoutSeconds(), readOnly: true)
     }
 
-    private func open(readOnly: Bool) throws -> SQLiteClientStore {
+    /// A base that does not exist yet, which `work` creates (see `PendingBase`).
+    func newBase(for work: PendingWork) throws -> any PendingBase {
         protectFromOutputs()
-        return try SQLiteClientStore(path: path, busyTimeoutSeconds: busyTimeoutSeconds(), readOnly: readOnly)
+        return ClientStores.newBase(at: location, for: work, busyTimeoutSeconds: try busyTimeoutSeconds())
     }
 
     /// No output file of this run may replace the base or the files SQLite keeps beside it.
     func protectFromOutputs() {
-        OutputTarget.protectBase(path)
+        if let path = location.sqlitePath { OutputTarget.protectBase(path) }
     }
 
     /// Seconds to wait for another import: `$CLIENTIMPORT_BUSY_TIMEOUT`, else 10. Set but empty
     /// is a usage error like any other value that is not a number (a script that meant a value).
-    private func busyTimeoutSeconds() throws -> Double {
+    func busyTimeoutSeconds() throws -> Double {
         guard let text = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"] else { return 10 }
         return try NumericArgument.seconds(text, of: "$CLIENTIMPORT_BUSY_TIMEOUT",
-                                           upTo: SQLiteClientStore.maximumBusyTimeoutSeconds, unsetMeans: "10")
+                                           upTo: ClientStores.maximumBusyTimeoutSeconds, unsetMeans: "10")
     }
 }
 

@@ -67,7 +67,7 @@ struct ConvertCommand: ParsableCommand {
             options.progress = { progress.show($0) }
             defer { progress.finish() }
             base.protectFromOutputs()
-            let catalog = FileManager.default.fileExists(atPath: base.path) ? try base.openForReading().catalog() : nil
+            let catalog = base.exists ? try base.openForReading().catalog() : nil
             var converter = Converter(options: options, language: language.language, rowsPerFile: try clientsPerFile())
             converter.csv = try csv.style(language: language.language)
             let (report, parts) = try StandardStreams.writingOutput(output, as: "converted.xlsx", binary: true) { path in

@@ -64,6 +64,10 @@ private func failure(_ error: Error) -> (Int32, String)? {
         case .busy: Exit.busy
         case .cannotOpen, .corrupt, .sqlite, .newerSchema: Exit.storage
         case .notFound, .conflict, .invalid: Exit.rejected
+        // --db names a backend this build lacks: the command line chose it.
+        case .unsupported: Exit.usage
+        // `copy --to` a base that exists: an output that cannot be created.
+        case .notEmpty: Exit.cannotCreate
         }
         return (code, "clientimport: \(TerminalText.escape(error.description))")
     default:

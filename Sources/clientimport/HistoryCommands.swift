@@ -46,9 +46,9 @@ struct UndoCommand: ParsableCommand {
         try reportingFailures {
             // No batch to undo in a base that does not exist: exit 74 as the read-only
             // commands give, rather than a new empty base and "there is no batch".
-            let store = FileManager.default.fileExists(atPath: base.path) ? try base.open() : try base.openForReading()
+            let store = try base.open(createIfMissing: false)
             let batch = try batch
-            let name = employee ?? SQLiteClientStore.administratorName
+            let name = employee ?? ClientStores.administratorName
             guard let who = try store.catalog().employee(named: name) else {
                 throw ImportError("there is no employee \"\(name)\"; `clientimport employees list` shows them")
             }

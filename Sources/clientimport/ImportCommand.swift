@@ -117,16 +117,15 @@ struct ImportCommand: ParsableCommand {
         // The rule set, the plugin and the file's headers are checked before the base is
         // opened: one that fails must not leave a new, empty base behind. A dry run never
         // creates one (it checks against an empty base in memory).
-        let existing = FileManager.default.fileExists(atPath: base.path) ? try base.open() : nil
-        let newBase = { try SQLiteClientStore(path: ":memory:") }
+        let existing = base.exists ? try base.open() : nil
+        let newBase = { try ClientStores.inMemory() }
         let prepared = try ImportPipeline.prepare(path: file, catalog: try (existing ?? newBase()).catalog(), options: options)
         let result: ImportReport
         if let store = try existing ?? (prepared.finishedReport != nil || dryRun ? newBase() : nil) {
             result = try ImportPipeline(store: store, options: options).run(prepared)
         } else {
             // No base yet: it appears only if this import commits.
-            base.protectFromOutputs()
-            let pending = PendingBase(creating: base.path)
+            let pending = try base.newBase(for: .import)
             defer { pending.discard() }
             result = try pending.build { try ImportPipeline(store: $0, options: options).run(prepared) }
             if result.status != .rejected { try pending.install() }
@@ -157,7 +156,7 @@ struct ImportCommand: ParsableCommand {
         }
         switch report.status {
         case .imported:
-            lines.append("Imported \(TerminalText.escape(report.file)) into \(TerminalText.escape(base.path)) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
+            lines.append("Imported \(TerminalText.escape(report.file)) into \(TerminalText.escape(base.location.description)) as batch \(report.batch ?? 0) (rule set \(report.ruleSet), language \(report.language ?? "?")).")
             lines.append(tally + ".")
         case .checked:
             lines.append("Checked \(TerminalText.escape(report.file)): no errors; nothing was changed (dry run).")

@@ -28,7 +28,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = ServerSettings(databasePath: base.path)
+        var settings = ServerSettings(base: base.location)
         settings.host = host
         settings.port = port
         settings.maxUploadBytes = maxUpload << 20

@@ -19,8 +19,7 @@ struct TemplateCommand: ParsableCommand {
         try reportingFailures {
             // Without a base, the template a new base would give, and no base is created.
             base.protectFromOutputs()
-            let exists = FileManager.default.fileExists(atPath: base.path)
-            let store = exists ? try base.openForReading() : try SQLiteClientStore(path: ":memory:")
+            let store = base.exists ? try base.openForReading() : try ClientStores.inMemory()
             let exporter = TemplateExporter(engine: try rules.load(), catalog: try store.catalog())
             try StandardStreams.writingOutput(output, as: "template.xlsx", binary: true) {
                 try exporter.writeTemplate(to: $0, language: language.language)

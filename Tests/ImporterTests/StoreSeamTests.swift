@@ -18,6 +18,20 @@ import Testing
         }
     }
 
+    /// Issue 15: the command line and the server open bases through `ClientStores.open` and
+    /// speak the protocols, so a second backend plugs in at that one place.
+    @Test func noSourceOutsideClientBaseNamesTheSQLiteImplementation() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources").standardized.path
+        let files = (FileManager.default.enumerator(atPath: sources)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".swift") && !$0.hasPrefix("ClientBase/") }
+        #expect(files.contains("clientimport/CommonOptions.swift") && files.contains("Server/BaseAccess.swift"))
+        for file in files {
+            let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+            #expect(!text.contains("SQLiteClientStore"), "\(file) names SQLiteClientStore")
+        }
+    }
+
     @Test func aScratchStoreIsANewBaseWithTheAdministrator() throws {
         let folder = try TemporaryDirectory()
         let store = try ClientStores.scratch(at: folder.file("scratch.sqlite"))

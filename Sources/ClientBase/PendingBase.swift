@@ -1,0 +1,81 @@
+import Foundation
+
+/// A base that does not exist yet and appears only when the work that creates it (the first
+/// import, a copy) succeeds. How is the backend's: `ClientStores.newBase(at:)` picks it.
+///
+/// Use: `defer { pending.discard() }`, `build` the base, then `install` it if the work is to stand.
+public protocol PendingBase {
+    /// Runs `body` on the new base; the store is closed when it returns.
+    func build<Result>(_ body: (any ClientBaseStore) throws -> Result) throws -> Result
+    /// Makes the built base the one at its location.
+    func install() throws
+    /// Forgets whatever `build` left that `install` did not take (safe after `install` too).
+    func discard()
+}
+
+/// What creates a new base, as messages name it.
+public enum PendingWork: String, Sendable {
+    case `import`, copy
+
+    var done: String { self == .import ? "imported" : "copied" }
+}
+
+/// A new SQLite base built in a temporary file beside its path and put in place only when the
+/// work that creates it succeeds: a plugin that fails on row 5,000, a file rejected for its data
+/// or a killed process leaves no new base behind, and no other command ever opens a half-made
+/// one. Opening the path itself instead and deleting it on failure would pull the file away from
+/// a second import already waiting on it.
+struct PendingSQLiteBase: PendingBase {
+    let path: String
+    let temporaryPath: String
+    /// What creates the base, for the message when another command created it first.
+    let work: PendingWork
+
+    init(creating path: String, for work: PendingWork) {
+        self.path = path
+        self.work = work
+        let url = URL(fileURLWithPath: path)
+        // Kept short of NAME_MAX: a long base name is cut, the random part keeps it unique.
+        let name = String(url.lastPathComponent.utf8.prefix(200)) ?? "base"
+        temporaryPath = url.deletingLastPathComponent().appendingPathComponent(".\(name)-\(UUID().uuidString.prefix(8)).new").path
+    }
+
+    func build<Result>(_ body: (any ClientBaseStore) throws -> Result) throws -> Result {
+        let store = try SQLiteClientStore(path: temporaryPath)
+        let result = try body(store)
+        // Everything into the main file, so that moving that one file moves the whole base.
+        try store.checkpointIntoFile()
+        return result
+    }
+
+    /// Moves the built base to `path`. A base that appeared there meanwhile (another command
+    /// created it) is never replaced: that is `StoreError.Kind.busy`, and nothing was imported.
+    func install() throws {
+        guard link(temporaryPath, path) == 0 else {
+            let reason = errno == EEXIST
+                ? "another command created the client base \(path) while this \(work.rawValue) ran; nothing was \(work.done): run the \(work.rawValue) again to \(work.rawValue) into it"
+                : "could not create the client base \(path): \(String(cString: strerror(errno)))"
+            throw StoreError(errno == EEXIST ? .busy : .cannotOpen, reason)
+        }
+    }
+
+    /// Removes the temporary file and whatever SQLite kept beside it.
+    func discard() {
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporaryPath + suffix) }
+    }
+}
+
+/// A base whose backend creates it inside the transaction of the work that first uses it (a
+/// PostgreSQL schema is created and migrated on first use): `build` opens it, and there is
+/// nothing to move into place or to throw away — a failed transaction leaves nothing.
+struct PendingBaseInTransaction: PendingBase {
+    let location: BaseLocation
+    let busyTimeoutSeconds: Double
+
+    func build<Result>(_ body: (any ClientBaseStore) throws -> Result) throws -> Result {
+        try body(try ClientStores.open(location, busyTimeoutSeconds: busyTimeoutSeconds))
+    }
+
+    func install() throws {}
+    func discard() {}
+}
