@@ -42,14 +42,17 @@ import Testing
         return result.standardOutput
     }
 
-    /// What a person can ask of a base: export (CSV and XLSX), history, each client with its
-    /// balance history, settings, roles and employees.
+    /// What a person can ask of a base: export (the CSV file byte for byte; the XLSX file's
+    /// cells, since its properties hold the time it was written), history, each client with
+    /// its balance history, settings, roles and employees.
     func views(of db: String) throws -> [String: String] {
         var views: [String: String] = [:]
         for format in ["csv", "xlsx"] {
             let file = folder.file("view-\(UUID().uuidString).\(format)")
             _ = try output("export", "-o", file, db: db)
-            views["export.\(format)"] = try Data(contentsOf: URL(fileURLWithPath: file)).base64EncodedString()
+            views["export.\(format)"] = format == "csv"
+                ? try Data(contentsOf: URL(fileURLWithPath: file)).base64EncodedString()
+                : try output("inspect", file, "--format", "tsv", db: db)
             try FileManager.default.removeItem(atPath: file)
         }
         views["history"] = try output("history", "--format", "json", db: db)
@@ -86,10 +89,12 @@ import Testing
             #expect(undo.status == 0, "\(undo.standardError)")
         }
         let sourceAfter = try views(of: database), copyAfter = try views(of: copy)
-        for name in ["export.csv", "export.xlsx", "clients", "client 1", "client 6"] {
+        // (`clients show` and `history` now hold each undo's own time.)
+        for name in ["export.csv", "export.xlsx", "clients"] {
             #expect(copyAfter[name] == sourceAfter[name], "\(name) differs after undo")
         }
-        #expect(copyAfter["client 1"] != copyViews["client 1"])
+        #expect(copyAfter["clients"] != copyViews["clients"])
+        #expect(copyAfter["client 1"]?.contains("\"comment\":\"Annulation de l'importation 2\",\"batch\":5") == true)
     }
 
     @Test func aTargetThatIsNotNewIsRefusedWithExit73AndLeftAsItWas() throws {
