@@ -83,6 +83,18 @@ import Workbook
         }
     }
 
+    /// docs/openapi.yaml's `Client` schema names every field the JSON has, and only those.
+    @Test func theOpenAPISchemaOfAClientHasEveryField() throws {
+        let yaml = try String(contentsOfFile: "\(repositoryRoot)/docs/openapi.yaml", encoding: .utf8)
+        let schema = try #require(yaml.components(separatedBy: "\n    Client:\n").dropFirst().first)
+        let properties = schema.components(separatedBy: "\n    ImportReport:").first ?? ""
+        let names = properties.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("        "), !line.hasPrefix("         "), let colon = line.firstIndex(of: ":") else { return nil }
+            return String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        }
+        #expect(names == ClientField.all.map(\.apiName) + ["custom_fields"])
+    }
+
     /// The JSON of a client, byte for byte: the CLI's `clients --format json` and the server's
     /// API write it, and API clients read these names and formats.
     @Test func theJSONOfAClientIsPinned() {
