@@ -1,36 +1,41 @@
 import ClientBase
 
-/// A field of the client card that a template column or a plugin fills, by the rule set's key.
-/// `id` and `balance` are not among them: the pipeline handles those itself.
-enum ClientField: String {
-    case name, lastName = "last_name", phone, email, address, juridical, supplier, conflicted, notes
-    case marketingSource = "marketing_source", discountCard = "discount_card"
-    case discountGoods = "discount_goods", discountServices = "discount_services"
-    case discountMaterials = "discount_materials"
-    case priceTypeSales = "price_type_sales", priceTypeOrders = "price_type_orders"
+extension ClientField {
+    /// The field an import sets from the column `key`: nil for the ID and the balance, which the
+    /// pipeline handles itself, and for a key that names no field.
+    init?(assignedKey key: String) {
+        guard let field = ClientField.named(key), field.isAssigned else { return nil }
+        self = field
+    }
+
+    /// Whether a column of the stock `type` gives values this field can hold: a `text` column
+    /// cannot fill a yes-no field (every cell would read as "no") nor `phones` a text one. A
+    /// type that is not a stock one gives whatever its Lua makes, so it is not judged here.
+    func accepts(type: String) -> Bool {
+        guard let type = StockType(rawValue: type) else { return true }
+        switch storage {
+        case .id: return type == .id
+        case .text: return type != .phones && type != .yesNo
+        case .phones: return type == .phones
+        case .flag: return type == .yesNo
+        case .decimal, .balance: return type == .percent || type == .money
+        }
+    }
+
+    /// The stock types whose values the field can hold, for messages.
+    var acceptedTypes: [String] { StockType.allCases.map(\.rawValue).filter { accepts(type: $0) } }
 }
 
 extension Client {
-    /// Sets one field to the rule set's typed value; `.none` (an empty cell) clears it.
+    /// Sets one field to the rule set's typed value; `.none` (an empty cell) clears it. The ID
+    /// and the balance are the pipeline's (`ClientField.isAssigned`): left as they are.
     mutating func set(_ field: ClientField, to value: TypedValue) {
-        let text = value.textValue ?? ""
-        switch field {
-        case .name: name = text
-        case .lastName: lastName = text
-        case .phone: phones = value.phonesValue ?? []
-        case .email: email = text
-        case .address: address = text
-        case .juridical: juridical = value.boolValue ?? false
-        case .supplier: supplier = value.boolValue ?? false
-        case .conflicted: conflicted = value.boolValue ?? false
-        case .notes: notes = text
-        case .marketingSource: marketingSource = text
-        case .discountCard: discountCard = text
-        case .discountGoods: discountGoods = ExactDecimal(text)
-        case .discountServices: discountServices = ExactDecimal(text)
-        case .discountMaterials: discountMaterials = ExactDecimal(text)
-        case .priceTypeSales: priceTypeSales = text
-        case .priceTypeOrders: priceTypeOrders = text
+        switch field.storage {
+        case .text(let path): self[keyPath: path] = value.textValue ?? ""
+        case .phones(let path): self[keyPath: path] = value.phonesValue ?? []
+        case .flag(let path): self[keyPath: path] = value.boolValue ?? false
+        case .decimal(let path): self[keyPath: path] = ExactDecimal(value.textValue ?? "")
+        case .id, .balance: break
         }
     }
 

@@ -376,7 +376,7 @@ private struct Run {
         self.mapping = mapping
         self.employee = employee; self.options = options; self.report = report
         fieldKeys = mapping.fieldColumns.map(\.key)
-        clientFields = fieldKeys.map(ClientField.init(rawValue:))
+        clientFields = fieldKeys.map(ClientField.init(assignedKey:))
         idColumn = fieldKeys.firstIndex(of: "id")
         balanceColumn = fieldKeys.firstIndex(of: "balance")
         customFieldNames = mapping.customColumns.map(\.name)
@@ -462,7 +462,7 @@ private struct Run {
                 var fields = [ClientField?](repeating: nil, count: batch.keys.count)
                 var cleared: [ClientField] = []
                 for key in keys {
-                    guard let field = ClientField(rawValue: key) else { continue }
+                    guard let field = ClientField(assignedKey: key) else { continue }
                     if let column = columnOfKey[key] { fields[column] = field } else { cleared.append(field) }
                 }
                 try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].textValue }, row: row.number) {

@@ -68,18 +68,24 @@ public indirect enum JSONText: Sendable, Equatable {
 }
 
 extension Client {
-    /// The client as RemOnline's public API names its fields.
+    /// The client as RemOnline's public API names its fields: each of `ClientField.all` by its
+    /// `apiName`, in that order, then `custom_fields` by name.
     public var json: JSONText {
-        .object([
-            ("id", .integer(id)), ("name", .string(name)), ("last_name", .string(lastName)),
-            ("phone", .array(phones.map(JSONText.string))), ("email", .string(email)), ("address", .string(address)),
-            ("juridical", .bool(juridical)), ("supplier", .bool(supplier)), ("conflicted", .bool(conflicted)),
-            ("notes", .string(notes)), ("ad_campaign", .string(marketingSource)), ("discount_code", .string(discountCard)),
-            ("discount_goods", .decimal(discountGoods)), ("discount_services", .decimal(discountServices)),
-            ("discount_materials", .decimal(discountMaterials)), ("price_sales", .string(priceTypeSales)),
-            ("price_orders", .string(priceTypeOrders)), ("balance", .decimal(balance)),
-            ("custom_fields", .object(customFields.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ])
+        .object(ClientField.all.map { ($0.apiName, json(of: $0)) }
+            + [("custom_fields", .object(customFields.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
+    }
+
+    /// One field's JSON value: text as a string, phones as an array of strings, yes-no as a
+    /// boolean, the ID as an integer, amounts as exact decimal numbers (`null` when not set).
+    public func json(of field: ClientField) -> JSONText {
+        switch field.storage {
+        case .id: .integer(id)
+        case .balance: .decimal(balance)
+        case .text(let path): .string(self[keyPath: path])
+        case .phones(let path): .array(self[keyPath: path].map(JSONText.string))
+        case .flag(let path): .bool(self[keyPath: path])
+        case .decimal(let path): .decimal(self[keyPath: path])
+        }
     }
 }
 

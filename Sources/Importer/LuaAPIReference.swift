@@ -1,3 +1,5 @@
+import ClientBase
+
 /// One name Lua code meets or provides: a field of a table the host reads, a function it calls
 /// or hands over, a column type, a helper of `rules/lib/`.
 public struct LuaAPIEntry: Sendable, Equatable {
@@ -144,29 +146,11 @@ public enum LuaAPIReference {
             .init("price-type", .name, "string", "The exact name of a price type of the base (`price_type_unknown`)."),
         ])
 
-    /// The client fields a column or a plugin may fill: must equal `RuleSet.fieldKeys`, plus `custom`.
+    /// The client fields a column or a plugin may fill: `ClientField.inTemplateOrder`, plus `custom`.
     public static let client = LuaAPISection(
         luaClass: "clientimport.Client", kind: .context, title: "Client fields",
         introduction: "The fields of a client, in the vocabulary of RemOnline's API: a column's `key`, a key of the table a plugin's `map` returns, and of the `fields` `validate_row` receives. A plugin may give any of them as text (or a list for `phone`, a boolean for yes-no fields); the rule set's columns check and type them.",
-        entries: [
-            .init("id", .name, "string", "The client ID of an exported client (empty: a new client)."),
-            .init("name", .name, "string", "The name; every client needs one."),
-            .init("phone", .name, "string[]|string", "Phone numbers: a plugin may give a list or one text with commas; `validate_row` gets the list of digits."),
-            .init("address", .name, "string", "The postal address, on one line."),
-            .init("email", .name, "string", "One email address."),
-            .init("last_name", .name, "string", "The last name (RemOnline's French template calls it `Prénom`)."),
-            .init("juridical", .name, "boolean", "A company rather than a person."),
-            .init("supplier", .name, "boolean", "A supplier rather than a buyer."),
-            .init("conflicted", .name, "boolean", "A difficult client."),
-            .init("notes", .name, "string", "Free notes; plugins put what has no field here."),
-            .init("marketing_source", .name, "string", "The marketing source's exact name."),
-            .init("discount_card", .name, "string", "The discount card's number."),
-            .init("discount_goods", .name, "string", "Discount on goods in sales, a percentage."),
-            .init("discount_services", .name, "string", "Discount on services in orders and invoices, a percentage."),
-            .init("discount_materials", .name, "string", "Discount on goods/materials in orders and invoices, a percentage."),
-            .init("price_type_sales", .name, "string", "The price type in sales."),
-            .init("price_type_orders", .name, "string", "The price type in orders and invoices."),
-            .init("balance", .name, "string", "The target balance as a decimal text: + the client owes you, − you owe the client."),
+        entries: ClientField.inTemplateOrder.map { .init($0.key, .name, $0.luaType, $0.summary) } + [
             .init("custom", .field, "table<string, string>", "Custom field values by the custom field's name (the field must exist in the base)."),
         ])
 

@@ -1,3 +1,4 @@
+import ClientBase
 import Foundation
 import LuaBridge
 
@@ -26,12 +27,8 @@ public struct RuleSet {
     /// The rule set's Lua table, handed back to the engine to check rows.
     let table: LuaValue
 
-    /// Client fields a column may fill, in the vocabulary of RemOnline's API.
-    public static let fieldKeys = [
-        "id", "name", "phone", "address", "email", "last_name", "juridical", "supplier", "conflicted", "notes",
-        "marketing_source", "discount_card", "discount_goods", "discount_services", "discount_materials",
-        "price_type_sales", "price_type_orders", "balance",
-    ]
+    /// Client fields a column may fill, in the order of RemOnline's template (`ClientField`).
+    public static let fieldKeys = ClientField.inTemplateOrder.map(\.key)
 
     public func column(_ key: String) -> ColumnDeclaration? { columns.first { $0.key == key } }
 
@@ -109,6 +106,9 @@ extension RuleSet {
             if !knownTypes.contains(type) {
                 let suggestion = closest(to: type, in: Array(knownTypes)).map { "; did you mean '\($0)'?" } ?? ""
                 check.fail("\(label): unknown type '\(type)' (types: \(knownTypes.sorted().joined(separator: ", ")))\(suggestion)")
+            } else if let field = ClientField.named(key), !field.accepts(type: type) {
+                check.fail("\(label): a '\(type)' column cannot fill the field '\(key)', which holds \(field.kind.rawValue) values; "
+                    + "give it the type \(field.acceptedTypes.map { "'\($0)'" }.joined(separator: " or "))")
             }
             ruleSet.columns.append(ColumnDeclaration(
                 key: key, type: type, required: column["required"].boolValue ?? false,

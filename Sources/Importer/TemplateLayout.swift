@@ -9,6 +9,8 @@ struct TemplateLayout {
     let language: String
     let customFields: [CustomFieldDefinition]
     let catalog: Catalog
+    /// The client field of each of the rule set's columns.
+    private let columnFields: [ClientField?]
 
     init(ruleSet: RuleSet, language: String, catalog: Catalog) throws {
         guard ruleSet.languages.contains(language) else {
@@ -18,6 +20,7 @@ struct TemplateLayout {
         self.language = language
         self.customFields = catalog.customFields
         self.catalog = catalog
+        self.columnFields = ruleSet.columns.map { ClientField.named($0.key) }
     }
 
     var yesWord: String { RuleSet.localized(ruleSet.yesWord, language) }
@@ -51,7 +54,10 @@ struct TemplateLayout {
 
     /// A client's row in template order; without its ID for files that create clients elsewhere.
     func cells(for client: Client, includeID: Bool = true) -> [Cell] {
-        ruleSet.columns.map { includeID || $0.key != "id" ? cell(for: client, key: $0.key) : .empty } + customFields.map { field in
+        columnFields.map { field in
+            guard let field, includeID || field.key != "id" else { return .empty }
+            return cell(for: client, field)
+        } + customFields.map { field in
             guard let value = client.customFields[field.name], !value.isEmpty else { return .empty }
             switch field.type {
             case .number: return .number(NumberCell(literal: value))
@@ -82,18 +88,17 @@ struct TemplateLayout {
         func overlong(_ key: String, _ text: String) -> OverlongField? {
             Cell.overlongLength(of: text).map { OverlongField(key: key, isCustomField: false, length: $0, text: text) }
         }
-        if let found = overlong("name", client.name) ?? overlong("last_name", client.lastName) ?? overlong("email", client.email)
-            ?? overlong("address", client.address) ?? overlong("notes", client.notes)
-            ?? overlong("marketing_source", client.marketingSource) ?? overlong("discount_card", client.discountCard)
-            ?? overlong("price_type_sales", client.priceTypeSales) ?? overlong("price_type_orders", client.priceTypeOrders) {
-            return found
+        for (key, path) in textFields {
+            if let found = overlong(key, client[keyPath: path]) { return found }
         }
-        // Digits only, so UTF-8 bytes are UTF-16 units.
-        let phoneLength = client.phones.reduce(0) { $0 + $1.utf8.count }
-            + phoneSeparator.utf16.count * max(0, client.phones.count - 1)
-        if phoneLength > Cell.maximumTextLength {
-            return OverlongField(key: "phone", isCustomField: false, length: phoneLength,
-                                 text: client.phones.joined(separator: phoneSeparator))
+        for (key, path) in phoneFields {
+            // Digits only, so UTF-8 bytes are UTF-16 units.
+            let phones = client[keyPath: path]
+            let digits: Int = phones.reduce(0) { $0 + $1.utf8.count }
+            let phoneLength = digits + phoneSeparator.utf16.count * max(0, phones.count - 1)
+            if phoneLength > Cell.maximumTextLength {
+                return OverlongField(key: key, isCustomField: false, length: phoneLength, text: phones.joined(separator: phoneSeparator))
+            }
         }
         // Sorted, for the same answer every time, only when one is too long: this is per row.
         guard client.customFields.values.contains(where: { Cell.overlongLength(of: $0) != nil }) else { return nil }
@@ -105,6 +110,15 @@ struct TemplateLayout {
         return nil
     }
 
+    /// The text fields and the phone lists of `ClientField.all`, the ones an export cell may
+    /// find too long, in its order.
+    private static let textFields = ClientField.all.compactMap { field -> (String, KeyPath<Client, String> & Sendable)? in
+        if case .text(let path) = field.storage { (field.key, path) } else { nil }
+    }
+    private static let phoneFields = ClientField.all.compactMap { field -> (String, KeyPath<Client, [String]> & Sendable)? in
+        if case .phones(let path) = field.storage { (field.key, path) } else { nil }
+    }
+
     /// A field too long for an Excel cell: its key (or custom field name), its length in UTF-16
     /// units and its text.
     struct OverlongField {
@@ -114,30 +128,18 @@ struct TemplateLayout {
         var text: String
     }
 
-    private func cell(for client: Client, key: String) -> Cell {
+    /// The cell of `field` in `client`'s row: text as it is, phones joined, yes as the rule
+    /// set's word and no as an empty cell, numbers as their exact decimal.
+    private func cell(for client: Client, _ field: ClientField) -> Cell {
         func text(_ value: String) -> Cell { value.isEmpty ? .empty : .text(value) }
-        func flag(_ value: Bool) -> Cell { value ? .text(yesWord) : .empty }
         func number(_ value: ExactDecimal?) -> Cell { value.map { .number(NumberCell(literal: $0.description)) } ?? .empty }
-        switch key {
-        case "id": return .number(NumberCell(literal: String(client.id)))
-        case "name": return text(client.name)
-        case "phone": return text(client.phones.joined(separator: Self.phoneSeparator))
-        case "address": return text(client.address)
-        case "email": return text(client.email)
-        case "last_name": return text(client.lastName)
-        case "juridical": return flag(client.juridical)
-        case "supplier": return flag(client.supplier)
-        case "conflicted": return flag(client.conflicted)
-        case "notes": return text(client.notes)
-        case "marketing_source": return text(client.marketingSource)
-        case "discount_card": return text(client.discountCard)
-        case "discount_goods": return number(client.discountGoods)
-        case "discount_services": return number(client.discountServices)
-        case "discount_materials": return number(client.discountMaterials)
-        case "price_type_sales": return text(client.priceTypeSales)
-        case "price_type_orders": return text(client.priceTypeOrders)
-        case "balance": return number(client.balance)
-        default: return .empty
+        switch field.storage {
+        case .id: return .number(NumberCell(literal: String(client.id)))
+        case .balance: return number(client.balance)
+        case .text(let path): return text(client[keyPath: path])
+        case .phones(let path): return text(client[keyPath: path].joined(separator: Self.phoneSeparator))
+        case .flag(let path): return client[keyPath: path] ? .text(yesWord) : .empty
+        case .decimal(let path): return number(client[keyPath: path])
         }
     }
 }

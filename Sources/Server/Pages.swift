@@ -198,16 +198,18 @@ struct Pages: Sendable {
         }
         guard let client else { return errorPage(visitor, .notFound, "not_found") }
         let words = visitor.words
-        func percent(_ value: ExactDecimal?) -> String { value.map { "\($0) %" } ?? "" }
-        func flag(_ value: Bool) -> String { value ? words["yes"]! : words["no"]! }
-        let values: [(String, String)] = [
-            ("name", client.name), ("last_name", client.lastName), ("phone", client.phones.joined(separator: ", ")),
-            ("email", client.email), ("address", client.address), ("notes", client.notes), ("juridical", flag(client.juridical)),
-            ("supplier", flag(client.supplier)), ("conflicted", flag(client.conflicted)), ("marketing_source", client.marketingSource),
-            ("discount_card", client.discountCard), ("discount_goods", percent(client.discountGoods)),
-            ("discount_services", percent(client.discountServices)), ("discount_materials", percent(client.discountMaterials)),
-            ("price_type_sales", client.priceTypeSales), ("price_type_orders", client.priceTypeOrders),
-        ]
+        func text(_ field: ClientField) -> String {
+            switch field.storage {
+            case .id: String(client.id)
+            case .balance: balanceText(client.balance, words)
+            case .text(let path): client[keyPath: path]
+            case .phones(let path): client[keyPath: path].joined(separator: ", ")
+            case .flag(let path): client[keyPath: path] ? words["yes"]! : words["no"]!
+            case .decimal(let path): client[keyPath: path].map { "\($0) %" } ?? ""
+            }
+        }
+        // The heading shows the ID and the balance; the name and last name lead the fields.
+        let values = ClientField.all.filter { $0.key != "id" && $0.key != "balance" }.map { ($0.key, text($0)) }
         let fields = values.map { (fieldLabels[$0.0]?[visitor.language] ?? $0.0, $0.1) }
             + client.customFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return render("client", visitor, [

@@ -63,27 +63,22 @@ struct ClientsCommand: ParsableCommand {
     }
 }
 
-/// A client as a person reads it: one labelled line per field that has a value.
+/// A client as a person reads it: its name, then one labelled line per field of
+/// `ClientField.all` that has a value (line breaks shown as " / "), then its custom fields.
 private func describe(_ client: Client) -> String {
-    func yes(_ flag: Bool) -> String { flag ? "yes" : "no" }
-    func percent(_ value: ExactDecimal?) -> String { value.map { "\($0)%" } ?? "" }
+    func text(_ field: ClientField) -> String {
+        switch field.storage {
+        case .id: String(client.id)
+        case .balance: client.balance.description
+        case .text(let path): client[keyPath: path].replacingOccurrences(of: "\n", with: " / ")
+        case .phones(let path): client[keyPath: path].joined(separator: ", ")
+        case .flag(let path): client[keyPath: path] ? "yes" : "no"
+        case .decimal(let path): client[keyPath: path].map { "\($0)%" } ?? ""
+        }
+    }
     let name = [client.name, client.lastName].filter { !$0.isEmpty }.joined(separator: " ")
-    var fields: [(String, String)] = []
-    fields.append(("Phones", client.phones.joined(separator: ", ")))
-    fields.append(("Email", client.email))
-    fields.append(("Address", client.address))
-    fields.append(("Company", yes(client.juridical)))
-    fields.append(("Supplier", yes(client.supplier)))
-    fields.append(("Conflicted", yes(client.conflicted)))
-    fields.append(("Notes", client.notes.replacingOccurrences(of: "\n", with: " / ")))
-    fields.append(("Marketing source", client.marketingSource))
-    fields.append(("Discount card", client.discountCard))
-    fields.append(("Discount on goods", percent(client.discountGoods)))
-    fields.append(("Discount on services", percent(client.discountServices)))
-    fields.append(("Discount on materials", percent(client.discountMaterials)))
-    fields.append(("Price type in sales", client.priceTypeSales))
-    fields.append(("Price type in orders", client.priceTypeOrders))
-    fields.append(("Balance", client.balance.description))
+    // The heading line names the client: its ID, name and last name are not repeated below.
+    var fields = ClientField.all.filter { !["id", "name", "last_name"].contains($0.key) }.map { ($0.label, text($0)) }
     fields += client.customFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     let escape = TerminalText.escape
     return (["Client \(client.id): \(escape(name))"] + fields.filter { !$0.1.isEmpty }.map { "  \(escape($0.0)): \(escape($0.1))" })

@@ -58,6 +58,28 @@ import Testing
         #expect(clients.first?["phone"] as? [String] == ["33612345678"])
     }
 
+    /// `clients show`'s text, line by line: one labelled line per client field with a value, in
+    /// the order of `ClientField.all`.
+    @Test func clientsShowWritesOneLabelledLinePerField() throws {
+        #expect(try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx").status == 0)
+        let shown = try clientimport("clients", "show", "1")
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput == """
+            Client 1: Jean Dupont
+              Phones: 33612345678
+              Email: jean.dupont@example.fr
+              Address: 12 rue de la Paix, 75002 Paris
+              Company: no
+              Supplier: no
+              Conflicted: no
+              Notes: Client depuis 2019
+              Discount card: CARTE-0001
+              Discount on goods: 10%
+              Balance: 0
+
+            """)
+    }
+
     @Test func aRowWithoutANameRejectsTheFileWithExitCode1AndChangesNothing() throws {
         #expect(try clientimport("import", "\(repositoryRoot)/examples/clients.fr.xlsx").status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
