@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq, PostgreSQL's client library: the second backend (`PostgresClientStore`).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "Workbook", dependencies: ["CLibXML2", "CZlib"]),
         // LuaBridge's compiled C (CLua's shim only wraps macros), built with C warnings on:
@@ -37,7 +39,7 @@ let package = Package(
         // the phone splitter scripts call as `clientimport.split_numbers`.
         .target(name: "CPhoneNumbers", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers"]),
-        .target(name: "ClientBase", dependencies: ["CSQLite"]),
+        .target(name: "ClientBase", dependencies: ["CSQLite", "CLibPQ"]),
         .target(name: "Importer", dependencies: [
             "Workbook", "LuaBridge", "ClientBase", .product(name: "Crypto", package: "swift-crypto"),
         ]),
