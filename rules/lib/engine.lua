@@ -357,8 +357,10 @@ end
 
 -- A typed column as the host hands it over (`code_checker`): `codes[i]` says what row i holds —
 -- -1 nil, -2 false, -3 true, -4 the next of `texts`, -5 the row's cell itself, n >= 0 a list of
--- the next n of `texts` (phone numbers).
+-- the next n of `texts` (phone numbers); `cells = true` instead when every row holds its cell.
+-- The cells' list then serves as the typed one: the checker only reads it, a value at a time.
 local function decode(column, count, cells)
+  if column.cells then return cells end
   local typed, codes, texts, at = {}, column.codes, column.texts, 1
   cells = cells or NO_CELLS
   for i = 1, count do
