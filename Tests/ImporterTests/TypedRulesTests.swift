@@ -158,7 +158,7 @@ import Workbook
             let batch = Self.cleanBatch(count: 1_000, firstRow: firstRow)
             let checked = try hybrid.check(batch)
             expectSame(checked, try reference.check(batch), seed: seed)
-            #expect(checked.errors.allSatisfy(\.isEmpty))
+            #expect(checked.errors.allSatisfy { $0.isEmpty })
         }
         #expect(HybridRowChecker.encode([.text("a"), .text("b")], cells: ["a", "b"]).isCells)
         #expect(!HybridRowChecker.encode([.text("a"), .text("b")], cells: ["a", " b"]).isCells)
