@@ -1,3 +1,4 @@
+import Foundation
 import LuaBridge
 
 /// The checks of an import: the stock column types and the custom fields natively
@@ -155,23 +156,37 @@ final class HybridRowChecker: RowChecking {
     }
 
     /// A column of typed values as `decode` in engine.lua reads it: a code per row and the texts
-    /// in order. A text equal to the row's cell is not sent twice.
-    private static func encode(_ values: [TypedValue], cells: [String]?) -> LuaArgument {
+    /// in order. A text equal to the row's cell is not sent twice, and a column whose every value
+    /// is its cell (most text columns) is sent as `{ cells = true }`: no codes at all, and Lua
+    /// reads the cells as the typed values without a pass over them.
+    static func encode(_ values: [TypedValue], cells: [String]?) -> LuaArgument {
         var codes: [Int64] = []
         var texts: [String] = []
         codes.reserveCapacity(values.count)
+        var allCells = cells != nil
         for (index, value) in values.enumerated() {
             switch value {
-            case .none: codes.append(-1)
-            case .bool(let flag): codes.append(flag ? -3 : -2)
+            case .none: codes.append(-1); allCells = false
+            case .bool(let flag): codes.append(flag ? -3 : -2); allCells = false
             case .text(let text):
-                if let cells, cells[index].utf8.elementsEqual(text.utf8) { codes.append(-5) }
-                else { codes.append(-4); texts.append(text) }
+                if let cells, Self.sameBytes(cells[index], text) { codes.append(-5) }
+                else { codes.append(-4); texts.append(text); allCells = false }
             case .phones(let numbers):
                 codes.append(Int64(numbers.count))
                 texts.append(contentsOf: numbers)
+                allCells = false
             }
         }
+        if allCells { return .record([("cells", .value(.bool(true)))]) }
         return .record([("codes", .integers(codes)), ("texts", .texts(texts))])
+    }
+
+    /// Whether two strings hold the same bytes. `utf8.elementsEqual` walks both a byte at a time
+    /// through generic iterators (a tenth of a coded rule set's checks); `==` would compare
+    /// canonically equivalent texts as equal, which the cell as given must not be.
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 }

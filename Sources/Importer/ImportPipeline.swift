@@ -413,11 +413,12 @@ private struct Run {
         fractionRead = batch.fractionRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
+        // The same for every row of the import: made once a batch, not once a row.
+        let fields = clientFields, custom = Array(customFieldNames.enumerated().map { (column: $0.offset, name: $0.element) })
         for (index, row) in batch.rowNumbers.enumerated() {
             let id = idColumn.flatMap { checked.fields[$0][index].textValue }
             let repeated = isRepeated(id: id, row: row)
             guard record(errors: checked.errors[index], warnings: checked.warnings[index], row: row), !repeated else { continue }
-            let fields = clientFields, custom = Array(customFieldNames.enumerated().map { (column: $0.offset, name: $0.element) })
             try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].textValue }, row: row) {
                 $0.assign(checked, index: index, fields: fields, customColumns: custom)
             }

@@ -1,5 +1,6 @@
 import ClientBase
 @testable import Importer
+import LuaBridge
 import TestSupport
 import Testing
 import Workbook
@@ -130,6 +131,87 @@ import Workbook
         let hybrid = try #require(try engine.checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
         _ = try hybrid.check(Self.batch(count: 1_000, seed: 2))
         _ = try hybrid.check(Self.batch(count: 1_000, seed: 3, firstRow: 1_002))
+        #expect(hybrid.luaCalls == 2)
+    }
+
+    /// A batch every row of which passes the stock checks, whose text columns hold their cells
+    /// as they are (sent to Lua as the cells themselves, `{ cells = true }`) and whose other
+    /// columns hold converted values (money, yes/no, phones, a date): row i's name is "Name<row>".
+    static func cleanBatch(count: Int, firstRow: Int) -> TextBatch {
+        var batch = TextBatch(keys: keys, customNames: ["Birthday"])
+        for row in firstRow..<(firstRow + count) {
+            batch.append(row: row, texts: ["name": "Name\(row)", "address": "Street \(row)", "notes": row % 3 == 0 ? "" : "note \(row)",
+                                           "phone": "+33 6 12 34 56 \(10 + row % 90)", "juridical": row % 2 == 0 ? "Yes" : "",
+                                           "balance": row % 5 == 0 ? "1 000,50" : "", "email": "c\(row)@example.fr"],
+                         custom: ["Birthday": row % 4 == 0 ? "12.03.1985" : ""])
+        }
+        return batch
+    }
+
+    /// Rows whose columns reach Lua as their cells give what the all-Lua reference gives, and the
+    /// rule set's code reads each row's own values.
+    @Test func columnsSentAsTheirCellsGiveWhatTheLuaEngineGives() throws {
+        let (engine, _) = try engine("coded")
+        let hybrid = try #require(try engine.checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let reference = try engine.luaChecker(language: "en", catalog: Self.catalog(), options: RuleOptions())
+        for (seed, firstRow) in [(UInt64(1), 2), (2, 1_002)] {
+            let batch = Self.cleanBatch(count: 1_000, firstRow: firstRow)
+            let checked = try hybrid.check(batch)
+            expectSame(checked, try reference.check(batch), seed: seed)
+            #expect(checked.errors.allSatisfy { $0.isEmpty })
+        }
+        #expect(HybridRowChecker.encode([.text("a"), .text("b")], cells: ["a", "b"]).isCells)
+        #expect(!HybridRowChecker.encode([.text("a"), .text("b")], cells: ["a", " b"]).isCells)
+        #expect(!HybridRowChecker.encode([.text("a"), .none], cells: ["a", ""]).isCells)
+        // Canonically equivalent but not the same bytes (é precomposed, e + combining accent).
+        #expect(!HybridRowChecker.sameBytes("\u{E9}", "e\u{301}"))
+        #expect(HybridRowChecker.sameBytes("Zoé", "Zoé") && HybridRowChecker.sameBytes("", ""))
+    }
+
+    /// A rule set's `validate` and `validate_row` never see another row's values: each row gets
+    /// its own row table, custom table and `ctx`, and what the code kept of earlier rows (or wrote
+    /// into them) stays as it was, across the rows of a batch and across batches.
+    @Test func theRuleSetsCodeSeesOnlyItsOwnRow() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/keeper/ruleset.lua", """
+            local base = require("remonline.ruleset")
+            local rules = require("lib.rules")
+            local kept = {} -- rows, ctx and the values they had, from earlier rows
+            local function leaked(row, ctx)
+              if row.name ~= "Name" .. ctx.row or row.address ~= "Street " .. ctx.row then return true end
+              if row.touched or row.custom.touched or ctx.touched then return true end
+              for _, earlier in ipairs(kept) do
+                if earlier.row.name ~= earlier.name or earlier.ctx.row ~= earlier.number
+                   or earlier.row.custom.Birthday ~= earlier.birthday or not earlier.row.touched then return true end
+              end
+              return false
+            end
+            return rules.extend(base, {
+              name = "keeper",
+              columns = {
+                name = { validate = function(name, ctx)
+                  if name ~= "Name" .. ctx.row or ctx.touched then return false, "invalid" end
+                end },
+              },
+              validate_row = function(row, ctx)
+                if leaked(row, ctx) then ctx.error("name", "invalid") end
+                row.touched, row.custom.touched, ctx.touched = true, true, true
+                if ctx.row % 50 == 0 then
+                  kept[#kept + 1] = { row = row, ctx = ctx, name = row.name, number = ctx.row, birthday = row.custom.Birthday }
+                end
+              end,
+            })
+            """)
+        let engine = try RuleEngine(ruleSet: "keeper", searchPath: SearchPath(roots: [folder.path, repositoryRoot]))
+        let hybrid = try #require(try engine.checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let reference = try engine.luaChecker(language: "en", catalog: Self.catalog(), options: RuleOptions())
+        for checker in [hybrid, reference] as [any RowChecking] {
+            for firstRow in [2, 1_002] {
+                let checked = try checker.check(Self.cleanBatch(count: 1_000, firstRow: firstRow))
+                let failed = checked.errors.enumerated().filter { !$0.element.isEmpty }.map { firstRow + $0.offset }
+                #expect(failed.isEmpty, "\(type(of: checker)): rows \(failed.prefix(10)) saw another row's values")
+            }
+        }
         #expect(hybrid.luaCalls == 2)
     }
 
@@ -275,5 +357,13 @@ import Workbook
         #expect(phone.cell == "C2005")
         #expect(report.warnings.contains { $0.row == 1_751 && $0.message == "skipped by plugin batchy: every seventh" })
         #expect(report.errors.contains { $0.row == 2_201 && $0.message == "plugin batchy: every eleventh" })
+    }
+}
+
+extension LuaArgument {
+    /// Whether this is a typed column sent as its cells (`{ cells = true }`, see `HybridRowChecker.encode`).
+    var isCells: Bool {
+        if case .record(let fields) = self { return fields.map(\.key) == ["cells"] }
+        return false
     }
 }

@@ -357,8 +357,10 @@ end
 
 -- A typed column as the host hands it over (`code_checker`): `codes[i]` says what row i holds —
 -- -1 nil, -2 false, -3 true, -4 the next of `texts`, -5 the row's cell itself, n >= 0 a list of
--- the next n of `texts` (phone numbers).
+-- the next n of `texts` (phone numbers); `cells = true` instead when every row holds its cell.
+-- The cells' list then serves as the typed one: the checker only reads it, a value at a time.
 local function decode(column, count, cells)
+  if column.cells then return cells end
   local typed, codes, texts, at = {}, column.codes, column.texts, 1
   cells = cells or NO_CELLS
   for i = 1, count do
@@ -405,6 +407,21 @@ function engine.code_checker(rule_set, ctx)
     local source = "return function(typed, custom, i) return { " .. table.concat(parts, ", ") .. ", custom = custom } end"
     make_row = assert(load(source, "=engine.row", "t", {}))()
   end
+  -- Its `custom` table the same way, for the batch's custom fields (a constructor per set of
+  -- names, kept): filled key by key it cost more than the row itself.
+  local custom_makers = {}
+  local function custom_maker(names)
+    local key = table.concat(names, "\0")
+    local maker = custom_makers[key]
+    if maker == nil then
+      local parts = {}
+      for k, name in ipairs(names) do parts[k] = string.format("[%q] = stored[%d][i]", name, k) end
+      local source = "return function(stored, i) return { " .. table.concat(parts, ", ") .. " } end"
+      maker = assert(load(source, "=engine.custom", "t", {}))()
+      custom_makers[key] = maker
+    end
+    return maker
+  end
 
   return function(batch)
     local count, cells_of = batch.count, batch.columns
@@ -449,13 +466,14 @@ function engine.code_checker(rule_set, ctx)
     local validate_row = rule_set.validate_row
     if validate_row then
       origin = #columns + 2
-      local custom = {}
-      for name, column in pairs(batch.custom or NO_CELLS) do custom[name] = decode(column, count) end
+      local names, stored = {}, {}
+      for name in pairs(batch.custom or NO_CELLS) do names[#names + 1] = name end
+      table.sort(names)
+      for k, name in ipairs(names) do stored[k] = decode(batch.custom[name], count) end
+      local make_custom = custom_maker(names)
       for i = 1, count do
         if not failed[i] then
-          local row_custom = {}
-          for name, stored in pairs(custom) do row_custom[name] = stored[i] end
-          validate_row(make_row(by_position, row_custom, i), row_context(i))
+          validate_row(make_row(by_position, make_custom(stored, i), i), row_context(i))
         end
       end
     end
