@@ -23,64 +23,97 @@ local RECOGNITION = {
   markers = { "^Phone %d+ %- Value$", "^E%-mail %d+ %- Value$", "^Address %d+ %- Formatted$" },
 }
 
--- group_numbers' lists by headers list (the same one for every row of an import), then by
--- kind and suffix: scanning every header for every group of every row cost more than the rest
--- of `map`.
-local groups_of = setmetatable({}, { __mode = "k" })
+-- The headers each name field is read from (current layout's, then legacy's).
+local FIRST, MIDDLE, LAST = { "First Name", "Given Name" }, { "Middle Name", "Additional Name" }, { "Last Name", "Family Name" }
+local ORGANIZATION, FULL, LABELS = { "Organization Name", "Organization 1 - Name" }, { "Name", "File As" }, { "Labels", "Group Membership" }
 
--- The numbers n of every "<kind> n - <suffix>" header, in order (a list not to be changed).
+-- What every row of an import reads, worked out once per headers list (the same one for every
+-- row): the numbers of each group and the header names of their fields. Scanning the headers,
+-- sorting the numbers and building "Phone 2 - Label" for every group of every row cost more
+-- than the rest of `map`.
+local plans = setmetatable({}, { __mode = "k" })
+
+-- The numbers n of every "<kind> n - <suffix>" header, in order (`kind` is a pattern).
 local function group_numbers(headers, kind, suffix)
-  local groups = groups_of[headers]
-  if not groups then
-    groups = {}
-    groups_of[headers] = groups
-  end
-  local key = kind .. " - " .. suffix
-  local numbers = groups[key]
-  if numbers then return numbers end
-  numbers = {}
+  local numbers = {}
   for _, header in ipairs(headers) do
     local n = text.trim(header):match("^" .. kind .. " (%d+) %- " .. suffix .. "$")
     if n then numbers[#numbers + 1] = tonumber(n) end
   end
   table.sort(numbers)
-  groups[key] = numbers
   return numbers
 end
 
+-- The header names of each group's fields, `fields` naming them by suffix:
+-- { { label = "Phone 1 - Label", type = "Phone 1 - Type", value = "Phone 1 - Value" }, … }.
+local function group_headers(numbers, kind, fields)
+  local groups = {}
+  for i, n in ipairs(numbers) do
+    local prefix = kind .. " " .. n .. " - "
+    local group = {}
+    for key, suffix in pairs(fields) do group[key] = prefix .. suffix end
+    groups[i] = group
+  end
+  return groups
+end
+
+local ITEM_FIELDS = { label = "Label", type = "Type", value = "Value" }
+local ADDRESS_FIELDS = {
+  label = "Label", type = "Type", formatted = "Formatted", street = "Street", street2 = "Extended Address",
+  po_box = "PO Box", postal_code = "Postal Code", city = "City", region = "Region", country = "Country",
+}
+
+local function plan_of(headers)
+  local plan = plans[headers]
+  if plan then return plan end
+  -- An address is a group with a formatted address or a street, each number once.
+  local numbers, done = {}, {}
+  for _, suffix in ipairs({ "Formatted", "Street" }) do
+    for _, n in ipairs(group_numbers(headers, "Address", suffix)) do numbers[#numbers + 1] = n end
+  end
+  table.sort(numbers)
+  local unique = {}
+  for _, n in ipairs(numbers) do
+    if not done[n] then done[n] = true; unique[#unique + 1] = n end
+  end
+  plan = {
+    phones = group_headers(group_numbers(headers, "Phone", "Value"), "Phone", ITEM_FIELDS),
+    emails = group_headers(group_numbers(headers, "E%-mail", "Value"), "E-mail", ITEM_FIELDS),
+    addresses = group_headers(unique, "Address", ADDRESS_FIELDS),
+  }
+  plans[headers] = plan
+  return plan
+end
+
 -- Every value of a numbered group ("Phone 1 - Value" with "Phone 1 - Label" or "- Type").
-local function items(row, headers, kind)
+local function items(row, groups)
   local list = {}
-  for _, n in ipairs(group_numbers(headers, kind, "Value")) do
-    local prefix = kind:gsub("%%", "") .. " " .. n .. " - "
-    local label, primary = contacts.label(row[prefix .. "Label"] or row[prefix .. "Type"])
-    for i, value in ipairs(contacts.split_multi(row[prefix .. "Value"])) do
+  for _, group in ipairs(groups) do
+    local label, primary = contacts.label(row[group.label] or row[group.type])
+    for i, value in ipairs(contacts.split_multi(row[group.value])) do
       list[#list + 1] = { value = value, label = label, primary = primary and i == 1 }
     end
   end
   return list
 end
 
-local function addresses(row, headers)
+local find = string.find
+
+local function addresses(row, groups)
   local list = {}
-  local numbers = {}
-  for _, n in ipairs(group_numbers(headers, "Address", "Formatted")) do numbers[#numbers + 1] = n end
-  for _, n in ipairs(group_numbers(headers, "Address", "Street")) do numbers[#numbers + 1] = n end
-  table.sort(numbers)
-  local done = {}
-  for _, n in ipairs(numbers) do
-    if not done[n] then
-      done[n] = true
-      local p = "Address " .. n .. " - "
-      local label, primary = contacts.label(row[p .. "Label"] or row[p .. "Type"])
-      local value = contacts.address({
-        formatted = (row[p .. "Formatted"] or ""):match("^(.-) ::: ") or row[p .. "Formatted"],
-        street = row[p .. "Street"], street2 = row[p .. "Extended Address"], po_box = row[p .. "PO Box"],
-        postal_code = row[p .. "Postal Code"], city = row[p .. "City"], region = row[p .. "Region"],
-        country = row[p .. "Country"],
-      })
-      if value ~= "" then list[#list + 1] = { value = value, label = label, primary = primary } end
-    end
+  for _, group in ipairs(groups) do
+    local label, primary = contacts.label(row[group.label] or row[group.type])
+    -- A cell of several addresses gives its first (what `match("^(.-) ::: ")` found, without a pattern).
+    local formatted = row[group.formatted]
+    local several = formatted and find(formatted, " ::: ", 1, true)
+    if several then formatted = formatted:sub(1, several - 1) end
+    local value = contacts.address({
+      formatted = formatted,
+      street = row[group.street], street2 = row[group.street2], po_box = row[group.po_box],
+      postal_code = row[group.postal_code], city = row[group.city], region = row[group.region],
+      country = row[group.country],
+    })
+    if value ~= "" then list[#list + 1] = { value = value, label = label, primary = primary } end
   end
   return list
 end
@@ -89,7 +122,8 @@ end
 local function user_labels(cell)
   local kept = {}
   for _, label in ipairs(contacts.split_multi(cell)) do
-    local name = label:gsub("^%*%s*", "")
+    local name = label
+    if find(label, "*", 1, true) == 1 then name = label:gsub("^%*%s*", "") end
     if name ~= "myContacts" and name ~= "My Contacts" and name ~= "starred" and name ~= "" then
       kept[#kept + 1] = name
     end
@@ -106,25 +140,25 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
-    local headers = ctx.headers
+    local row, used = contacts.track(raw, ctx)
+    local plan = plan_of(ctx.headers)
     local name, last_name, juridical, company = contacts.names({
-      first = contacts.value(row, { "First Name", "Given Name" }),
-      middle = contacts.value(row, { "Middle Name", "Additional Name" }),
-      last = contacts.value(row, { "Last Name", "Family Name" }),
-      organization = contacts.value(row, { "Organization Name", "Organization 1 - Name" }),
-      full = contacts.value(row, { "Name", "File As" }),
+      first = contacts.value(row, FIRST),
+      middle = contacts.value(row, MIDDLE),
+      last = contacts.value(row, LAST),
+      organization = contacts.value(row, ORGANIZATION),
+      full = contacts.value(row, FULL),
     })
-    local phones, phone_note = contacts.phones(items(row, headers, "Phone"))
-    local email, email_note = contacts.primary_email(items(row, headers, "E%-mail"))
-    local address_list = addresses(row, headers)
+    local phones, phone_note = contacts.phones(items(row, plan.phones))
+    local email, email_note = contacts.primary_email(items(row, plan.emails))
+    local address_list = addresses(row, plan.addresses)
     local address, address_note = contacts.primary_email(address_list)
     if address_note then address_note = address_note:gsub("^Other emails", "Other addresses") end
     local client = {
       name = name, last_name = last_name, juridical = juridical,
       phone = phones, email = email, address = address,
       notes = contacts.notes({ row.Notes, company, phone_note, email_note, address_note,
-                               user_labels(contacts.value(row, { "Labels", "Group Membership" })) }),
+                               user_labels(contacts.value(row, LABELS)) }),
     }
     local finished, why = contacts.finish(client, raw, used, ctx)
     if not finished then return clientimport.skip(why) end

@@ -26,7 +26,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
+    local row, used = contacts.track(raw, ctx)
     local name, last_name, juridical, company = contacts.names({
       first = row["First Name"], last = row["Last Name"], organization = row["Company Name"],
     })

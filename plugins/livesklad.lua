@@ -47,7 +47,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
+    local row, used = contacts.track(raw, ctx)
     local function get(field) return contacts.value(row, FIELDS[field]) end
     local kind = text.fold(get("kind") or "")
     local organization = get("organization")

@@ -45,7 +45,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
+    local row, used = contacts.track(raw, ctx)
     local function get(field) return contacts.value(row, FIELDS[field]) end
     local company_flag = yesno.parse(get("is_company") or "")
     local full = get("name")

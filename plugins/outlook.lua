@@ -178,7 +178,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local tracked, used = contacts.track(raw)
+    local tracked, used = contacts.track(raw, ctx)
     local layout = layout_of(ctx.headers)
     -- The row by English header, whatever the language of the export's.
     local row = setmetatable({}, { __index = function(_, english)

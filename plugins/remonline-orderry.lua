@@ -62,7 +62,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
+    local row, used = contacts.track(raw, ctx)
     local layout = LAYOUTS[language_of(ctx.headers)]
     local values = {}
     for i, key in ipairs(KEYS) do values[key] = contacts.present(row[layout[i]]) end

@@ -47,7 +47,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
+    local row, used = contacts.track(raw, ctx)
     local function get(field) return contacts.value(row, FIELDS[field]) end
     local name, last_name, juridical, company = contacts.names({
       first = get("first"), last = get("last"), organization = get("business"), full = get("full"),

@@ -178,7 +178,7 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw)
+    local row, used = contacts.track(raw, ctx)
     for warning in (row["vCard warnings"] or ""):gmatch("[^\n]+") do ctx.warn(warning) end
     local name, last_name, juridical, company = contacts.names({
       first = row["vCard N given"], middle = row["vCard N middle"], last = row["vCard N family"],

@@ -70,6 +70,36 @@ import Workbook
         #expect(client.notes == "VIP\nPhones: 01 22 22 22 22 (Work), 06 11 11 11 11 (Mobile)\nLabels: Garage")
     }
 
+    /// Numbered groups are read as the headers number them: with gaps, from 10 up, a primary
+    /// "* " label, several values in one cell (" ::: "), on every row of the file (the plugin
+    /// works out each group's header names once per import).
+    @Test func googleContactsGroupsWithGapsAndTwoDigitNumbers() throws {
+        let fixture = try ImportFixture()
+        let path = try fixture.folder.write("google.csv", """
+            First Name,Last Name,Notes,Labels,Phone 2 - Label,Phone 2 - Value,Phone 11 - Label,Phone 11 - Value,E-mail 3 - Label,E-mail 3 - Value,E-mail 10 - Label,E-mail 10 - Value,Address 10 - Label,Address 10 - Formatted,Address 10 - City
+            Anna,Berg,,* myContacts ::: Garage,Home,01 40 00 00 00,* Mobile,06 12 34 56 78 ::: 06 99 99 99 99,Home,anna@home.example,* Work,anna@work.example,Work,"5 rue A
+            Lyon ::: 9 rue B",Lyon
+            Otto,,,,,,Mobile,+33 6 11 11 11 11 ::: +33 (6) 11-11-11-11,,,,,,,Paris
+
+            """)
+        let report = try fixture.run(path) { $0.plugin = .named("google-contacts") }
+        #expect(report.status == .imported, "\(report.errors)")
+        let clients = try fixture.allClients()
+        try #require(clients.count == 2)
+        #expect(clients[0].name == "Anna" && clients[0].lastName == "Berg")
+        #expect(clients[0].phones == ["0612345678", "0140000000", "0699999999"])
+        #expect(clients[0].email == "anna@work.example")
+        #expect(clients[0].address == "5 rue A, Lyon")
+        #expect(clients[0].notes == """
+            Phones: 06 12 34 56 78 (Mobile), 01 40 00 00 00 (Home), 06 99 99 99 99 (Mobile)
+            Other emails: anna@home.example (Home)
+            Labels: Garage
+            """)
+        // One number written twice is one phone; the address is its city alone.
+        #expect(clients[1].name == "Otto" && clients[1].phones == ["33611111111"])
+        #expect(clients[1].address == "Paris" && clients[1].notes == "Phones: +33 6 11 11 11 11 (Mobile)")
+    }
+
     @Test func outlook() throws {
         let (report, clients) = try imported("outlook.csv", plugin: "outlook", created: 3)
         #expect(report.pluginChoice?.contains("Country/Region") == true)

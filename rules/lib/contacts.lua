@@ -2,6 +2,8 @@
 -- labels kept in notes, and the columns a plugin did not map (for keep_unmapped_as_custom_fields).
 local text = require("lib.text")
 
+local find = string.find
+
 local contacts = {}
 
 --- The trimmed text, or nil when it is empty.
@@ -27,6 +29,12 @@ end
 --- Splits a cell holding several values separated by " ::: " (Google) or line breaks.
 function contacts.split_multi(value)
   local parts = {}
+  if value == nil or value == "" then return parts end
+  -- Most cells hold one value: no pattern work for them (a plugin splits several cells a row).
+  if type(value) == "string" and not find(value, "\n", 1, true) and not find(value, " ::: ", 1, true) then
+    parts[1] = contacts.present(value)
+    return parts
+  end
   local s = (value or ""):gsub(" ::: ", "\n")
   for part in s:gmatch("[^\n]+") do
     local trimmed = contacts.present(part)
@@ -116,11 +124,16 @@ function contacts.phones(list)
     if not item.primary then ordered[#ordered + 1] = item end
   end
   local numbers, labelled, seen, any_label = {}, {}, {}, false
+  -- A number is compared by its digits only with another: one phone needs no pattern work.
+  local alone = #ordered == 1
   for _, item in ipairs(ordered) do
     local value = contacts.present(item.value)
     if value then
-      local digits = value:gsub("%D", "")
-      local key = digits ~= "" and digits or value
+      local key = value
+      if not alone then
+        local digits = value:gsub("%D", "")
+        if digits ~= "" then key = digits end
+      end
       if not seen[key] then
         seen[key] = true
         numbers[#numbers + 1] = value
@@ -143,8 +156,11 @@ function contacts.notes(parts)
 end
 
 --- Wraps a row so that every header the plugin reads is remembered as mapped.
---- Returns the wrapped row and the set of headers read.
-function contacts.track(row)
+--- Returns the wrapped row and the set of headers read. Given the row's `ctx`, the row comes
+--- back as it is (and the set stays empty) unless the user asked to keep the unmapped columns:
+--- only `contacts.unmapped` reads the set, and a wrapped row costs a function call per read.
+function contacts.track(row, ctx)
+  if ctx and not (ctx.options and ctx.options.keep_unmapped_as_custom_fields) then return row, {} end
   local used = {}
   local wrapped = setmetatable({}, {
     __index = function(_, header)

@@ -18,8 +18,8 @@ function mapper.new(plugin, ctx)
   local function map(cells, row_number)
     local values = {}
     read = {}
-    for i, header in ipairs(headers) do
-      values[header] = cells[i] or ""
+    for i = 1, #headers do
+      values[headers[i]] = cells[i] or ""
     end
     -- The row the plugin sees records which headers it reads.
     local row = setmetatable({}, {
@@ -62,8 +62,7 @@ function mapper.new(plugin, ctx)
     reads = {}
     local at = 0
     for i, row_number in ipairs(batch.rows) do
-      local row_cells = {}
-      for k = 1, counts[i] do row_cells[k] = cells[at + k] end
+      local row_cells = table.move(cells, at + 1, at + counts[i], 1, {})
       at = at + counts[i]
       current = row_number
       outcomes[i] = map(row_cells, row_number)

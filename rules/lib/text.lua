@@ -9,7 +9,7 @@ local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, 
 --- Trims spaces, tabs, line breaks and non-breaking spaces at both ends (non-breaking spaces
 --- inside become plain spaces).
 function text.trim(s)
-  if s == nil then return "" end
+  if s == nil or s == "" then return "" end
   if type(s) ~= "string" then s = tostring(s) end
   -- Most cells need nothing: no non-breaking space, no space at either end (no new string).
   if not find(s, NBSP, 1, true) and not SPACE[byte(s, 1)] and not SPACE[byte(s, -1)] then return s end

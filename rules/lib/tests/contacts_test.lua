@@ -63,6 +63,32 @@ return {
     check.equal(primary, true)
     check.equal((contacts.label(" ")), nil)
   end,
+  split_multi_reads_one_value_and_several_alike = function()
+    check.same(contacts.split_multi(nil), {})
+    check.same(contacts.split_multi(""), {})
+    check.same(contacts.split_multi(" \194\160"), {})
+    check.same(contacts.split_multi("\194\160+33 6 12\t"), { "+33 6 12" })
+    check.same(contacts.split_multi(":::"), { ":::" })
+    check.same(contacts.split_multi(" ::: "), {})
+    check.same(contacts.split_multi("a ::: ::: b\r\nc"), { "a", "::: b", "c" })
+  end,
+  one_phone_is_kept_as_written_and_twins_are_one = function()
+    check.same((contacts.phones({ { value = " (none) " } })), { "(none)" })
+    check.same((contacts.phones({ { value = "06 12" }, { value = "0612", primary = true }, { value = "x" } })), { "0612", "x" })
+  end,
+  track_wraps_the_row_only_when_unmapped_columns_are_kept = function()
+    local raw = { Name = "Jean", Birthday = "1980-01-02" }
+    local headers = { "Name", "Birthday" }
+    local plain = { headers = headers, options = {} }
+    local row, used = contacts.track(raw, plain)
+    check.equal(row, raw)
+    check.equal(contacts.finish({ name = row.Name, email = "" }, raw, used, plain).custom, nil)
+    local asked = { headers = headers, options = { keep_unmapped_as_custom_fields = true } }
+    row, used = contacts.track(raw, asked)
+    check.equal(row ~= raw, true)
+    local client = contacts.finish({ name = row.Name, email = "" }, raw, used, asked)
+    check.same(client.custom, { Birthday = "1980-01-02" })
+  end,
   unmapped_columns_become_custom_fields_only_when_asked = function()
     local raw = { Name = "Jean", Birthday = "1980-01-02", Empty = " ", Read = "x" }
     local headers = { "Name", "Birthday", "Empty", "Read" }
