@@ -476,7 +476,7 @@ final class SheetHandler: SAXHandler {
     private let date1904: Bool
 
     private var inSheetData = false
-    private var rowNumber = 0
+    private(set) var rowNumber = 0
     @exclusivity(unchecked) private var cells: [Cell] = []
     @exclusivity(unchecked) private var column = 0          // 1-based column of the current (or last) cell
     @exclusivity(unchecked) private var cellType = CellType.number
@@ -608,6 +608,14 @@ final class SheetHandler: SAXHandler {
         cells.removeAll(keepingCapacity: true)
         column = 0
         lines?.rowStarted()
+    }
+
+    /// The scanner gave up a row it had started (its window ended inside it) and will read it
+    /// again from its start: the row number goes back to what it was, or a row without `r`
+    /// would count once more for each refill it straddles.
+    @inline(__always)
+    func rowAbandoned(rowNumberBefore: Int) {
+        rowNumber = rowNumberBefore
     }
 
     /// A `<c>` starts; `column` comes from its `r` attribute (nil: the one after the last).

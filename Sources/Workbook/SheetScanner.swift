@@ -98,6 +98,7 @@ struct SheetScanner {
         // One strong reference for the row, passed down: each use of the unowned(unsafe)
         // property cost a retain and a release, ~20% of `inspect`'s CPU.
         let handler = self.handler
+        let rowNumberBefore = handler.rowNumber
         do {
             x.skipSpace()
             try x.need(2)
@@ -140,9 +141,11 @@ struct SheetScanner {
             return .row
         } catch XMLLexer.Failure.needMore {
             x.p = rowStart
+            handler.rowAbandoned(rowNumberBefore: rowNumberBefore)
             return .needMore
         } catch {
             x.p = rowStart
+            handler.rowAbandoned(rowNumberBefore: rowNumberBefore)
             return .unexpected
         }
     }
