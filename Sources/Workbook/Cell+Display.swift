@@ -23,45 +23,67 @@ extension CellDate {
     /// cell's own ISO 8601 text is shown as written.
     public var isoText: String {
         if let written { return written }
-        let inRange = (0...9999).contains(year) && (0...99).contains(month) && (0...99).contains(day)
+        guard appendsISOText else { return paddedText }
+        return String(unsafeUninitializedCapacity: isoByteCount) { writeISOText(into: $0) }
+    }
+
+    /// Whether `isoText` is written from the components as bytes (every part in its usual
+    /// width; not a `t="d"` cell's own text): what `appendISOText(to:)` can write.
+    var appendsISOText: Bool {
+        written == nil && (0...9999).contains(year) && (0...99).contains(month) && (0...99).contains(day)
             && (0...99).contains(hour) && (0...99).contains(minute) && (0...99).contains(second)
             && (0...999).contains(millisecond)
-        guard inRange else { return paddedText }
-        // Written as bytes: the interpolated version below cost ~6,000 instructions a date,
-        // once per date cell of every imported row.
-        // As below: a date and a time, a time alone, or else the date alone.
-        let showsDate = hasDate || !hasTime
-        let fraction = hasTime ? millisecond : 0
-        let parts = (showsDate ? 10 : 0) + (showsDate && hasTime ? 1 : 0) + (hasTime ? 8 : 0) + (fraction > 0 ? 4 : 0)
-        return String(unsafeUninitializedCapacity: parts) { buffer in
-            var i = 0
-            func put(_ value: Int, _ width: Int) {
-                var divisor = width == 4 ? 1000 : width == 2 ? 10 : 1
-                while divisor > 0 {
-                    buffer[i] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
-                    i += 1
+    }
+
+    /// Appends `isoText`'s UTF-8 (only when `appendsISOText`), for the TSV dump's bytes.
+    @inline(__always)
+    func appendISOText(to bytes: inout [UInt8]) {
+        let count = bytes.count, room = isoByteCount
+        bytes.append(contentsOf: repeatElement(0, count: room))
+        let used = bytes.withUnsafeMutableBufferPointer { writeISOText(into: UnsafeMutableBufferPointer(rebasing: $0[count...])) }
+        // A fraction's trailing zeros are not written.
+        if used < room { bytes.removeLast(room - used) }
+    }
+
+    // As below: a date and a time, a time alone, or else the date alone.
+    private var showsDate: Bool { hasDate || !hasTime }
+    private var fraction: Int { hasTime ? millisecond : 0 }
+    private var isoByteCount: Int {
+        (showsDate ? 10 : 0) + (showsDate && hasTime ? 1 : 0) + (hasTime ? 8 : 0) + (fraction > 0 ? 4 : 0)
+    }
+
+    /// Writes `isoText` into `buffer` (at least `isoByteCount` bytes); returns the count. As
+    /// bytes: the interpolated version below cost ~6,000 instructions a date, once per date
+    /// cell of every imported row.
+    private func writeISOText(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var i = 0
+        func put(_ value: Int, _ width: Int) {
+            var divisor = width == 4 ? 1000 : width == 2 ? 10 : 1
+            while divisor > 0 {
+                buffer[i] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                i += 1
+                divisor /= 10
+            }
+        }
+        func put(_ byte: Unicode.Scalar) { buffer[i] = UInt8(ascii: byte); i += 1 }
+        if showsDate {
+            put(year, 4); put("-"); put(month, 2); put("-"); put(day, 2)
+            if hasTime { put("T") }
+        }
+        if hasTime {
+            put(hour, 2); put(":"); put(minute, 2); put(":"); put(second, 2)
+            let fraction = fraction
+            if fraction > 0 {
+                put(".")
+                var digits = fraction, divisor = 100
+                while digits > 0 {
+                    put(digits / divisor, 1)
+                    digits %= divisor
                     divisor /= 10
                 }
             }
-            func put(_ byte: Unicode.Scalar) { buffer[i] = UInt8(ascii: byte); i += 1 }
-            if showsDate {
-                put(year, 4); put("-"); put(month, 2); put("-"); put(day, 2)
-                if hasTime { put("T") }
-            }
-            if hasTime {
-                put(hour, 2); put(":"); put(minute, 2); put(":"); put(second, 2)
-                if fraction > 0 {
-                    put(".")
-                    var digits = fraction, divisor = 100
-                    while digits > 0 {
-                        put(digits / divisor, 1)
-                        digits %= divisor
-                        divisor /= 10
-                    }
-                }
-            }
-            return i
         }
+        return i
     }
 
     /// `isoText` for components outside the usual widths (a negative or five-digit year).

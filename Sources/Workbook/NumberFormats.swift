@@ -20,6 +20,12 @@ struct NumberFormats: Sendable {
         index >= 0 && index < styles.count ? styles[index] : nil
     }
 
+    /// What style `index` makes of a number (`.none` for an index with no style).
+    @inline(__always)
+    func dateKind(_ index: Int) -> DateKind {
+        index >= 0 && index < styles.count ? styles[index].dateKind : .none
+    }
+
     /// Whether style `index` shows a number as a date or time.
     @inline(__always)
     func isDate(_ index: Int) -> Bool {

@@ -92,15 +92,15 @@ struct SharedStrings: Sendable {
     /// Reads the part: its `<si>` items with `SharedStringsScanner`, the rest with libxml2;
     /// a part the scanner does not decide is read again from the top with libxml2 alone.
     static func read(_ stream: ZipEntryStream, file: String) throws -> SharedStrings {
-        if let table = try scan(stream, file: file) { return table }
+        if let table = try scan(InflateAhead.source(stream), file: file) { return table }
         return try parse(stream.reopened(), file: file)
     }
 
     /// The table, or nil when something in the part is outside the scanner's subset.
-    static func scan(_ stream: ZipEntryStream, file: String) throws -> SharedStrings? {
+    static func scan(_ stream: any InflatedBytes, file: String) throws -> SharedStrings? {
         let handler = SharedStringsHandler(stream, file: file)
         let parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
-        let window = ByteWindow(stream: stream)
+        let window = ByteWindow(source: stream)
         guard let headCount = try XMLHead.endOfStartTag("<sst", in: window) else { return nil }
         try parser.feed(UnsafeBufferPointer(rebasing: window.unconsumed[..<headCount]), last: false)
         if let error = handler.error { throw error }
@@ -157,7 +157,7 @@ private final class SharedStringsHandler: SAXHandler {
     private var inText = false
     private var phoneticDepth = 0
 
-    init(_ stream: ZipEntryStream, file: String) {
+    init(_ stream: any InflatedBytes, file: String) {
         self.file = file
         part = stream.entry.name
         table.reserve(bytes: Int(min(stream.entry.uncompressedSize, ZipArchive.maxEntrySize)), strings: 0)

@@ -263,7 +263,9 @@ final class SheetRowReader: RowReader {
     private let sharedStrings: SharedStrings
     private let formats: NumberFormats
     private let date1904: Bool
-    private var stream: ZipEntryStream
+    /// The sheet's inflated bytes: `InflateAhead` for a large sheet, else its stream.
+    private var source: any InflatedBytes
+    private let inflating: InflateAhead.Placement
     private var handler: SheetHandler
     private var parser: XMLPushParser
     private var window: ByteWindow?
@@ -286,13 +288,15 @@ final class SheetRowReader: RowReader {
     }
 
     /// The share of the sheet's XML unpacked so far (libxml2 parses a little behind it).
-    var fractionRead: Double? { stream.fractionProduced }
+    var fractionRead: Double? { source.fractionProduced }
 
+    /// `inflating` says where the sheet is inflated: by default a large one on a thread of its own.
     init(sheetName: String, stream: ZipEntryStream, file: String, sharedStrings: SharedStrings,
-         formats: NumberFormats, date1904: Bool, warnings: [WorkbookWarning] = []) {
+         formats: NumberFormats, date1904: Bool, warnings: [WorkbookWarning] = [], inflating: InflateAhead.Placement = .automatic) {
         self.sheetName = sheetName
         workbookWarnings = warnings
-        self.stream = stream
+        self.inflating = inflating
+        source = InflateAhead.source(stream, inflating)
         self.file = file
         self.sharedStrings = sharedStrings
         self.formats = formats
@@ -300,7 +304,7 @@ final class SheetRowReader: RowReader {
         handler = SheetHandler(file: file, part: stream.entry.name, sharedStrings: sharedStrings,
                                formats: formats, date1904: date1904)
         parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
-        window = ByteWindow(stream: stream)
+        window = ByteWindow(source: source)
     }
 
     func nextRow() throws -> Row? {
@@ -352,7 +356,7 @@ final class SheetRowReader: RowReader {
     }
 
     private func parseChunk() throws {
-        if let chunk = try stream.next() {
+        if let chunk = try source.next() {
             try parser.feed(chunk, last: false)
         } else {
             finished = true
@@ -410,11 +414,13 @@ final class SheetRowReader: RowReader {
     /// top, and the rows already handed out are skipped.
     private func fallBack() throws {
         window = nil
-        stream = try stream.reopened()
+        // Dropping an `InflateAhead` stops its thread; the new source inflates ahead again.
+        source = InflateAhead.source(try source.reopened(), inflating)
+        let part = source.entry.name
         let lines = handler.lines
-        handler = SheetHandler(file: file, part: stream.entry.name, sharedStrings: sharedStrings,
+        handler = SheetHandler(file: file, part: part, sharedStrings: sharedStrings,
                                formats: formats, date1904: date1904)
-        parser = XMLPushParser(handler: handler, file: file, part: stream.entry.name)
+        parser = XMLPushParser(handler: handler, file: file, part: part)
         skip = emitted
         if let lines {
             lines.rowStarted()
@@ -470,7 +476,7 @@ final class SheetHandler: SAXHandler {
     private let date1904: Bool
 
     private var inSheetData = false
-    private var rowNumber = 0
+    private(set) var rowNumber = 0
     @exclusivity(unchecked) private var cells: [Cell] = []
     @exclusivity(unchecked) private var column = 0          // 1-based column of the current (or last) cell
     @exclusivity(unchecked) private var cellType = CellType.number
@@ -602,6 +608,14 @@ final class SheetHandler: SAXHandler {
         cells.removeAll(keepingCapacity: true)
         column = 0
         lines?.rowStarted()
+    }
+
+    /// The scanner gave up a row it had started (its window ended inside it) and will read it
+    /// again from its start: the row number goes back to what it was, or a row without `r`
+    /// would count once more for each refill it straddles.
+    @inline(__always)
+    func rowAbandoned(rowNumberBefore: Int) {
+        rowNumber = rowNumberBefore
     }
 
     /// A `<c>` starts; `column` comes from its `r` attribute (nil: the one after the last).
@@ -736,6 +750,46 @@ final class SheetHandler: SAXHandler {
 
     private func failSharedStringRead(_ index: Int) {
         fail("shared string \(index) could not be read back from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
+    }
+
+    /// A cell whose `<v>` text the scanner found in place, number characters only, written to
+    /// `lines` straight from the sheet's bytes (no copy into `value`, no cell events): a shared
+    /// string, a number already in `displayText`'s form, a whole-day date. False, with nothing
+    /// done, when the cell needs the general path (`cellStarted` … `cellEnded`), which then
+    /// decides it — or reports what is wrong with it — as for any cell.
+    @inline(__always)
+    func writePlainValue(column reference: Int?, type: CellType, style: Int, _ text: UnsafeBufferPointer<UInt8>,
+                         to lines: TSVLines) -> Bool {
+        let column = reference ?? self.column + 1
+        guard !failed, column <= SheetLimits.maxColumn, !text.isEmpty else { return false }
+        if type == .shared {
+            guard let index = XMLBytes.integer(text), index < sharedStrings.count else { return false }
+            self.column = column
+            var read = true
+            lines.cell(column: column) { out in
+                read = sharedStrings.withBytes(at: index, cache: stringsCache) { TSVEscaping.append($0, to: &out) } != nil
+            }
+            if !read { failSharedStringRead(index) }
+            return true
+        }
+        switch formats.dateKind(style) {
+        case .none:
+            guard NumberCell.isCanonicalDecimal(text) else { return false }
+            self.column = column
+            lines.cell(column: column) { $0.append(contentsOf: text) }
+            return true
+        case .date(true, false):
+            // A whole number of days (nearly every date a spreadsheet writes) needs no `Double`
+            // parsed from a `String`; the text is `isoText`'s.
+            guard text.count <= 7, let serial = XMLBytes.integer(text),
+                  let date = DateSystem.date(serial: Double(serial), date1904: date1904, hasDate: true, hasTime: false),
+                  date.appendsISOText else { return false }
+            self.column = column
+            lines.cell(column: column) { date.appendISOText(to: &$0) }
+            return true
+        default:
+            return false
+        }
     }
 
     /// The current cell as TSV text into `lines`: the cases nearly every cell is — a shared

@@ -18,10 +18,10 @@ final class ByteWindow {
     private(set) var end = 0
     /// The member has no more bytes.
     private(set) var exhausted = false
-    let stream: ZipEntryStream
+    let source: any InflatedBytes
 
-    init(stream: ZipEntryStream, capacity: Int = 1 << 20) {
-        self.stream = stream
+    init(source: any InflatedBytes, capacity: Int = 1 << 20) {
+        self.source = source
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
@@ -45,7 +45,7 @@ final class ByteWindow {
             base = bigger
             capacity *= 2
         }
-        let count = try stream.read(into: base + end, capacity: capacity - end)
+        let count = try source.read(into: base + end, capacity: capacity - end)
         if count == 0 {
             exhausted = true
             return false
@@ -98,6 +98,7 @@ struct SheetScanner {
         // One strong reference for the row, passed down: each use of the unowned(unsafe)
         // property cost a retain and a release, ~20% of `inspect`'s CPU.
         let handler = self.handler
+        let rowNumberBefore = handler.rowNumber
         do {
             x.skipSpace()
             try x.need(2)
@@ -140,9 +141,11 @@ struct SheetScanner {
             return .row
         } catch XMLLexer.Failure.needMore {
             x.p = rowStart
+            handler.rowAbandoned(rowNumberBefore: rowNumberBefore)
             return .needMore
         } catch {
             x.p = rowStart
+            handler.rowAbandoned(rowNumberBefore: rowNumberBefore)
             return .unexpected
         }
     }
@@ -162,6 +165,16 @@ struct SheetScanner {
         }
         // An out-of-range reference, or a row past XFD: libxml2's path re-reads and reports it.
         guard column != .max else { throw XMLLexer.Failure.unexpected }
+        // The TSV dump's common cells, `<v>42</v></c>` of a number or a shared string, are
+        // written from the window in place; anything else reads on from the same place.
+        if !selfClosing, let lines = handler.lines, type == .shared || type == .number {
+            let afterTag = x.p
+            if let text = x.plainValueAndEnd(),
+               handler.writePlainValue(column: column, type: type, style: style, text, to: lines) {
+                return
+            }
+            x.p = afterTag
+        }
         handler.cellStarted(column: column, type: type, style: style)
         if handler.failed { throw XMLLexer.Failure.unexpected }
         if selfClosing {

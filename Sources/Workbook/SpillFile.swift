@@ -81,21 +81,31 @@ final class SharedStringsCache {
     private static let blockSize = 1 << blockShift
     private static let slotCount = 64
 
-    private var storage: UnsafeMutableRawPointer?
+    // A cache belongs to one reader on one thread, and a lookup is made for every shared-string
+    // cell: the runtime's exclusivity checks and the arrays' uniqueness checks on these fields
+    // cost more than the lookup itself.
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer?
     /// The block each slot holds, or -1.
-    private var tags = [Int](repeating: -1, count: SharedStringsCache.slotCount)
+    private let tags = UnsafeMutablePointer<Int>.allocate(capacity: SharedStringsCache.slotCount)
     /// Per set (slots `2 * set` and `2 * set + 1`): the way used last, kept on a miss.
-    private var recent = [UInt8](repeating: 0, count: SharedStringsCache.slotCount / 2)
-    private var whole: [UInt8]?
+    private let recent = UnsafeMutablePointer<UInt8>.allocate(capacity: SharedStringsCache.slotCount / 2)
+    @exclusivity(unchecked) private var whole: [UInt8]?
     /// Whether lookups missed so often that the cache read the whole text into memory.
     var holdsWholeText: Bool { whole != nil }
-    private var lookups = 0
+    @exclusivity(unchecked) private var lookups = 0
     /// Blocks read from the file so far.
-    private(set) var misses = 0
+    @exclusivity(unchecked) private(set) var misses = 0
 
-    init() {}
+    init() {
+        tags.initialize(repeating: -1, count: Self.slotCount)
+        recent.initialize(repeating: 0, count: Self.slotCount / 2)
+    }
 
-    deinit { storage?.deallocate() }
+    deinit {
+        storage?.deallocate()
+        tags.deallocate()
+        recent.deallocate()
+    }
 
     func string(from spill: SpillFile, start: Int, end: Int) -> String? {
         withBytes(from: spill, start: start, end: end) { String(decoding: $0, as: UTF8.self) }

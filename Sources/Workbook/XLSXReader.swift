@@ -94,6 +94,11 @@ public final class XLSXReader {
 
     /// Streams the rows of one sheet; each call starts a fresh pass from the top.
     public func rows(sheet: SheetSelector = .firstVisible) throws -> any RowReader {
+        try rows(sheet: sheet, inflating: .automatic)
+    }
+
+    /// `rows(sheet:)` with the sheet inflated where `inflating` says (tests choose).
+    func rows(sheet: SheetSelector, inflating: InflateAhead.Placement) throws -> any RowReader {
         let number: Int
         switch sheet {
         case .firstVisible:
@@ -123,7 +128,7 @@ public final class XLSXReader {
         let strings = try loadSharedStrings()
         return SheetRowReader(sheetName: sheets[number - 1].name, stream: try archive.open(entry, maximumSize: ZipArchive.maxSheetSize), file: path,
                               sharedStrings: strings, formats: formats, date1904: date1904,
-                              warnings: warnings + strings.warnings)
+                              warnings: warnings + strings.warnings, inflating: inflating)
     }
 
     private var sheetList: String {

@@ -54,6 +54,26 @@ struct XMLLexer {
         p += n
     }
 
+    /// `<v>TEXT</v></c>` at `p`, written exactly so, with TEXT of up to 40 bytes of number
+    /// characters (digits, `-`, `+`, `.`, `E`, `e`): TEXT, with `p` after `</c>`; nil (and `p`
+    /// unchanged) for anything else, including a window that ends first.
+    @inline(__always)
+    mutating func plainValueAndEnd() -> UnsafeBufferPointer<UInt8>? {
+        guard end - p >= 11, p[0] == UInt8(ascii: "<"), p[1] == UInt8(ascii: "v"), p[2] == UInt8(ascii: ">") else { return nil }
+        let start = p + 3
+        var q = start
+        let limit = min(end, start + 40)
+        while q < limit {
+            let b = q[0]
+            guard (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+                    || b == UInt8(ascii: "E") || b == UInt8(ascii: "e") || b == UInt8(ascii: "+") else { break }
+            q += 1
+        }
+        guard end - q >= 8, memcmp(q, "</v></c>", 8) == 0 else { return nil }
+        p = q + 8
+        return UnsafeBufferPointer(start: start, count: q - start)
+    }
+
     /// Optional spaces and `>` ending an end tag.
     @inline(__always)
     mutating func closeTag() throws {

@@ -227,7 +227,7 @@ final class ZipArchive {
         guard dataStart <= fileSize, entry.compressedSize <= fileSize - dataStart else {
             throw corrupt("the file ends in the middle of this part (truncated); copy or download it again", part: entry.name)
         }
-        return try ZipEntryStream(archive: self, entry: entry, dataStart: dataStart)
+        return try ZipEntryStream(archive: self, entry: entry, dataStart: dataStart, maximumSize: maximumSize)
     }
 
     /// The whole member in memory: only for small parts (workbook, rels, styles).
@@ -246,8 +246,10 @@ final class ZipArchive {
 final class ZipEntryStream {
     static let chunkSize = 64 * 1024
 
-    private let archive: ZipArchive
+    let archive: ZipArchive
     let entry: ZipEntry
+    /// The bound `ZipArchive.open` checked the member against, kept for `reopened()`.
+    let maximumSize: UInt64
     private var inputOffset: UInt64
     private var inputRemaining: UInt64
     private var produced: UInt64 = 0
@@ -257,9 +259,10 @@ final class ZipEntryStream {
     private let output: UnsafeMutablePointer<UInt8>
     private let stream: UnsafeMutablePointer<z_stream>?
 
-    init(archive: ZipArchive, entry: ZipEntry, dataStart: UInt64) throws {
+    init(archive: ZipArchive, entry: ZipEntry, dataStart: UInt64, maximumSize: UInt64) throws {
         self.archive = archive
         self.entry = entry
+        self.maximumSize = maximumSize
         inputOffset = dataStart
         inputRemaining = entry.compressedSize
         input = .allocate(capacity: Self.chunkSize)
@@ -372,7 +375,7 @@ final class ZipEntryStream {
 
     /// A fresh stream of the same member from its first byte (for a second pass).
     func reopened() throws -> ZipEntryStream {
-        try archive.open(entry)
+        try archive.open(entry, maximumSize: maximumSize)
     }
 }
 

@@ -106,6 +106,27 @@ import TestSupport
         #expect(try Self.bytePath(path, spoolMemory: spool) == expected, "seed \(seed), round \(round)")
     }
 
+    /// Whole-day dates are written from the serial's digits without a `Cell`: every edge of
+    /// both date systems (the 1900 system's phantom 29 February, serial 0, the last day Excel
+    /// shows, serials past it) and ones that take the general path (a fraction, a sign, eight
+    /// digits, an exponent) print what the `Cell` path prints.
+    @Test func wholeDayDatesByteForByte() throws {
+        let folder = try TemporaryDirectory()
+        let serials = ["0", "1", "2", "59", "60", "61", "366", "1462", "25569", "45000", "45292", "2958465",
+                       "2958466", "3000000", "9999999", "10000000", "45000.5", "-1", "4.5E4", "007"]
+        for date1904 in [false, true] {
+            var seeded = Seeded(state: 1)
+            var zip = Self.sheet(&seeded, rows: 0, date1904: date1904, oddity: false)
+            zip.members[2].data = Array(HostileZip.sheet(serials.enumerated().map { index, serial in
+                #"<row r="\#(index + 1)"><c r="A\#(index + 1)" s="1"><v>\#(serial)</v></c><c r="B\#(index + 1)" s="2"><v>\#(serial)</v></c><c r="C\#(index + 1)" s="4"><v>\#(serial)</v></c></row>"#
+            }.joined()).utf8)
+            let path = try zip.write(in: folder, "dates-\(date1904).xlsx")
+            let expected = try Self.cellPath(path)
+            #expect(expected.contains(date1904 ? "2027-03-16\t" : "2023-03-15\t"))
+            #expect(try Self.bytePath(path) == expected, "date1904: \(date1904)")
+        }
+    }
+
     /// The cases spelled out, so a failure names them: escapes in every kind of text, dates in
     /// both date systems, booleans, errors, formulas, numbers rebuilt, gaps, columns out of order.
     @Test func everyKindOfCellByteForByte() throws {
