@@ -93,3 +93,4 @@ public protocol ClientBaseStore: ClientStore, SettingsStore, AccessStore, BaseCo
 }
 
 extension SQLiteClientStore: ClientBaseStore {}
+extension PostgresClientStore: ClientBaseStore {}

@@ -22,18 +22,20 @@ extension ClientStores {
             let missing = path != ":memory:" && !FileManager.default.fileExists(atPath: path)
             return try SQLiteClientStore(path: path, busyTimeoutSeconds: busyTimeoutSeconds,
                                          readOnly: readOnly || (missing && !createIfMissing))
-        case .postgres:
-            // Issue 15: `PostgresClientStore(url:busyTimeoutSeconds:readOnly:createIfMissing:)` goes here.
-            throw StoreError(.unsupported, "PostgreSQL bases are not available in this build of clientimport (\(location)): give --db a SQLite file path instead, such as clients.sqlite")
+        case .postgres(let url):
+            return try PostgresClientStore(url: url, busyTimeoutSeconds: busyTimeoutSeconds, readOnly: readOnly,
+                                           createIfMissing: createIfMissing)
         }
     }
 
-    /// Whether a base is at `location` already. A SQLite base is a file; a server's base counts
-    /// as there, since its backend creates it within the transaction of the first write
-    /// (`open` with `readOnly` says when it is not).
+    /// Whether a base is at `location` already: a SQLite file; on PostgreSQL, a schema stamped
+    /// with a schema version. A server that cannot be reached counts as there, so that `open`
+    /// reports why it cannot be (a dry run would otherwise check against an empty base).
     public static func exists(_ location: BaseLocation) -> Bool {
-        guard case .sqlite(let path) = location else { return true }
-        return FileManager.default.fileExists(atPath: path)
+        switch location {
+        case .sqlite(let path): FileManager.default.fileExists(atPath: path)
+        case .postgres(let url): PostgresClientStore.baseExists(url: url) ?? true
+        }
     }
 
     /// How a base that does not exist yet at `location` is created by `work`: a SQLite file is
@@ -42,7 +44,7 @@ extension ClientStores {
     public static func newBase(at location: BaseLocation, for work: PendingWork, busyTimeoutSeconds: Double = 10) -> any PendingBase {
         switch location {
         case .sqlite(let path): PendingSQLiteBase(creating: path, for: work)
-        case .postgres: PendingBaseInTransaction(location: location, busyTimeoutSeconds: busyTimeoutSeconds)
+        case .postgres(let url): PendingPostgresBase(url: url, busyTimeoutSeconds: busyTimeoutSeconds)
         }
     }
 

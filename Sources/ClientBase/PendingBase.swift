@@ -65,15 +65,17 @@ struct PendingSQLiteBase: PendingBase {
     }
 }
 
-/// A base whose backend creates it inside the transaction of the work that first uses it (a
-/// PostgreSQL schema is created and migrated on first use): `build` opens it, and there is
-/// nothing to move into place or to throw away — a failed transaction leaves nothing.
-struct PendingBaseInTransaction: PendingBase {
-    let location: BaseLocation
+/// A PostgreSQL base that does not exist yet: its schema and tables are created inside the
+/// transaction of the work that first writes it (the import, the copy), under the base's lock,
+/// so they appear only when that work commits: a failed or killed first import leaves no
+/// schema behind, and there is nothing to move into place or to throw away.
+struct PendingPostgresBase: PendingBase {
+    let url: String
     let busyTimeoutSeconds: Double
 
     func build<Result>(_ body: (any ClientBaseStore) throws -> Result) throws -> Result {
-        try body(try ClientStores.open(location, busyTimeoutSeconds: busyTimeoutSeconds))
+        try body(try PostgresClientStore(location: PostgresLocation(url: url), busyTimeoutSeconds: busyTimeoutSeconds,
+                                         missing: .createInFirstTransaction))
     }
 
     func install() throws {}

@@ -35,7 +35,7 @@ extension PostgresClientStore {
         }
     }
 
-    private func decodeClient(_ r: PostgresResult, row: Int) throws -> Client {
+    func decodeClient(_ r: PostgresResult, row: Int) throws -> Client {
         var client = Client(id: r.int(row, 0), name: r.text(row, 1))
         client.lastName = r.text(row, 2)
         client.email = r.text(row, 3)

@@ -11,6 +11,8 @@ import Foundation
 public final class PostgresClientStore {
     let connection: PostgresConnection
     let busyTimeoutSeconds: Double
+    /// Whether the schema may still hold no base: the next write transaction creates it first.
+    var baseMayBeMissing = false
 
     /// IDs of marketing sources, price types and custom fields by name, looked up once a
     /// transaction instead of once a row; emptied when a transaction begins and ends.
@@ -36,19 +38,60 @@ public final class PostgresClientStore {
     ///
     /// - Parameter busyTimeoutSeconds: how long a write waits for another process's import of
     ///   the same base before failing with `StoreError.Kind.busy`: 0 to a day, as for SQLite.
+    /// - Parameter readOnly: for a command that only reads: a schema that holds no base is an
+    ///   error (`cannotOpen`, saying how to create one), and nothing is created.
+    /// - Parameter createIfMissing: with `readOnly` false, whether a missing base is created
+    ///   now (false: the error `readOnly` gives).
     /// - Throws: `StoreError` — `cannotOpen` when the server cannot be reached or refuses the
     ///   user, password or database (the message never holds the password).
-    public init(url: String, busyTimeoutSeconds: Double = 10) throws {
+    public convenience init(url: String, busyTimeoutSeconds: Double = 10, readOnly: Bool = false, createIfMissing: Bool = true) throws {
+        try self.init(location: PostgresLocation(url: url), busyTimeoutSeconds: busyTimeoutSeconds,
+                      missing: readOnly || !createIfMissing ? .refuse : .createNow)
+    }
+
+    /// What to do when the schema holds no base yet.
+    enum Missing {
+        /// `cannotOpen`, with how to create one.
+        case refuse
+        /// Create it now, in a transaction of its own.
+        case createNow
+        /// Create it in the first write transaction, so it appears only if that one commits.
+        case createInFirstTransaction
+    }
+
+    init(location: PostgresLocation, busyTimeoutSeconds: Double, missing: Missing) throws {
         guard busyTimeoutSeconds >= 0, busyTimeoutSeconds <= SQLiteClientStore.maximumBusyTimeoutSeconds else {
             throw StoreError(.invalid, "the busy timeout must be 0 to \(Int(SQLiteClientStore.maximumBusyTimeoutSeconds)) seconds, not \(busyTimeoutSeconds)")
         }
         self.busyTimeoutSeconds = busyTimeoutSeconds
-        connection = try PostgresConnection(location: PostgresLocation(url: url))
-        try migrate()
+        connection = try PostgresConnection(location: location)
+        let version = try storedSchemaVersion()
+        try refuseUnknown(version)
+        guard version == 0 else { return }
+        guard missing != .refuse else {
+            throw StoreError(.cannotOpen, """
+                there is no client base in schema \(schema) of \(location.redacted) (a command that only reads never creates one); \
+                check --db or $CLIENTIMPORT_DB, or create a base by importing into it: clientimport import FILE --db '\(location.redacted)'
+                """)
+        }
+        baseMayBeMissing = true
+        if missing == .createNow { try transaction {} }
+    }
+
+    /// Whether a schema-stamped base is at `url`; `nil` when the server cannot say (it cannot
+    /// be reached), for `open` to report.
+    static func baseExists(url: String) -> Bool? {
+        guard let location = try? PostgresLocation(url: url),
+              let connection = try? PostgresConnection(location: location),
+              let version = try? storedSchemaVersion(connection) else { return nil }
+        return version != 0
     }
 
     /// The base's schema version; 0 when the schema holds no base yet.
-    private func storedSchemaVersion() throws -> Int {
+    private func storedSchemaVersion() throws -> Int { try Self.storedSchemaVersion(connection) }
+
+    private static func storedSchemaVersion(_ connection: PostgresConnection) throws -> Int {
+        let schema = connection.location.schema
         let table = try connection.query("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2",
                                          [schema, PostgresSchema.versionTable])
         guard table.rowCount > 0 else { return 0 }
@@ -69,16 +112,14 @@ public final class PostgresClientStore {
         }
     }
 
-    /// Creates the base's tables on first use. Read again under the base's lock: two processes
-    /// opening a new base both see version 0, and the second must not create the tables twice.
-    private func migrate() throws {
+    /// Creates the schema and the base's tables when they are still missing: called first in
+    /// a write transaction, under the base's lock, so two processes creating one new base take
+    /// turns and the second finds it made. Rolled back with the transaction that made it.
+    private func createBaseIfMissing() throws {
         let version = try storedSchemaVersion()
         try refuseUnknown(version)
-        guard version == 0 else { return }
-        try transaction {
-            let locked = try storedSchemaVersion()
-            try refuseUnknown(locked)
-            guard locked == 0 else { return }
+        if version == 0 {
+            try connection.createSchema()
             try connection.execute(PostgresSchema.create)
         }
     }
@@ -89,11 +130,14 @@ public final class PostgresClientStore {
         if connection.inTransaction { return try body() }
         forgetTransactionState()
         defer { forgetTransactionState() }
-        return try connection.transaction(commit: commit, busyTimeoutSeconds: busyTimeoutSeconds) {
+        let result = try connection.transaction(commit: commit, busyTimeoutSeconds: busyTimeoutSeconds) {
+            if baseMayBeMissing { try createBaseIfMissing() }
             let result = try body()
             try writePendingCreatedRun()
             return result
         }
+        if commit { baseMayBeMissing = false }
+        return result
     }
 
     private func forgetTransactionState() {

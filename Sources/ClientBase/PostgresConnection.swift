@@ -75,20 +75,21 @@ final class PostgresConnection {
         return text.replacingOccurrences(of: password, with: "***")
     }
 
-    /// Creates the base's schema when it is missing (a new base) and puts it first in the search path.
+    /// Puts the base's schema first in the search path. A missing schema is not created here:
+    /// a command that only reads must leave the server as it was; the store creates it in the
+    /// transaction of the first write (`createSchema`).
     private func useSchema() throws {
-        let exists = try query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [location.schema]).rowCount > 0
-        if !exists {
-            do {
-                try execute("CREATE SCHEMA \(quotedSchema)")
-            } catch let error as StoreError {
-                // Another process created it meanwhile: as good as ours.
-                guard try query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [location.schema]).rowCount > 0 else {
-                    throw StoreError(error.kind, "cannot create the schema \(location.schema) in \(location.redacted): \(error.message); create it (CREATE SCHEMA) or grant CREATE on the database")
-                }
-            }
-        }
         try execute("SET search_path TO \(quotedSchema)")
+    }
+
+    /// Creates the base's schema when it is missing (inside the caller's transaction, so a
+    /// rolled-back first import leaves no schema behind).
+    func createSchema() throws {
+        do {
+            try execute("CREATE SCHEMA IF NOT EXISTS \(quotedSchema)")
+        } catch let error as StoreError {
+            throw StoreError(error.kind, "cannot create the schema \(location.schema) in \(location.redacted): \(error.message); create it (CREATE SCHEMA) or grant CREATE on the database")
+        }
     }
 
     /// `name` as a quoted SQL identifier: `"a ""b"""`.
@@ -221,6 +222,24 @@ final class PostgresConnection {
     /// How many `forEachRow` cursors are open (a nested one takes the next name).
     private var cursors = 0
 
+    /// Runs `body`'s reads in one read-only `REPEATABLE READ` transaction: every statement
+    /// (and every `forEachRow` inside) sees the same snapshot, whatever others commit meanwhile.
+    func snapshot<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try reconnectIfLost()
+        try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        inTransaction = true
+        defer { inTransaction = false }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if PQstatus(handle) == CONNECTION_OK { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
     // MARK: Transactions and the base's lock
 
     /// Runs `body` in one transaction that holds the base's advisory lock, so writers of one
@@ -244,11 +263,12 @@ final class PostgresConnection {
     }
 
     /// Takes the base's transaction-scoped advisory lock, waiting up to the busy timeout for
-    /// another writer; `StoreError.Kind.busy` when it does not come. The key is the schema's
-    /// object ID above a constant of clientimport's own, so that other programs' advisory locks
-    /// on the same server do not meet ours.
+    /// another writer; `StoreError.Kind.busy` when it does not come. The key is a 64-bit hash
+    /// of the schema's name under a prefix of clientimport's own (other programs' advisory locks
+    /// on the same server do not meet ours): by name, not by the schema's object ID, so that
+    /// two imports creating the same new base take turns too, before the schema exists.
     func lockBase(busyTimeoutSeconds: Double) throws {
-        let key = "(\(0x0C11_E170_0000_0000 as Int64) + (SELECT oid::bigint FROM pg_namespace WHERE nspname = $1))"
+        let key = "(hashtextextended('clientimport base ' || $1, 0))"
         if busyTimeoutSeconds <= 0 {
             let result = try query("SELECT pg_try_advisory_xact_lock\(key)", [location.schema])
             guard result.bool(0, 0) else { throw busy() }

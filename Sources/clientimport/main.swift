@@ -10,7 +10,7 @@ struct ClientImport: ParsableCommand {
         abstract: "Import, export and clean up a repair shop's client base (RemOnline's client template).",
         discussion: """
             Exit codes: 0 done; 1 the file was rejected for errors in its data (nothing changed), the base refused \
-            the change or undo was not confirmed; 64 wrong usage (also a PostgreSQL --db this build cannot open); 65 the input is not a readable workbook/CSV; 73 an output file cannot be \
+            the change or undo was not confirmed; 64 wrong usage; 65 the input is not a readable workbook/CSV; 73 an output file cannot be \
             written (or is the base, the input, a device, a pipe or a folder), or the target of copy is not new; 74 the base cannot be read or written, \
             a command that only reads finds none, or the base was written by a newer clientimport; 75 the base is busy (another import holds it); 78 a rule set or plugin is invalid.
             """,

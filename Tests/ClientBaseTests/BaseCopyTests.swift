@@ -218,4 +218,50 @@ import Testing
         again.discard()
         #expect(try SQLiteClientStore(path: path).clientCount() == 3)
     }
+
+    @Test(.enabled(if: PostgresTestServer.casesRun, Comment(rawValue: PostgresTestServer.skipReason)))
+    func aCopyIntoPostgreSQLAndBackHoldsTheSameRecordsAndUndoWorksThere() throws {
+        let server = try PostgresClientStore(url: try PostgresTestServer.freshBaseURL(prefix: "copy"))
+        #expect(try ClientStores.copy(from: source, to: server) == BaseCopyCounts(clients: 4, batches: 4, ledgerEntries: 5))
+        #expect(try records(of: server) == (try records(of: source)))
+        #expect(try server.passwordHash(employee: "Léa")?.hash == (try source.passwordHash(employee: "Léa")?.hash))
+        #expect(try server.employee(apiTokenSHA256: String(repeating: "ab", count: 32))?.name == "Léa")
+
+        let back = try SQLiteClientStore(path: folder.file("back.sqlite"))
+        try ClientStores.copy(from: server, to: back)
+        let sourceTables = try tables(folder.file("source.sqlite")), backTables = try tables(folder.file("back.sqlite"))
+        for (name, rows) in sourceTables { #expect(backTables[name] == rows, "\(name) differs after the way back") }
+
+        // Not into a base that is not new, and nothing changed.
+        let before = try records(of: server)
+        do {
+            try ClientStores.copy(from: source, to: server)
+            Issue.record("a second copy into the same schema succeeded")
+        } catch let error as StoreError {
+            #expect(error.kind == .notEmpty && error.message.contains("Nothing was changed"), "\(error.message)")
+        }
+        #expect(try records(of: server) == before)
+
+        // New IDs continue where the source's would; undo does what it does on the source.
+        for store in [source, server] as [any ClientBaseStore] {
+            #expect(try store.undo(batch: 2, employeeID: 1, comment: "u", commit: true).counts == BatchCounts(rows: 2, updated: 1, unchanged: 1, balanceCorrections: 2))
+        }
+        #expect(try server.client(id: 1) == (try source.client(id: 1)))
+        let next = try server.transaction {
+            try server.insertClient(Client(id: 0, name: "Next"), batch: try server.beginBatch(
+                BatchSource(fileName: "n", fileSHA256: "", ruleSet: "", plugin: "", employeeID: nil)), sourceRow: nil)
+        }
+        #expect(next == 42)
+    }
+
+    @Test(.enabled(if: PostgresTestServer.casesRun, Comment(rawValue: PostgresTestServer.skipReason)))
+    func aCopyIntoPostgreSQLThatFailsHalfWayLeavesTheTargetNew() throws {
+        let server = try PostgresClientStore(url: try PostgresTestServer.freshBaseURL(prefix: "copy"))
+        let fresh = try records(of: server)
+        let raw = try SQLiteRaw(path: folder.file("source.sqlite"))
+        #expect(raw.execute("UPDATE batch_changes SET before_json = 'not json' WHERE kind = 'updated'") == "")
+        #expect(throws: StoreError.self) { try ClientStores.copy(from: source, to: server) }
+        #expect(try records(of: server) == fresh)
+        #expect(try server.clientCount() == 0)
+    }
 }

@@ -21,7 +21,7 @@ final class BackendBase {
     let folder: TemporaryDirectory
     /// The `--db` of the base: a file path or a PostgreSQL URL.
     let location: String
-    let store: any ClientStore
+    let store: any ClientBaseStore
 
     init(_ backend: Backend) throws {
         self.backend = backend
@@ -37,7 +37,7 @@ final class BackendBase {
     }
 
     /// Another store on the same base, as another process would open it.
-    func reopen() throws -> any ClientStore {
+    func reopen() throws -> any ClientBaseStore {
         switch backend {
         case .sqlite: try SQLiteClientStore(path: location)
         case .postgres: try PostgresClientStore(url: location)

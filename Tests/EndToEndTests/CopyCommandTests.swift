@@ -15,10 +15,11 @@ import Testing
     static let header = "ID client;Nom;Numéro de téléphone;Adresse;Email;Prénom;Entreprise;Fournisseur;Déçu;Notes;Source marketing;Carte de réduction;Réduction sur les produits dans les ventes;Réduction sur les services dans les commandes et factures;Remise sur les produits/matériaux dans la commande et la facture;Réduction sur les services en ventes (type de prix);Réduction sur les services dans les commandes et factures (type de prix);Solde;Passeport"
 
     /// A base with settings, a second employee with a password and a token, three imports
-    /// (creations, an update, balance corrections by two employees) and an undone one.
-    func fillTheBase() throws {
+    /// (creations, an update, balance corrections by two employees) and an undone one: the
+    /// suite's base, or the one at `db` (a file or a PostgreSQL URL).
+    func fillTheBase(db: String? = nil) throws {
         func ok(_ arguments: String..., input: String? = nil) throws {
-            let result = try clientimport(arguments, input: input)
+            let result = try clientimport(arguments, input: input, environment: db.map { ["CLIENTIMPORT_DB": $0] } ?? [:])
             #expect(result.status == 0, "\(arguments): \(result.standardError)")
         }
         try ok("settings", "add-marketing-source", "Google", "Bouche à oreille")
@@ -139,20 +140,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: copy))
     }
 
-    @Test func aPostgreSQLBaseIsAUsageErrorInThisBuildAndItsPasswordIsNeverShown() throws {
+    @Test func aPostgreSQLServerThatCannotBeReachedIsExit74AndItsPasswordIsNeverShown() throws {
         try fillTheBase()
         let url = "postgresql://lea:s3cret@127.0.0.1:1/shop?schema=paris"
         for arguments in [["clients", "list"], ["import", "\(repositoryRoot)/examples/clients.fr.xlsx"], ["history", "--format", "json"]] {
             let result = try clientimport(arguments + ["--db", url])
-            #expect(result.status == 64, "\(arguments): \(result.standardError)")
-            #expect(result.standardError.contains("PostgreSQL bases are not available in this build"), "\(result.standardError)")
+            #expect(result.status == 74, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains("cannot connect to the PostgreSQL base"), "\(result.standardError)")
             #expect(result.standardError.contains("postgresql://lea:***@127.0.0.1:1/shop?schema=paris"))
             #expect(!(result.standardError + result.standardOutput).contains("s3cret"))
         }
-        let fromEnvironment = try clientimport(["roles", "list"], environment: ["CLIENTIMPORT_DB": "POSTGRES://x@h/d"])
-        #expect(fromEnvironment.status == 64)
+        let fromEnvironment = try clientimport(["roles", "list"], environment: ["CLIENTIMPORT_DB": "POSTGRES://x@127.0.0.1:1/d"])
+        #expect(fromEnvironment.status == 74)
         let copyTo = try clientimport("copy", "--from", database, "--to", url)
-        #expect(copyTo.status == 64)
+        #expect(copyTo.status == 74)
         #expect(!copyTo.standardError.contains("s3cret"))
         // Nothing named after the URL appeared.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("postgres") } == [])
