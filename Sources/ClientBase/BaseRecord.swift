@@ -110,3 +110,14 @@ public struct CreatedClients: Sendable, Equatable {
         self.batch = batch; self.first = first; self.last = last
     }
 }
+
+extension BaseRecord {
+    /// What a base that is not new holds, for the message that refuses to copy into it:
+    /// "3 clients, 1 batch, settings".
+    static func contents(clients: Int64, batches: Int64, settings: Bool) -> String {
+        func count(_ n: Int64, _ one: String, _ many: String) -> String? { n > 0 ? "\(n) \(n == 1 ? one : many)" : nil }
+        return [count(clients, "client", "clients"), count(batches, "batch", "batches"), settings ? "settings" : nil]
+            .compactMap { $0 }.joined(separator: ", ")
+    }
+}
+

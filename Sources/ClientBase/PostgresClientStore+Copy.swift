@@ -92,9 +92,7 @@ extension PostgresClientStore {
             """, [Schema.administrator])
         let clients = r.int(0, 0), batches = r.int(0, 1), others = r.int(0, 2)
         guard clients + batches + others > 0 else { return }
-        let held = [(clients, "client"), (batches, "batch")].filter { $0.0 > 0 }
-            .map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : $0.1 == "batch" ? "es" : "s")" } + (others > 0 ? ["settings"] : [])
-        throw StoreError(.notEmpty, "the client base in schema \(schema) of \(connection.location.redacted) is not new (it holds \(held.joined(separator: ", "))); a copy goes into a new base only: choose a --to schema that holds no base yet, or drop that one first. Nothing was changed")
+        throw StoreError(.notEmpty, "the client base in schema \(schema) of \(connection.location.redacted) is not new (it holds \(BaseRecord.contents(clients: clients, batches: batches, settings: others > 0))); a copy goes into a new base only: choose a --to schema that holds no base yet, or drop that one first. Nothing was changed")
     }
 }
 

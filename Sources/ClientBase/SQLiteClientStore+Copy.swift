@@ -102,9 +102,7 @@ extension SQLiteClientStore {
         let clients = statement.int(0), batches = statement.int(1), others = statement.int(2)
         statement.reset()
         guard clients + batches + others > 0 else { return }
-        let held = [(clients, "client"), (batches, "batch")].filter { $0.0 > 0 }
-            .map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : $0.1 == "batch" ? "es" : "s")" } + (others > 0 ? ["settings"] : [])
-        throw StoreError(.notEmpty, "the client base \(path) is not new (it holds \(held.joined(separator: ", "))); a copy goes into a new base only: choose a --to that does not exist yet, or move that base away first. Nothing was changed")
+        throw StoreError(.notEmpty, "the client base \(path) is not new (it holds \(BaseRecord.contents(clients: clients, batches: batches, settings: others > 0))); a copy goes into a new base only: choose a --to that does not exist yet, or move that base away first. Nothing was changed")
     }
 
     /// Writes records in order, turning names into this base's own IDs.
