@@ -44,6 +44,36 @@ public struct Client: Sendable, Hashable, Codable {
     }
 }
 
+/// The journal keeps a client's earlier state as this JSON, and undo reads it back, possibly after
+/// an upgrade that added a field: a key the JSON lacks takes the field's default, so a batch
+/// recorded by an older version can still be undone. `id` and `name` were always written.
+extension Client {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try container.decode(Int64.self, forKey: .id), name: try container.decode(String.self, forKey: .name))
+        func read<Value: Decodable>(_ key: CodingKeys, into value: inout Value) throws {
+            if let present = try container.decodeIfPresent(Value.self, forKey: key) { value = present }
+        }
+        try read(.lastName, into: &lastName)
+        try read(.phones, into: &phones)
+        try read(.email, into: &email)
+        try read(.address, into: &address)
+        try read(.juridical, into: &juridical)
+        try read(.supplier, into: &supplier)
+        try read(.conflicted, into: &conflicted)
+        try read(.notes, into: &notes)
+        try read(.marketingSource, into: &marketingSource)
+        try read(.discountCard, into: &discountCard)
+        discountGoods = try container.decodeIfPresent(ExactDecimal.self, forKey: .discountGoods)
+        discountServices = try container.decodeIfPresent(ExactDecimal.self, forKey: .discountServices)
+        discountMaterials = try container.decodeIfPresent(ExactDecimal.self, forKey: .discountMaterials)
+        try read(.priceTypeSales, into: &priceTypeSales)
+        try read(.priceTypeOrders, into: &priceTypeOrders)
+        try read(.balance, into: &balance)
+        try read(.customFields, into: &customFields)
+    }
+}
+
 extension ExactDecimal: Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -358,6 +358,48 @@ import Testing
     }
 
     @discardableResult
+    /// A batch recorded before an upgrade added client fields keeps the earlier state without
+    /// their keys: undo reads a missing key as the field's default instead of refusing the batch.
+    @Test(arguments: Backend.all)
+    func undoReadsAnEarlierStateWrittenBeforeFieldsWereAdded(_ backend: Backend) throws {
+        let base = try BackendBase(backend)
+        let store = base.store
+        try store.addCustomField(CustomFieldDefinition(name: "Car model", type: .text))
+        _ = try importBatch(store) { batch in
+            _ = try store.insertClient(Client(id: 0, name: "Kept"), batch: batch, sourceRow: 2)
+        }
+        let second = try importBatch(store) { batch in
+            var changed = try #require(try store.client(id: 1))
+            let previous = changed
+            changed.name = "Changed"
+            changed.discountCard = "CARD-7"
+            changed.customFields = ["Car model": "Lada"]
+            try store.updateClient(changed, previous: previous, batch: batch, sourceRow: 2)
+        }
+        // What an older version wrote: only the keys it knew.
+        #expect(base.execute("UPDATE batch_changes SET before_json = '{\"id\":1,\"name\":\"Kept\",\"phones\":[]}' WHERE batch_id = \(second)") == "")
+
+        try store.undo(batch: second, employeeID: 1, comment: "undo")
+        let restored = try #require(try store.client(id: 1))
+        #expect(restored.name == "Kept")
+        #expect(restored.discountCard == "")
+        #expect(restored.customFields.isEmpty)
+        #expect(restored.discountGoods == nil)
+    }
+
+    @Test func aClientsJSONRoundTripsAndMissingKeysTakeTheDefaults() throws {
+        var client = Client(id: 7, name: "Anna")
+        client.phones = ["79161234567"]
+        client.juridical = true
+        client.discountGoods = ExactDecimal(5)
+        client.balance = ExactDecimal(-12)
+        client.customFields = ["Birthday": "1990-02-03"]
+        let json = try JSONEncoder().encode(client)
+        #expect(try JSONDecoder().decode(Client.self, from: json) == client)
+        #expect(try JSONDecoder().decode(Client.self, from: Data(#"{"id":7,"name":"Anna"}"#.utf8)) == Client(id: 7, name: "Anna"))
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Client.self, from: Data(#"{"id":7}"#.utf8)) }
+    }
+
     private func importBatch(_ store: any ClientStore, _ body: (Int64) throws -> Void) throws -> Int64 {
         try store.transaction {
             let batch = try store.beginBatch(BatchSource(fileName: "f.xlsx", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1))
