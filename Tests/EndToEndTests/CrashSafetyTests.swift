@@ -92,6 +92,37 @@ import Testing
         #expect(killedMidwayCount > 0, "every import finished before it could be killed")
     }
 
+    /// The temporary files of new bases at `database` (`.clients.sqlite-XXXXXXXX.new` and SQLite's
+    /// files beside them).
+    func temporaryFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".clients.sqlite-") }.sorted()
+    }
+
+    /// A first import killed while it builds the new base cannot remove its temporary file; the
+    /// next import into that path does, and leaves alone one that a running import still holds.
+    @Test func theNextImportRemovesWhatAKilledFirstImportLeft() throws {
+        let big = try bigFile("big.csv", rows: Self.rows, prefix: "Big")
+        let process = try startImport(big)
+        let deadline = Date().addingTimeInterval(60)
+        while try temporaryFiles().isEmpty && process.isRunning && Date() < deadline { usleep(2_000) }
+        usleep(200_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try #require(!FileManager.default.fileExists(atPath: database), "the import finished before it could be killed")
+        #expect(try temporaryFiles().contains { $0.hasSuffix(".new") })
+
+        // One that a live process holds (this one, through its own flock) stays.
+        let held = folder.file(".clients.sqlite-HELDHELD.new")
+        let descriptor = open(held, O_RDWR | O_CREAT, 0o644)
+        defer { close(descriptor) }
+        #expect(flock(descriptor, LOCK_EX) == 0)
+
+        let seed = try bigFile("seed.csv", rows: 3, prefix: "Seed")
+        #expect(try runProcess(clientimportBinary(), ["import", seed, "--db", database, "--quiet"]).status == 0)
+        #expect(try clientCount() == 3)
+        #expect(try temporaryFiles() == [".clients.sqlite-HELDHELD.new"])
+    }
+
     @Test func aSecondImportWaitsForTheFirstOrFailsClearlyAfterItsTimeout() throws {
         let first = try bigFile("first.csv", rows: 8_000, prefix: "First")
         let second = try bigFile("second.csv", rows: 10, prefix: "Second")
