@@ -240,6 +240,7 @@ public enum LuaAPIReference {
                 .init("trim", .function, "fun(s: any): string", "Trims spaces, tabs, line breaks and non-breaking spaces at both ends; nil gives `\"\"`."),
                 .init("split", .function, "fun(s: string?, separators: string): string[]", "Splits on any single character of `separators`, trimming each part and dropping empty ones."),
                 .init("fold", .function, "fun(s: string?): string", "Trimmed, lower-cased, white space folded to one space: for comparing headers."),
+                .init("is_wide_space", .function, "fun(code: integer): boolean", "Whether a code point is Unicode white space beyond ASCII (U+00A0, U+202F, U+2000–U+200A, …)."),
             ]),
         LuaAPISection(
             luaClass: "clientimport.lib.phones", kind: .module, title: "`lib.phones`", module: "lib.phones",
@@ -262,7 +263,7 @@ public enum LuaAPIReference {
             introduction: "Exact decimal amounts as text: amounts never become Lua floats.",
             entries: [
                 .init("parse", .function, "fun(raw: string, allow_percent: boolean?): string?, string?",
-                      "`\"1 234,50\"`, `\"+12.5\"`, `\"1.5E2\"` (and `\"10%\"` with `allow_percent`) as a canonical decimal string (`\"1234.5\"`), or nil and a message key."),
+                      "`\"1 234,50\"`, `\"+12.5\"`, `\"1.5E2\"` (and `\"10%\"` with `allow_percent`) as a canonical decimal string (`\"1234.5\"`), or nil and a message key. White space, `'` and Unicode spaces (U+00A0, U+202F…) between digit groups are dropped."),
                 .init("compare", .function, "fun(a: string, b: string): integer", "Compares two canonical decimal strings as numbers: -1, 0 or 1."),
             ]),
         LuaAPISection(

@@ -15,20 +15,17 @@ enum NativeMoney {
                 if isCanonical(bytes, found) { return .value(text) }
                 return canonical(Parts(negative: found.negative, whole: ArraySlice(bytes[found.whole]), fraction: ArraySlice(bytes[found.fraction])))
             }
-            // Else: white space, U+00A0 and ' dropped anywhere, a final % for a percent. Any other
-            // byte of 0x80 and above is left (money.lua drops the bytes C2 and A0 one by one, which
-            // leaves a byte ≥ 0x80 of every other character): the text is then not a number.
+            // Else: white space, ' and every Unicode space (money.lua's `ungrouped`) dropped
+            // anywhere, a final % for a percent.
             var cleaned: [UInt8] = []
             cleaned.reserveCapacity(bytes.count)
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if NativeText.isSpace(byte) || byte == 0x27 || byte == 0xC2 || byte == 0xA0 {
-                    index += 1
-                    continue
+            if bytes.contains(where: { $0 >= 0x80 }) {
+                for scalar in text.unicodeScalars where !NativeText.isWideSpace(scalar.value) {
+                    if scalar.isASCII, NativeText.isSpace(UInt8(scalar.value)) || scalar.value == 0x27 { continue }
+                    cleaned.append(contentsOf: String(scalar).utf8)
                 }
-                cleaned.append(byte)
-                index += 1
+            } else {
+                for byte in bytes where !NativeText.isSpace(byte) && byte != 0x27 { cleaned.append(byte) }
             }
             if allowPercent, cleaned.last == 0x25 { cleaned.removeLast() }
             return cleaned.withUnsafeBufferPointer { cleaned in

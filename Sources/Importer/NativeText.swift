@@ -7,6 +7,15 @@ enum NativeText {
     @inline(__always)
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
+    /// text.lua's `WIDE_SPACE` (`text.is_wide_space`): the Unicode white space beyond ASCII that
+    /// `text.fold` makes a space and `money.parse` drops between digit groups.
+    static func isWideSpace(_ code: UInt32) -> Bool {
+        switch code {
+        case 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0x2000...0x200A: true
+        default: false
+        }
+    }
+
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 

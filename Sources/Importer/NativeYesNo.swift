@@ -50,7 +50,7 @@ enum NativeYesNo {
         if !ascii {
             for scalar in text.unicodeScalars {
                 let code = scalar.value
-                if isWideSpace(code) {
+                if NativeText.isWideSpace(code) {
                     emit(0x20)
                 } else if code < 0x80 {
                     emit(UInt8(code))
@@ -66,14 +66,6 @@ enum NativeYesNo {
             if no.contains(key.bits) { return .value(false) }
         }
         return .problem(CellProblem(key: "yes_no_invalid"))
-    }
-
-    /// text.lua's `WIDE_SPACE`: the Unicode white space beyond ASCII that `text.fold` makes a space.
-    static func isWideSpace(_ code: UInt32) -> Bool {
-        switch code {
-        case 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0x2000...0x200A: true
-        default: false
-        }
     }
 
     /// text.lua's `lower_code`: the lower case of a capital of Latin-1, Latin Extended-A and

@@ -416,12 +416,12 @@ import Testing
         case 0:
             return pick(["%", "10%", "10 %", "100%", "100.0001%", "101", "100", "100.00", "-0", "+.5", "5.", ".", ",", "-", "1,234.56", "1 234,5", "1\u{A0}234", "1'234.5",
                          "１２", "0e999", "-0.000e-999", "1e41", "1e-41", "1.5E2", "1.5e+2", "1,5e2", "15e-5", "1e", "e5", "0x10", "inf", "nan", "1.2.3",
-                         "99999999999999", "999999999999999", "0.00001", "0.00010", "12345678901234.5", "1234567890123.45", "1%%", "%5", "1 %", "10\u{A0}%", "12\u{202F}345"], &random)
+                         "99999999999999", "999999999999999", "0.00001", "0.00010", "12345678901234.5", "1234567890123.45", "1%%", "%5", "1 %", "10\u{A0}%", "12\u{202F}345", "1\u{202F}234,50", "\u{2003}5\u{2003}%", "1\u{A2}500", "1\u{420}5"], &random)
         case 1:
             return "\(sign)\(digits(random.int(in: 1...3), &random))\(pick([".", ","], &random))\(digits(random.int(in: 0...3), &random))e\(pick(["", "+", "-"], &random))\(random.int(in: 0...45))"
         case 2:
-            // Thousands separated by spaces, no-break spaces or apostrophes.
-            let separator = pick([" ", "\u{A0}", "'", ",", "."], &random)
+            // Thousands separated by spaces, no-break spaces (U+00A0, U+202F, U+2009) or apostrophes.
+            let separator = pick([" ", "\u{A0}", "\u{202F}", "\u{2009}", "'", ",", "."], &random)
             return "\(sign)\(random.int(in: 1...999))\(separator)\(digits(3, &random))\(pick(["", ",50", ".5", ".12345"], &random))"
         case 3:
             return "\(sign)\(digits(random.int(in: 12...18), &random))\(random.int(in: 0...1) == 0 ? "" : "." + digits(random.int(in: 0...6), &random))"

@@ -5,6 +5,21 @@ local money = {}
 local match, byte = string.match, string.byte
 local parse_exponent
 
+-- The text without the digit-group separators a cell may hold: white space, ' and every Unicode
+-- space (U+00A0, and U+202F or U+2009, which French and other number formats put between
+-- groups of thousands).
+local function ungrouped(s)
+  s = s:gsub("[%s']", "")
+  if s:find("[\128-\255]") and utf8.len(s) then
+    local kept = {}
+    for _, code in utf8.codes(s) do
+      if not text.is_wide_space(code) then kept[#kept + 1] = utf8.char(code) end
+    end
+    s = table.concat(kept)
+  end
+  return s
+end
+
 --- Parses "1 234,50", "+12.5", "-0,01", "10%" (with `allow_percent`) into a canonical decimal
 --- string ("1234.5"), or nil and a message key. At most four decimals and 15 significant digits.
 function money.parse(raw, allow_percent)
@@ -12,7 +27,7 @@ function money.parse(raw, allow_percent)
   local sign, whole, fraction
   if type(raw) == "string" then sign, whole, fraction = match(raw, "^([+-]?)(%d+)[.,]?(%d*)$") end
   if not sign then
-    local s = text.trim(raw):gsub("[%s\194\160']", "")
+    local s = ungrouped(text.trim(raw))
     if allow_percent then s = s:gsub("%%$", "") end
     sign, whole, fraction = s:match("^([+-]?)(%d*)[.,]?(%d*)$")
     if not sign or (whole == "" and fraction == "") then

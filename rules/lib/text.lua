@@ -39,6 +39,11 @@ local WIDE_SPACE = {
 }
 for code = 0x2000, 0x200A do WIDE_SPACE[code] = true end
 
+--- Whether the code point `code` is Unicode white space beyond ASCII (U+00A0, U+202F, U+2009…).
+function text.is_wide_space(code)
+  return WIDE_SPACE[code] == true
+end
+
 -- The lower case of an upper-case letter of the scripts the templates use (Latin-1, Latin
 -- Extended-A: French, and Cyrillic: Russian, Ukrainian), as Unicode's simple case mapping
 -- gives it; nil for any other code point.

@@ -162,6 +162,7 @@ clientimport = {}
 ---@field trim fun(s: any): string Trims spaces, tabs, line breaks and non-breaking spaces at both ends; nil gives `""`.
 ---@field split fun(s: string?, separators: string): string[] Splits on any single character of `separators`, trimming each part and dropping empty ones.
 ---@field fold fun(s: string?): string Trimmed, lower-cased, white space folded to one space: for comparing headers.
+---@field is_wide_space fun(code: integer): boolean Whether a code point is Unicode white space beyond ASCII (U+00A0, U+202F, U+2000–U+200A, …).
 
 ---Phone numbers as RemOnline stores them: digits only, country code when written, leading zeros kept; numbers
 ---a spreadsheet turned into scientific notation are rebuilt when no digit was lost. `require("lib.phones")`
@@ -176,7 +177,7 @@ clientimport = {}
 
 ---Exact decimal amounts as text: amounts never become Lua floats. `require("lib.money")`
 ---@class clientimport.lib.money
----@field parse fun(raw: string, allow_percent: boolean?): string?, string? `"1 234,50"`, `"+12.5"`, `"1.5E2"` (and `"10%"` with `allow_percent`) as a canonical decimal string (`"1234.5"`), or nil and a message key.
+---@field parse fun(raw: string, allow_percent: boolean?): string?, string? `"1 234,50"`, `"+12.5"`, `"1.5E2"` (and `"10%"` with `allow_percent`) as a canonical decimal string (`"1234.5"`), or nil and a message key. White space, `'` and Unicode spaces (U+00A0, U+202F…) between digit groups are dropped.
 ---@field compare fun(a: string, b: string): integer Compares two canonical decimal strings as numbers: -1, 0 or 1.
 
 ---Yes/no cells in the template's languages. `require("lib.yesno")`

@@ -9,6 +9,12 @@ return {
     check.equal(money.parse("0"), "0")
     check.equal(money.parse("-0"), "0")
     check.equal(money.parse("1\194\160500"), "1500")
+    -- U+202F (French number formats) and U+2009 between groups, U+2003 around.
+    check.equal(money.parse("1\226\128\175234,50"), "1234.5")
+    check.equal(money.parse("12\226\128\137345\226\128\137678"), "12345678")
+    check.equal(money.parse("\226\128\1315 %", true), "5")
+    -- Any other character stays and is no number: only whole spaces are dropped.
+    check.equal(select(2, money.parse("1\194\162500")), "number_invalid")
   end,
   parses_exponents_from_float_cells = function()
     check.equal(money.parse("1.5E2"), "150")
