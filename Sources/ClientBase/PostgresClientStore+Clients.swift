@@ -120,7 +120,13 @@ extension PostgresClientStore {
     /// (`flushPendingClients`): before the transaction ends, or before anything needs it on
     /// the server. A clash with an ID already taken is therefore reported then, not here.
     public func insertClient(_ client: Client, batch: Int64, sourceRow: Int?) throws -> Int64 {
-        guard writing else { return try transaction { try insertClient(client, batch: batch, sourceRow: sourceRow) } }
+        guard writing else {
+            // Buffered rows are sent when a write transaction ends; a read-only one never sends them.
+            guard !connection.inTransaction else {
+                throw StoreError(.invalid, "a client cannot be created inside a read-only snapshot of the base; create it inside `transaction`")
+            }
+            return try transaction { try insertClient(client, batch: batch, sourceRow: sourceRow) }
+        }
         let references = try referenceIDs(of: client)
         let id = client.id > 0 ? client.id : try newID("clients")
         try pending.clients.row(fields(of: client, id: id, references: references) + [String(batch)])
