@@ -17,6 +17,7 @@ extension PostgresClientStore {
 
     /// The client with this ID, or `nil` when there is none (or it was removed by an undo).
     public func client(id: Int64) throws -> Client? {
+        try flushPendingClients(holding: id)
         let result = try connection.query("SELECT \(Self.clientColumns) WHERE c.id = $1 AND c.deleted_batch IS NULL", [String(id)])
         guard result.rowCount > 0 else { return nil }
         return try decodeClient(result, row: 0)
@@ -24,12 +25,14 @@ extension PostgresClientStore {
 
     /// How many clients the base holds.
     public func clientCount() throws -> Int {
-        Int(try connection.query("SELECT COUNT(*) FROM clients WHERE deleted_batch IS NULL").int(0, 0))
+        try flushPendingClients()
+        return Int(try connection.query("SELECT COUNT(*) FROM clients WHERE deleted_batch IS NULL").int(0, 0))
     }
 
     /// Calls `body` with every client in ID order, a block of rows at a time through a cursor
     /// (memory stays flat), all from one snapshot of the base.
     public func forEachClient(_ body: (Client) throws -> Void) throws {
+        try flushPendingClients()
         try connection.forEachRow("SELECT \(Self.clientColumns) WHERE c.deleted_batch IS NULL ORDER BY c.id") { result, row in
             try body(try decodeClient(result, row: row))
         }
@@ -67,26 +70,37 @@ extension PostgresClientStore {
     }
 
     /// The first client (lowest ID) that has this phone number (digits as stored), if any.
+    /// Inside an import, from memory or the server and the clients not sent yet
+    /// (`contactsIndexed`).
     public func firstClientID(withPhone phone: String) throws -> Int64? {
+        if try contactsIndexed() { return contacts.firstClient(withPhone: phone) }
         let result = try connection.query("""
             SELECT p.client_id FROM client_phone_lookup p JOIN clients c ON c.id = p.client_id
             WHERE p.number = $1 AND c.deleted_batch IS NULL ORDER BY p.client_id LIMIT 1
             """, [phone])
-        return result.rowCount > 0 ? result.int(0, 0) : nil
+        return lowest(result.rowCount > 0 ? result.int(0, 0) : nil, contacts.firstClient(withPhone: phone))
     }
 
     /// The first client (lowest ID) that has this email address (A-Z compared without case, as
     /// on SQLite), if any.
     public func firstClientID(withEmail email: String) throws -> Int64? {
+        if try contactsIndexed() { return contacts.firstClient(withEmail: email) }
         let result = try connection.query("""
             SELECT id FROM clients WHERE \(PostgresSchema.foldedEmail("email")) = \(PostgresSchema.foldedEmail("$1::text"))
             AND email <> '' AND deleted_batch IS NULL ORDER BY \(PostgresSchema.foldedEmail("email")), id LIMIT 1
             """, [email])
-        return result.rowCount > 0 ? result.int(0, 0) : nil
+        return lowest(result.rowCount > 0 ? result.int(0, 0) : nil, contacts.firstClient(withEmail: email))
+    }
+
+    private func lowest(_ a: Int64?, _ b: Int64?) -> Int64? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
     }
 
     /// The ledger of one client, oldest first.
     public func balanceHistory(clientID: Int64) throws -> [BalanceCorrection] {
+        try flushPendingClients(holding: clientID)
         let r = try connection.query("""
             SELECT l.amount, l.comment, l.batch_id, e.name, l.at FROM balance_ledger l
             LEFT JOIN employees e ON e.id = l.employee_id WHERE l.client_id = $1 ORDER BY l.entry
@@ -101,20 +115,32 @@ extension PostgresClientStore {
 
     /// Creates a client with a new ID (or with `client.id` when it is positive and free) and
     /// returns the ID. The balance is not written here: use `appendBalanceCorrection`.
+    ///
+    /// The row (and its phone lookup rows) is buffered and sent with others by one COPY
+    /// (`flushPendingClients`): before the transaction ends, or before anything needs it on
+    /// the server. A clash with an ID already taken is therefore reported then, not here.
     public func insertClient(_ client: Client, batch: Int64, sourceRow: Int?) throws -> Int64 {
+        guard writing else {
+            // Buffered rows are sent when a write transaction ends; a read-only one never sends them.
+            guard !connection.inTransaction else {
+                throw StoreError(.invalid, "a client cannot be created inside a read-only snapshot of the base; create it inside `transaction`")
+            }
+            return try transaction { try insertClient(client, batch: batch, sourceRow: sourceRow) }
+        }
         let references = try referenceIDs(of: client)
         let id = client.id > 0 ? client.id : try newID("clients")
-        try connection.query("""
-            INSERT INTO clients(id, name, last_name, email, address, juridical, supplier, conflicted, notes,
-                marketing_source_id, discount_card, discount_goods, discount_services, discount_materials,
-                price_type_sales_id, price_type_orders_id, phones, custom_values, created_batch)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-            """, fields(of: client, id: id, references: references) + [String(batch)])
+        try pending.clients.row(fields(of: client, id: id, references: references) + [String(batch)])
+        pending.ledgerEntries[id] = 0
+        // One phone lookup entry per distinct number.
+        for (index, phone) in client.phones.enumerated() where !client.phones[..<index].contains(phone) {
+            try pending.phones.row([phone, String(id)])
+        }
+        contacts.add(clientID: id, phones: client.phones, email: client.email)
         if client.id > 0 { try usedID(id, in: "clients") }
-        try addPhoneLookups(client.phones, clientID: id)
         try recordCreated(batch: batch, clientID: id)
         lastRecordedChange = (batch, id)
         clientWithoutLedgerEntries = id
+        if pending.ledgerEntries.count >= PostgresPendingClients.flushRows { try flushPendingClients() }
         return id
     }
 
@@ -131,17 +157,24 @@ extension PostgresClientStore {
     func writePendingCreatedRun() throws {
         guard let run = pendingCreatedRun else { return }
         pendingCreatedRun = nil
+        try flushPendingClients()
         try connection.query("INSERT INTO batch_created_clients(batch_id, first_client_id, last_client_id) VALUES ($1, $2, $3)",
                              [String(run.batch), String(run.firstClientID), String(run.lastClientID)])
     }
 
     /// Overwrites a client's fields (not its balance) and records the previous state for undo.
     public func updateClient(_ client: Client, previous: Client, batch: Int64, sourceRow: Int?) throws {
+        try flushPendingClients(holding: client.id)
         let references = try referenceIDs(of: client)
         let id = String(client.id)
         // The phone lookup follows the stored phones, whatever `previous` says.
-        let stored = try connection.query("SELECT phones FROM clients WHERE id = $1", [id])
+        let stored = try connection.query("SELECT phones, email, deleted_batch IS NULL FROM clients WHERE id = $1", [id])
         let storedPhones = stored.rowCount > 0 ? stored.text(0, 0) : "[]"
+        if contacts.complete, stored.rowCount > 0, stored.bool(0, 2) {
+            let phones = try JSONDecoder().decode([String].self, from: Data(storedPhones.utf8))
+            contacts.remove(clientID: client.id, phones: phones, email: stored.text(0, 1))
+            contacts.add(clientID: client.id, phones: client.phones, email: client.email)
+        }
         try connection.query("""
             UPDATE clients SET name = $2, last_name = $3, email = $4, address = $5, juridical = $6, supplier = $7,
                 conflicted = $8, notes = $9, marketing_source_id = $10, discount_card = $11, discount_goods = $12,
@@ -162,10 +195,18 @@ extension PostgresClientStore {
                                         batch: Int64, employeeID: Int64?, sourceRow: Int?) throws {
         let first = clientWithoutLedgerEntries == clientID
         clientWithoutLedgerEntries = nil
-        try appendLedgerEntry(clientID: clientID, amount: amount.tenThousandths, comment: comment, batch: batch,
-                              employeeID: employeeID, first: first)
+        if let entries = pending.ledgerEntries[clientID] {
+            // A client not sent yet: its entries are numbered here and sent with it.
+            try pending.ledger.row([String(clientID), String(entries + 1), String(amount.tenThousandths), comment, String(batch),
+                                    employeeID.map { String($0) }, SQLiteClientStore.now()])
+            pending.ledgerEntries[clientID] = entries + 1
+        } else {
+            try appendLedgerEntry(clientID: clientID, amount: amount.tenThousandths, comment: comment, batch: batch,
+                                  employeeID: employeeID, first: first)
+        }
         // A client whose only change is its balance still belongs to the batch, for undo's checks.
         if let last = lastRecordedChange, last == (batch, clientID) { return }
+        try flushPendingClients(holding: clientID)
         try connection.query("""
             INSERT INTO batch_changes(batch_id, client_id, kind, source_row) VALUES ($1, $2, 'balance', $3)
             ON CONFLICT DO NOTHING
@@ -186,6 +227,7 @@ extension PostgresClientStore {
     /// Records that `batch` changed a client, with its state `before` (the first state is kept
     /// when a batch changes a client twice: it is the one undo restores).
     func recordChange(batch: Int64, clientID: Int64, kind: String, sourceRow: Int?, before: Client?) throws {
+        try flushPendingClients(holding: clientID)
         let json = try before.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try connection.query("""
             INSERT INTO batch_changes(batch_id, client_id, kind, source_row, before_json) VALUES ($1, $2, $3, $4, $5)

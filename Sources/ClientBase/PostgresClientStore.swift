@@ -24,6 +24,13 @@ public final class PostgresClientStore {
     var lastRecordedChange: (batch: Int64, clientID: Int64)?
     var clientWithoutLedgerEntries: Int64?
     var pendingCreatedRun: (batch: Int64, firstClientID: Int64, lastClientID: Int64)?
+    /// Whether a write transaction (holding the base's lock) is running.
+    var writing = false
+    /// New clients not sent yet (`PostgresClientStore+Pending.swift`), and the phones and
+    /// emails the duplicate probes are answered from, with how many probes were made.
+    var pending = PostgresPendingClients()
+    var contacts = PostgresContactIndex()
+    var probes = 0
 
     /// The schema version this build writes, the same number as `SQLiteClientStore.schemaVersion`.
     public static var schemaVersion: Int { PostgresSchema.version }
@@ -132,7 +139,9 @@ public final class PostgresClientStore {
         defer { forgetTransactionState() }
         let result = try connection.transaction(commit: commit, busyTimeoutSeconds: busyTimeoutSeconds) {
             if baseMayBeMissing { try createBaseIfMissing() }
+            writing = true
             let result = try body()
+            try flushPendingClients()
             try writePendingCreatedRun()
             return result
         }
@@ -146,6 +155,10 @@ public final class PostgresClientStore {
         lastRecordedChange = nil
         pendingCreatedRun = nil
         clientWithoutLedgerEntries = nil
+        writing = false
+        pending = PostgresPendingClients()
+        contacts = PostgresContactIndex()
+        probes = 0
     }
 
     func forgetNameIDs(_ table: SQLiteClientStore.NamedTable? = nil) {

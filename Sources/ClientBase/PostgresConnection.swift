@@ -283,6 +283,11 @@ final class PostgresConnection {
 
     // MARK: COPY
 
+    /// Sends rows encoded beforehand to `COPY … FROM STDIN` (text format), in blocks.
+    func copy(_ sql: String, rows: PostgresCopyRows) throws {
+        try copy(sql) { try $0.append(rows) }
+    }
+
     /// Streams rows into `COPY … FROM STDIN` (text format): `body` adds them to the writer,
     /// which sends them in blocks.
     func copy(_ sql: String, _ body: (PostgresCopyWriter) throws -> Void) throws {
@@ -305,8 +310,11 @@ final class PostgresConnection {
         _ = failure == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "clientimport stopped the copy")
         var last: StoreError?
         while let result = PQgetResult(handle) {
-            if PQresultStatus(result) != PGRES_COMMAND_OK { last = error(result, sql) }
+            let status = PQresultStatus(result)
+            if status != PGRES_COMMAND_OK && status != PGRES_COPY_IN { last = error(result, sql) }
             PQclear(result)
+            // Still copying after the end was sent: the end never reached the server.
+            if status == PGRES_COPY_IN { last = lostConnection(); break }
         }
         if let failure { throw failure }
         if let last { throw last }
@@ -350,57 +358,118 @@ final class PostgresResult {
     func bool(_ row: Int, _ column: Int) -> Bool { PQgetvalue(raw, Int32(row), Int32(column))?.pointee == CChar(UInt8(ascii: "t")) }
 }
 
-/// Rows for `COPY … FROM STDIN` in PostgreSQL's text format: fields separated by tabs, rows
-/// ended by a newline, `\N` for NULL, and backslash, tab, newline and carriage return escaped
-/// so that any text arrives as it was.
-final class PostgresCopyWriter {
-    private var buffer: [UInt8] = []
+/// Rows for `COPY … FROM STDIN` in PostgreSQL's text format, encoded in memory: fields
+/// separated by tabs, rows ended by a newline, `\N` for NULL, and backslash, tab, newline and
+/// carriage return escaped so that any text arrives as it was. A text holding a NUL character
+/// is refused as it is added (PostgreSQL's text cannot hold one), so the row that has it fails,
+/// not a later send.
+struct PostgresCopyRows {
+    private(set) var bytes: [UInt8] = []
+    private(set) var rowCount = 0
     private var fieldsInRow = 0
-    private let send: ([UInt8]) -> Bool
-    /// Sent to the server in blocks of about this size.
-    private static let blockSize = 1 << 16
 
-    fileprivate init(send: @escaping ([UInt8]) -> Bool) {
-        self.send = send
-        buffer.reserveCapacity(Self.blockSize + 4096)
-    }
+    var isEmpty: Bool { rowCount == 0 && fieldsInRow == 0 }
 
     /// Adds a field to the current row (`nil` is NULL).
-    func field(_ value: String?) throws {
-        if fieldsInRow > 0 { buffer.append(UInt8(ascii: "\t")) }
+    mutating func field(_ value: String?) throws {
+        if fieldsInRow > 0 { bytes.append(UInt8(ascii: "\t")) }
         fieldsInRow += 1
         guard let value else {
-            buffer.append(UInt8(ascii: "\\"))
-            buffer.append(UInt8(ascii: "N"))
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(UInt8(ascii: "N"))
+            return
+        }
+        // Most texts (names, digits, JSON of phones) hold nothing to escape: one append.
+        guard value.utf8.contains(where: { $0 <= UInt8(ascii: "\r") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(contentsOf: value.utf8)
             return
         }
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
             case 0:
                 throw StoreError(.invalid, "a text with a NUL character (U+0000) cannot be stored in PostgreSQL; remove it from the file and import again")
-            default: buffer.append(byte)
+            default: bytes.append(byte)
             }
         }
     }
 
-    func field(_ value: Int64?) throws { try field(value.map { String($0) }) }
+    mutating func field(_ value: Int64?) throws { try field(value.map { String($0) }) }
+
+    /// Adds a whole row, or nothing when a field is refused.
+    mutating func row(_ fields: [String?]) throws {
+        let start = bytes.count
+        do {
+            for field in fields { try self.field(field) }
+        } catch {
+            bytes.removeSubrange(start...)
+            fieldsInRow = 0
+            throw error
+        }
+        endRow()
+    }
+
+    /// Ends the current row.
+    mutating func endRow() {
+        bytes.append(UInt8(ascii: "\n"))
+        fieldsInRow = 0
+        rowCount += 1
+    }
+
+    /// Forgets the rows, keeping the memory for the next ones.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        rowCount = 0
+        fieldsInRow = 0
+    }
+}
+
+/// Streams rows into a running `COPY … FROM STDIN`: they are encoded as `PostgresCopyRows`
+/// and sent to the server in blocks.
+final class PostgresCopyWriter {
+    private var rows = PostgresCopyRows()
+    private let send: (ArraySlice<UInt8>) -> Bool
+    /// Sent to the server in blocks of about this size.
+    fileprivate static let blockSize = 1 << 16
+
+    fileprivate init(send: @escaping (ArraySlice<UInt8>) -> Bool) {
+        self.send = send
+    }
+
+    /// Adds a field to the current row (`nil` is NULL).
+    func field(_ value: String?) throws { try rows.field(value) }
+
+    func field(_ value: Int64?) throws { try rows.field(value) }
 
     /// Ends the current row.
     func endRow() throws {
-        buffer.append(UInt8(ascii: "\n"))
-        fieldsInRow = 0
-        if buffer.count >= Self.blockSize { try flush() }
+        rows.endRow()
+        if rows.bytes.count >= Self.blockSize { try flush() }
+    }
+
+    /// Sends rows encoded beforehand, in blocks.
+    func append(_ encoded: PostgresCopyRows) throws {
+        try flush()
+        var start = encoded.bytes.startIndex
+        while start < encoded.bytes.endIndex {
+            let end = min(start + Self.blockSize, encoded.bytes.endIndex)
+            try send(encoded.bytes[start..<end])
+            start = end
+        }
     }
 
     fileprivate func flush() throws {
-        guard !buffer.isEmpty else { return }
-        guard send(buffer) else {
+        guard !rows.bytes.isEmpty else { return }
+        try send(rows.bytes[...])
+        rows.removeAll()
+    }
+
+    private func send(_ bytes: ArraySlice<UInt8>) throws {
+        guard send(bytes) else {
             throw StoreError(.cannotOpen, "the connection to the PostgreSQL server was lost while sending rows; nothing of the unfinished work was kept")
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }
