@@ -9,6 +9,11 @@
 -- separated by " ::: "; a label starting with "* " marks the primary value.
 local text = require("lib.text")
 local contacts = require("lib.contacts")
+-- The helpers `map` calls for every row, as locals: `contacts` is a read-only view in the
+-- sandbox, where each `contacts.x` costs a C call.
+local label_of, split_multi, compose_address = contacts.label, contacts.split_multi, contacts.address
+local value_of, names_of, phones_of, primary_of = contacts.value, contacts.names, contacts.phones, contacts.primary_email
+local notes_of, track, finish = contacts.notes, contacts.track, contacts.finish
 
 local RECOGNITION = {
   system = "Google CSV", language = "en",
@@ -76,11 +81,30 @@ local function plan_of(headers)
   for _, n in ipairs(numbers) do
     if not done[n] then done[n] = true; unique[#unique + 1] = n end
   end
+  -- A header the file lacks reads as nil, which the name fields skip and a group's label
+  -- takes from its other header: reading only the headers there are changes nothing.
+  local there = {}
+  for _, header in ipairs(headers) do there[header] = true end
+  local function kept(names)
+    local list = {}
+    for _, name in ipairs(names) do
+      if there[name] then list[#list + 1] = name end
+    end
+    return list
+  end
   plan = {
     phones = group_headers(group_numbers(headers, "Phone", "Value"), "Phone", ITEM_FIELDS),
     emails = group_headers(group_numbers(headers, "E%-mail", "Value"), "E-mail", ITEM_FIELDS),
     addresses = group_headers(unique, "Address", ADDRESS_FIELDS),
+    first = kept(FIRST), middle = kept(MIDDLE), last = kept(LAST),
+    organization = kept(ORGANIZATION), full = kept(FULL), labels = kept(LABELS),
   }
+  -- The label of a group is its "- Label" cell, else its "- Type" cell (`row[label] or row[type]`).
+  for _, list in ipairs({ plan.phones, plan.emails, plan.addresses }) do
+    for _, group in ipairs(list) do
+      group.label_or_type = there[group.label] and group.label or (there[group.type] and group.type or nil)
+    end
+  end
   plans[headers] = plan
   return plan
 end
@@ -89,9 +113,15 @@ end
 local function items(row, groups)
   local list = {}
   for _, group in ipairs(groups) do
-    local label, primary = contacts.label(row[group.label] or row[group.type])
-    for i, value in ipairs(contacts.split_multi(row[group.value])) do
-      list[#list + 1] = { value = value, label = label, primary = primary and i == 1 }
+    local raw_label = group.label_or_type and row[group.label_or_type]
+    local cell = row[group.value]
+    -- An empty group gives no value: its label is read (it may name a problem's cell) but
+    -- not worked out.
+    if cell ~= nil and cell ~= "" then
+      local label, primary = label_of(raw_label)
+      for i, value in ipairs(split_multi(cell)) do
+        list[#list + 1] = { value = value, label = label, primary = primary and i == 1 }
+      end
     end
   end
   return list
@@ -102,26 +132,29 @@ local find = string.find
 local function addresses(row, groups)
   local list = {}
   for _, group in ipairs(groups) do
-    local label, primary = contacts.label(row[group.label] or row[group.type])
+    local raw_label = group.label_or_type and row[group.label_or_type]
     -- A cell of several addresses gives its first (what `match("^(.-) ::: ")` found, without a pattern).
     local formatted = row[group.formatted]
     local several = formatted and find(formatted, " ::: ", 1, true)
     if several then formatted = formatted:sub(1, several - 1) end
-    local value = contacts.address({
+    local value = compose_address({
       formatted = formatted,
       street = row[group.street], street2 = row[group.street2], po_box = row[group.po_box],
       postal_code = row[group.postal_code], city = row[group.city], region = row[group.region],
       country = row[group.country],
     })
-    if value ~= "" then list[#list + 1] = { value = value, label = label, primary = primary } end
+    if value ~= "" then
+      local label, primary = label_of(raw_label)
+      list[#list + 1] = { value = value, label = label, primary = primary }
+    end
   end
   return list
 end
 
 -- Labels other than Google's own system groups ("* myContacts", legacy "* My Contacts", "* starred").
-local function user_labels(cell)
+local function labels_note(cell)
   local kept = {}
-  for _, label in ipairs(contacts.split_multi(cell)) do
+  for _, label in ipairs(split_multi(cell)) do
     local name = label
     if find(label, "*", 1, true) == 1 then name = label:gsub("^%*%s*", "") end
     if name ~= "myContacts" and name ~= "My Contacts" and name ~= "starred" and name ~= "" then
@@ -129,6 +162,20 @@ local function user_labels(cell)
     end
   end
   return #kept > 0 and ("Labels: " .. table.concat(kept, ", ")) or nil
+end
+
+-- The note of each Labels cell seen lately (false for none): most rows hold the same few.
+local notes_by_labels, labels_cached = {}, 0
+
+local function user_labels(cell)
+  if cell == nil then return nil end
+  local note = notes_by_labels[cell]
+  if note == nil then
+    note = labels_note(cell) or false
+    if labels_cached == 1024 then notes_by_labels, labels_cached = {}, 0 end
+    notes_by_labels[cell], labels_cached = note, labels_cached + 1
+  end
+  return note or nil
 end
 
 return {
@@ -140,27 +187,27 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = contacts.track(raw, ctx)
+    local row, used = track(raw, ctx)
     local plan = plan_of(ctx.headers)
-    local name, last_name, juridical, company = contacts.names({
-      first = contacts.value(row, FIRST),
-      middle = contacts.value(row, MIDDLE),
-      last = contacts.value(row, LAST),
-      organization = contacts.value(row, ORGANIZATION),
-      full = contacts.value(row, FULL),
+    local name, last_name, juridical, company = names_of({
+      first = value_of(row, plan.first),
+      middle = value_of(row, plan.middle),
+      last = value_of(row, plan.last),
+      organization = value_of(row, plan.organization),
+      full = value_of(row, plan.full),
     })
-    local phones, phone_note = contacts.phones(items(row, plan.phones))
-    local email, email_note = contacts.primary_email(items(row, plan.emails))
+    local phones, phone_note = phones_of(items(row, plan.phones))
+    local email, email_note = primary_of(items(row, plan.emails))
     local address_list = addresses(row, plan.addresses)
-    local address, address_note = contacts.primary_email(address_list)
+    local address, address_note = primary_of(address_list)
     if address_note then address_note = address_note:gsub("^Other emails", "Other addresses") end
     local client = {
       name = name, last_name = last_name, juridical = juridical,
       phone = phones, email = email, address = address,
-      notes = contacts.notes({ row.Notes, company, phone_note, email_note, address_note,
-                               user_labels(contacts.value(row, LABELS)) }),
+      notes = notes_of({ row.Notes, company, phone_note, email_note, address_note,
+                               user_labels(value_of(row, plan.labels)) }),
     }
-    local finished, why = contacts.finish(client, raw, used, ctx)
+    local finished, why = finish(client, raw, used, ctx)
     if not finished then return clientimport.skip(why) end
     return finished
   end,

@@ -129,17 +129,12 @@ public struct ImportPipeline {
                     }
                 case .plugin(let mapper, _):
                     // Rows are mapped and checked a batch at a time (one call into the plugin's
-                    // state and one check per batch), then applied one by one in the file's order.
-                    var pending: [(cells: [String], number: Int)] = []
-                    var finished = false
-                    while !finished {
-                        pending.removeAll(keepingCapacity: true)
-                        while pending.count < PluginMapper.batchRows, let row = try rows.nextRow() {
-                            if run.countPluginRow(row) { pending.append((row.cells.map(\.displayText), row.number)) }
-                        }
-                        finished = pending.count < PluginMapper.batchRows
-                        if !pending.isEmpty { try run.apply(try mapper.map(pending), plugin: mapper.plugin.name) }
-                        run.fractionRead = rows.fractionRead
+                    // state and one check per batch) on another thread, as template rows are
+                    // checked, while this one applies the batches already mapped in the file's order.
+                    let batches = PluginBatches(rows: rows, mapper: mapper, rowLimit: run.rowLimit)
+                    let mapped = ReadAhead(capacity: 2) { try batches.next() }
+                    while let batch = try mapped.next() {
+                        try run.apply(batch, plugin: mapper.plugin.name)
                         run.reportProgress()
                     }
                 }
@@ -396,17 +391,6 @@ private struct Run {
     /// but every row is still checked so the user sees every error at once.
     private var writing: Bool { report.errors.isEmpty && report.omittedErrors == 0 }
 
-    /// Counts a row of the plugin path; `false` when it is over the row limit (then it is
-    /// not mapped: the file is rejected anyway).
-    mutating func countPluginRow(_ row: Row) -> Bool {
-        report.counts.rows += 1
-        if let limit = rowLimit, report.counts.rows > limit {
-            if rowLimitExceededAt == nil { rowLimitExceededAt = row.number }
-            return false
-        }
-        return true
-    }
-
     /// A batch of template rows checked by the rule set: each valid row is applied.
     mutating func apply(_ batch: TemplateBatches.Checked) throws {
         report.counts.rows += batch.rowsRead
@@ -427,7 +411,11 @@ private struct Run {
 
     /// A batch of source rows a plugin mapped, its clients checked: each row's notes, skip or
     /// reject, then each valid client applied, row after row.
-    mutating func apply(_ batch: MappedBatch, plugin: String) throws {
+    mutating func apply(_ mapped: PluginBatches.Mapped, plugin: String) throws {
+        report.counts.rows += mapped.rowsRead
+        fractionRead = mapped.fractionRead
+        if rowLimitExceededAt == nil { rowLimitExceededAt = mapped.firstRowOverLimit }
+        guard let batch = mapped.batch else { return }
         let checked = batch.checked
         let idColumn = batch.keys.firstIndex(of: "id"), balanceColumn = batch.keys.firstIndex(of: "balance")
         let columnOfKey = Dictionary(batch.keys.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })

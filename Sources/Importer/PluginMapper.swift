@@ -3,7 +3,7 @@ import LuaBridge
 import Workbook
 
 /// What a plugin made of one source row.
-struct MappedRow {
+struct MappedRow: Sendable {
     /// The row's number in the source file.
     var number: Int
     /// Each client the row became, in `MappedBatch.checked` at `index`, with the field keys the
@@ -16,7 +16,7 @@ struct MappedRow {
 
 /// A batch of source rows as a plugin mapped them, and its clients checked by the rule set:
 /// row by row, in the file's order.
-struct MappedBatch {
+struct MappedBatch: Sendable {
     var rows: [MappedRow]
     /// One row per client; its columns are the rule set's columns (`keys`), and the custom
     /// fields any client of the batch named (`customNames`).
@@ -232,11 +232,60 @@ struct PluginMapper {
     }
 }
 
+/// Source rows read, mapped by the plugin and checked a batch at a time: a plugin import's
+/// producer, as `TemplateBatches` is the template's. It runs on a thread of its own (it alone uses
+/// `rows`, the plugin's Lua state and the checker's), so mapping the next batch overlaps with
+/// storing the last one: on one thread, storing waited for the plugin and the plugin for storing.
+final class PluginBatches {
+    /// One batch of mapped and checked rows, and what the reading saw on the way.
+    struct Mapped: Sendable {
+        /// Rows read for this batch, those over the row limit included.
+        var rowsRead: Int
+        /// The reader's `fractionRead` after this batch.
+        var fractionRead: Double?
+        /// The first row read over the row limit, if any.
+        var firstRowOverLimit: Int?
+        /// The rows within the limit, mapped and checked (nil when there were none).
+        var batch: MappedBatch?
+    }
+
+    private let rows: any RowReader
+    private let mapper: PluginMapper
+    private let rowLimit: Int?
+    private var rowsRead = 0
+
+    init(rows: any RowReader, mapper: PluginMapper, rowLimit: Int?) {
+        self.rows = rows
+        self.mapper = mapper
+        self.rowLimit = rowLimit
+    }
+
+    /// The next batch of up to `PluginMapper.batchRows` rows to map, mapped and checked; nil at
+    /// the end. Rows over the row limit are counted, not mapped: the file is rejected anyway.
+    func next() throws -> Mapped? {
+        var pending: [(cells: [String], number: Int)] = []
+        var read = 0
+        var overLimit: Int?
+        while pending.count < PluginMapper.batchRows, let row = try rows.nextRow() {
+            read += 1
+            rowsRead += 1
+            if let rowLimit, rowsRead > rowLimit {
+                if overLimit == nil { overLimit = row.number }
+                continue
+            }
+            pending.append((row.cells.map(\.displayText), row.number))
+        }
+        guard read > 0 else { return nil }
+        return Mapped(rowsRead: read, fractionRead: rows.fractionRead, firstRowOverLimit: overLimit,
+                      batch: pending.isEmpty ? nil : try mapper.map(pending))
+    }
+}
+
 /// Where a plugin's client came from in the source row: its fields' texts as `map` returned them,
 /// the headers `map` read (as `lib.mapper` recorded them) and the row's cells. An error then names
 /// the cell of the user's own file. Worked out only for a field with a problem: most rows have
 /// none, and matching every field against every cell cost a third of a plugin import's time.
-struct FieldSources {
+struct FieldSources: Sendable {
     /// The text of each field `map` filled, by key; of each custom field, by name.
     var fieldTexts: [String: String] = [:]
     var customTexts: [String: String] = [:]

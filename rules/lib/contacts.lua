@@ -3,24 +3,30 @@
 local text = require("lib.text")
 
 local find = string.find
+-- Module functions are called through locals: `text` is a read-only view in the sandbox, and
+-- each `text.trim` through it cost a C call, about 40 of them for every row a plugin maps.
+local trim = text.trim
+local mathtype = math.type
 
 local contacts = {}
 
 --- The trimmed text, or nil when it is empty.
-function contacts.present(value)
-  local s = text.trim(value)
+local function present(value)
+  local s = trim(value)
   if s == "" then return nil end
   return s
 end
+contacts.present = present
 
 --- Joins the non-empty trimmed parts with `separator` (", " by default).
 function contacts.join(parts, separator)
   local kept, count = {}, 0
   for index in pairs(parts) do -- parts may hold nils: `#` would stop at any of them
-    if math.type(index) == "integer" and index > count then count = index end
+    -- The array part comes in order (1, 2, 3…): only a key out of that order needs a type check.
+    if index == count + 1 or (mathtype(index) == "integer" and index > count) then count = index end
   end
   for i = 1, count do
-    local s = contacts.present(parts[i])
+    local s = present(parts[i])
     if s then kept[#kept + 1] = s end
   end
   return table.concat(kept, separator or ", ")
@@ -32,12 +38,12 @@ function contacts.split_multi(value)
   if value == nil or value == "" then return parts end
   -- Most cells hold one value: no pattern work for them (a plugin splits several cells a row).
   if type(value) == "string" and not find(value, "\n", 1, true) and not find(value, " ::: ", 1, true) then
-    parts[1] = contacts.present(value)
+    parts[1] = present(value)
     return parts
   end
   local s = (value or ""):gsub(" ::: ", "\n")
   for part in s:gmatch("[^\n]+") do
-    local trimmed = contacts.present(part)
+    local trimmed = present(part)
     if trimmed then parts[#parts + 1] = trimmed end
   end
   return parts
@@ -46,11 +52,11 @@ end
 --- Strips the "* " primary mark Google and the vCard plugin put before a label.
 --- Returns the label (nil when empty) and whether it was marked primary.
 function contacts.label(raw)
-  local s = text.trim(raw)
+  local s = trim(raw)
   local primary = false
   if s:sub(1, 1) == "*" then
     primary = true
-    s = text.trim(s:sub(2))
+    s = trim(s:sub(2))
   end
   if s == "" then return nil, primary end
   return s, primary
@@ -63,9 +69,9 @@ end
 --- person is returned as a note ("Company: …"), since RemOnline's client card has no place for it.
 function contacts.names(parts)
   local first = contacts.join({ parts.first, parts.middle }, " ")
-  local last = contacts.present(parts.last) or ""
-  local organization = contacts.present(parts.organization)
-  local full = contacts.present(parts.full)
+  local last = present(parts.last) or ""
+  local organization = present(parts.organization)
+  local full = present(parts.full)
   if first == "" and last == "" and full and full ~= organization then first = full end
   if first == "" and last ~= "" then
     first, last = last, ""
@@ -80,9 +86,21 @@ end
 --- Composes an address from its parts: street, street2, po_box, postal_code + city, region, country.
 --- A formatted address (with its line breaks turned into ", ") wins when there is one.
 function contacts.address(parts)
-  local formatted = contacts.present(parts.formatted)
+  local formatted = present(parts.formatted)
   if formatted then
-    return contacts.join(text.split(formatted, "\n\r"), ", ")
+    -- Its lines, trimmed, without the empty ones, joined with ", " (what joining
+    -- `text.split(formatted, "\n\r")` gives), found without a pattern: most addresses of an
+    -- export have one or two lines.
+    local lines, at = {}, 1
+    while true do
+      local newline, cr = find(formatted, "\n", at, true), find(formatted, "\r", at, true)
+      local stop = newline and cr and (newline < cr and newline or cr) or newline or cr
+      local line = present(formatted:sub(at, stop and stop - 1 or -1))
+      if line then lines[#lines + 1] = line end
+      if not stop then break end
+      at = stop + 1
+    end
+    return table.concat(lines, ", ")
   end
   local town = contacts.join({ parts.postal_code, parts.city }, " ")
   return contacts.join({ parts.street, parts.street2, parts.street3, parts.po_box, town, parts.region, parts.country })
@@ -91,31 +109,40 @@ end
 --- Picks the primary email from { {value =, label =, primary =}, … }: the first marked primary,
 --- else the first. Returns the address ("" when none) and a note listing the others (or nil).
 function contacts.primary_email(list)
+  -- One item (most rows): it is the address when it has one, and there are no others.
+  if #list == 1 then return present(list[1].value) or "", nil end
   local chosen
   for i, item in ipairs(list) do
-    if item.primary and contacts.present(item.value) then chosen = i; break end
+    if item.primary and present(item.value) then chosen = i; break end
   end
   if not chosen then
     for i, item in ipairs(list) do
-      if contacts.present(item.value) then chosen = i; break end
+      if present(item.value) then chosen = i; break end
     end
   end
   if not chosen then return "", nil end
   local others = {}
   for i, item in ipairs(list) do
-    local value = contacts.present(item.value)
-    if i ~= chosen and value and value ~= contacts.present(list[chosen].value) then
+    local value = present(item.value)
+    if i ~= chosen and value and value ~= present(list[chosen].value) then
       others[#others + 1] = item.label and (value .. " (" .. item.label .. ")") or value
     end
   end
   local note = #others > 0 and ("Other emails: " .. table.concat(others, ", ")) or nil
-  return text.trim(list[chosen].value), note
+  return trim(list[chosen].value), note
 end
 
 --- Every phone of { {value =, label =, primary =}, … }, the primary first, each number once
 --- (by its digits). Returns the list and a note with the labels ("Phones: … (Mobile), …"), nil
 --- when no phone has a label.
 function contacts.phones(list)
+  -- One item (most rows): no order to make and no twin to compare.
+  if #list == 1 then
+    local item = list[1]
+    local value = present(item.value)
+    if not value then return {}, nil end
+    return { value }, item.label and ("Phones: " .. value .. " (" .. item.label .. ")") or nil
+  end
   local ordered = {}
   for _, item in ipairs(list) do
     if item.primary then ordered[#ordered + 1] = item end
@@ -127,7 +154,7 @@ function contacts.phones(list)
   -- A number is compared by its digits only with another: one phone needs no pattern work.
   local alone = #ordered == 1
   for _, item in ipairs(ordered) do
-    local value = contacts.present(item.value)
+    local value = present(item.value)
     if value then
       local key = value
       if not alone then
@@ -177,8 +204,8 @@ function contacts.unmapped(row, used, ctx)
   if not (ctx.options and ctx.options.keep_unmapped_as_custom_fields) then return nil end
   local custom, any = {}, false
   for _, header in ipairs(ctx.headers or {}) do
-    local value = contacts.present(row[header])
-    if value and not used[header] and contacts.present(header) then
+    local value = present(row[header])
+    if value and not used[header] and present(header) then
       custom[header] = value
       any = true
     end
@@ -191,7 +218,7 @@ end
 --- no name, phone or email (the plugin skips it). `raw` is the row the plugin got, `used` what
 --- `track` recorded.
 function contacts.finish(client, raw, used, ctx)
-  if text.trim(client.name) == "" then
+  if trim(client.name) == "" then
     local fallback = client.email ~= "" and client.email or nil
     if not fallback and type(client.phone) == "table" then fallback = client.phone[1] end
     if not fallback then return nil, "no name, phone or email" end
@@ -205,7 +232,7 @@ end
 --- The first non-empty value among `headers` (a row may name a column in several ways).
 function contacts.value(row, headers)
   for _, header in ipairs(headers) do
-    local value = contacts.present(row[header])
+    local value = present(row[header])
     if value then return value end
   end
   return nil
@@ -223,7 +250,7 @@ function contacts.recognise(headers, spec)
   local marker
   for _, wanted in ipairs(spec.markers) do
     for _, header in ipairs(headers) do
-      local trimmed = text.trim(header)
+      local trimmed = trim(header)
       if (wanted:sub(1, 1) == "^" and trimmed:match(wanted)) or text.fold(wanted) == text.fold(trimmed) then
         marker = trimmed
         break

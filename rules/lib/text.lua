@@ -6,17 +6,31 @@ local find, byte, match = string.find, string.byte, string.match
 -- The bytes `%s` matches (C locale): tab, line feed, vertical tab, form feed, return, space.
 local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 
+-- The texts trimmed lately, by the text given: a plugin trims the same cell several times a
+-- row (present, then again where it is chosen), and labels and names repeat from row to row.
+-- Only strings are keys (1 and 1.0 would be one key), short ones only (a long note kept alive
+-- would count against the state's memory), and the table starts over when full.
+local trimmed, cached = {}, 0
+local CACHE_SIZE, CACHED_LENGTH = 4096, 200
+
 --- Trims spaces, tabs, line breaks and non-breaking spaces at both ends (non-breaking spaces
 --- inside become plain spaces).
 function text.trim(s)
+  local done = trimmed[s]
+  if done then return done end
   if s == nil or s == "" then return "" end
-  if type(s) ~= "string" then s = tostring(s) end
+  local given = s
+  if type(s) ~= "string" then given, s = nil, tostring(s) end
   -- Most cells need nothing: no non-breaking space, no space at either end (no new string).
-  if not find(s, NBSP, 1, true) and not SPACE[byte(s, 1)] and not SPACE[byte(s, -1)] then return s end
   if find(s, NBSP, 1, true) then s = s:gsub(NBSP, " ") end
   -- Everything from the first to the last non-space (nil when there is none): one match, where
   -- gsub("^%s+", "") then gsub("%s+$", "") built two strings.
-  return match(s, "^%s*(.*%S)") or ""
+  if SPACE[byte(s, 1)] or SPACE[byte(s, -1)] then s = match(s, "^%s*(.*%S)") or "" end
+  if given and #given <= CACHED_LENGTH then
+    if cached == CACHE_SIZE then trimmed, cached = {}, 0 end
+    trimmed[given], cached = s, cached + 1
+  end
+  return s
 end
 
 --- Splits `s` on any of the single characters in `separators`, trimming each part and

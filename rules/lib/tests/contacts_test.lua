@@ -112,4 +112,47 @@ return {
     check.equal(none, nil)
     check.equal(why, "no name, phone or email")
   end,
+  one_item_lists_give_what_the_general_path_gives = function()
+    -- phones and primary_email answer a one-item list without the general path; the general
+    -- path gives the same for that item beside a blank one (which it skips).
+    local values = { "06 12 34 56 78", " +33 6 12 ", "\194\160x\194\160", "", " ", nil, "a ::: b", 12, 0.5 }
+    local labels = { "Mobile", nil, "" }
+    for v = 1, 9 do
+      for l = 1, 3 do
+        for _, primary in ipairs({ true, false }) do
+          local item = { value = values[v], label = labels[l], primary = primary }
+          local where = "value " .. v .. ", label " .. l .. ", primary " .. tostring(primary)
+          local one, one_note = contacts.phones({ item })
+          local two, two_note = contacts.phones({ item, { value = "" } })
+          check.same(one, two)
+          check.equal(one_note, two_note, where)
+          local email, email_note = contacts.primary_email({ item })
+          local email2, email2_note = contacts.primary_email({ item, { value = " " } })
+          check.equal(email, email2, where)
+          check.equal(email_note, email2_note, where)
+        end
+      end
+    end
+  end,
+  join_finds_the_last_part_whatever_the_keys = function()
+    check.equal(contacts.join({ [3] = "c", [1] = "a" }), "a, c")
+    check.equal(contacts.join({ "a", nil, nil, "d", x = "y", [2.5] = "z", [-1] = "m" }), "a, d")
+    check.equal(contacts.join({ [1] = "a", [math.huge] = "z" }), "a")
+    check.equal(contacts.join({}), "")
+  end,
+  a_formatted_address_is_its_lines_as_split_and_joined = function()
+    -- address() splits a formatted address without a pattern; the reference is text.split.
+    local text = require("lib.text")
+    local pieces = { "\n", "\r", "\r\n", " ", "\194\160", "12 rue", "Paris", "", "\t", "ул. Миру" }
+    local seed = 3
+    local function random(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n + 1 end
+    for i = 1, 2000 do
+      local parts = {}
+      for _ = 1, random(7) do parts[#parts + 1] = pieces[random(#pieces)] end
+      local formatted = table.concat(parts)
+      local reference = contacts.present(formatted) and contacts.join(text.split(contacts.present(formatted), "\n\r"), ", ")
+        or contacts.address({ street = "s" })
+      check.equal(contacts.address({ formatted = formatted, street = "s" }), reference, "formatted " .. i .. " " .. string.format("%q", formatted))
+    end
+  end,
 }
