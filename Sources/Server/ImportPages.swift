@@ -175,6 +175,13 @@ struct ImportPages: Sendable {
         guard let pending = try await pages.base({ try $0.pendingImport(id: id, employeeID: employee.id) }) else {
             throw Problem(.notFound, "Not found", detail: "this upload is no longer waiting (imported, or older than a day); attach the file again")
         }
+        // The base says it waits; its file is in the uploads folder of the `serve` process that
+        // received it, which this one may not share (another machine, another --files-folder).
+        guard access(try path(of: pending), F_OK) == 0 else {
+            throw Problem(.conflict, "The upload is on another server",
+                          detail: "this upload was received by another clientimport serve process of this base, whose uploads folder this one does not share; "
+                              + "attach the file again, or start every serve process of the base with one shared --files-folder")
+        }
         return pending
     }
 
