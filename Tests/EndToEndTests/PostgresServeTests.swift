@@ -206,6 +206,16 @@ struct PostgresServeTests {
         #expect(try browser.request(b.address, "/clients").body.contains("Only Once"))
     }
 
+    @Test func aBaseNobodyCanSignInToIsRefusedWithTheBaseNamedAndNoPassword() throws {
+        let empty = try PostgresTestServer.freshBaseURL(prefix: "nobody")
+        let result = try runProcess(clientimportBinary(), ["serve", "--db", empty, "--port", "0"])
+        #expect(result.status == 64, "\(result.standardError)")
+        #expect(result.standardError.contains("schema=nobody_"), "\(result.standardError)")
+        #expect(result.standardError.contains("the same --db"), "\(result.standardError)")
+        let password = try #require(URLComponents(string: try PostgresTestServer.requireURL())?.password)
+        #expect(!result.standardError.contains(password))
+    }
+
     @Test func aFilesFolderThatIsNotThereIsAUsageError() throws {
         let result = try runProcess(clientimportBinary(), ["serve", "--db", url, "--port", "0", "--files-folder", folder.file("missing")])
         #expect(result.status == 64, "\(result.standardError)")
