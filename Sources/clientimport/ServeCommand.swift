@@ -21,9 +21,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("rules"), help: ArgumentHelp("Rule set name on the search path, or a path to one.", valueName: "NAME|PATH"))
     var ruleSet = "remonline"
     @Flag(help: "Mark the session cookie Secure (when a TLS proxy serves the pages over HTTPS).") var secureCookies = false
-    @Option(help: ArgumentHelp("""
-        The folder whose private .clientimport-uploads keeps uploads waiting in the Import page (default: the SQLite base's         folder; for a PostgreSQL base, the folder serve starts in). Several serve processes over one base give one shared folder,         so that a file checked through one can be imported through another.
-        """, valueName: "FOLDER")) var filesFolder: String?
+    @Option(help: ArgumentHelp(
+        "The folder whose private .clientimport-uploads keeps uploads waiting in the Import page (default: the SQLite base's "
+            + "folder; for a PostgreSQL base, the folder serve starts in). Several serve processes over one base give one shared "
+            + "folder, so that a file checked through one can be imported through another.",
+        valueName: "FOLDER")) var filesFolder: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port takes a number from 0 to 65535") }
