@@ -116,7 +116,11 @@ struct PostgresLocation: Equatable {
         pairs += options.map { ($0.key, $0.value) }
         // Text is UTF-8 both ways, whatever the server's or the client's locale says.
         pairs.append(("client_encoding", "UTF8"))
-        pairs.append(("application_name", "clientimport"))
+        // `clientimport` names its sessions in `pg_stat_activity`, unless the URL names them
+        // itself (`application_name=serve-a`: which of several processes on one base a session is).
+        if !options.contains(where: { $0.key == "application_name" }) {
+            pairs.append(("application_name", "clientimport"))
+        }
         return pairs
     }
 

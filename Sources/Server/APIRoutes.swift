@@ -116,8 +116,9 @@ struct APIRoutes: Sendable {
         let options = try importOptions(upload.fields, employee: employee, fileName: upload.fileName)
         let path = try upload.pathWithExtension()
         let settings = settings
+        let fileName = upload.fileName
         let report = try await base { store in
-            try ImportPipeline(store: store, searchPath: settings.searchPath, options: options).run(path: path)
+            try Upload.naming(fileName) { try ImportPipeline(store: store, searchPath: settings.searchPath, options: options).run(path: path) }
         }
         return json(report.json, status: report.status == .rejected ? .unprocessableContent : .ok)
     }

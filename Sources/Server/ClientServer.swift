@@ -18,7 +18,8 @@ public struct ClientServer: Sendable {
         let store = try base.open()
         guard try store.anyEmployeeHasPassword() else {
             throw ServerError("no employee of \(settings.base) has a password, so nobody could sign in; set one with "
-                + "`clientimport employees password Administrator` (add employees with `clientimport employees add NAME --role ROLE`)")
+                + "`clientimport employees password Administrator` on this base (the same --db or $CLIENTIMPORT_DB; "
+                + "add employees with `clientimport employees add NAME --role ROLE`)")
         }
         _ = try Upload.folder(in: settings.filesFolder)
     }

@@ -71,8 +71,9 @@ struct ImportPages: Sendable {
         let options = try importOptions(pending, employee: employee, dryRun: true)
         let path = try path(of: pending)
         let searchPath = settings.searchPath
+        let fileName = pending.fileName
         let (report, table) = try await pages.base { store -> (ImportReport, BadRowTable?) in
-            let report = try ImportPipeline(store: store, searchPath: searchPath, options: options).run(path: path)
+            let report = try Upload.naming(fileName) { try ImportPipeline(store: store, searchPath: searchPath, options: options).run(path: path) }
             return (report, report.errors.isEmpty ? nil : try BadRowTable(report: report, path: path, limit: Self.shownBadRows))
         }
         let words = visitor.words
@@ -90,8 +91,9 @@ struct ImportPages: Sendable {
         let options = try importOptions(pending, employee: employee, dryRun: false)
         let path = try path(of: pending)
         let searchPath = settings.searchPath
+        let fileName = pending.fileName
         let report = try await pages.base { store in
-            try ImportPipeline(store: store, searchPath: searchPath, options: options).run(path: path)
+            try Upload.naming(fileName) { try ImportPipeline(store: store, searchPath: searchPath, options: options).run(path: path) }
         }
         // The base may have changed since the check: a rejected import shows the check again.
         guard report.status == .imported else { return try await check(pending, visitor, employee) }
@@ -107,8 +109,9 @@ struct ImportPages: Sendable {
         let options = try importOptions(pending, employee: employee, dryRun: true)
         let path = try path(of: pending)
         let settings = settings
+        let fileName = pending.fileName
         let bytes = try await pages.base { store in
-            let report = try ImportPipeline(store: store, searchPath: settings.searchPath, options: options).run(path: path)
+            let report = try Upload.naming(fileName) { try ImportPipeline(store: store, searchPath: settings.searchPath, options: options).run(path: path) }
             return try withScratchFile(in: settings.filesFolder, extension: "xlsx") { output in
                 try ReportWriter.write(report, to: output, source: path)
             }
@@ -142,7 +145,8 @@ struct ImportPages: Sendable {
         fixed.fileExtension = "csv"
         let target = path(of: fixed, in: folder)
         let temporary = target + ".tmp"
-        try await pages.base { _ in
+        let fileName = pending.fileName
+        try await pages.base { _ in try Upload.naming(fileName) {
             let rows = try WorkbookFile.openRows(path: source)
             let writer = try CSVWriter(path: temporary)
             defer { try? writer.close() }
@@ -157,7 +161,7 @@ struct ImportPages: Sendable {
                 try writer.write(row: cells)
             }
             try writer.close()
-        }
+        } }
         guard rename(temporary, target) == 0 else {
             unlink(temporary)
             throw Problem(.internalServerError, "Cannot store the fixes", detail: String(cString: strerror(errno)))
@@ -174,6 +178,13 @@ struct ImportPages: Sendable {
         guard id.count == 32, id.allSatisfy(\.isHexDigit) else { throw Problem(.notFound, "Not found", detail: "no such upload") }
         guard let pending = try await pages.base({ try $0.pendingImport(id: id, employeeID: employee.id) }) else {
             throw Problem(.notFound, "Not found", detail: "this upload is no longer waiting (imported, or older than a day); attach the file again")
+        }
+        // The base says it waits; its file is in the uploads folder of the `serve` process that
+        // received it, which this one may not share (another machine, another --files-folder).
+        guard access(try path(of: pending), F_OK) == 0 else {
+            throw Problem(.conflict, "The upload is on another server",
+                          detail: "this upload was received by another clientimport serve process of this base, whose uploads folder this one does not share; "
+                              + "attach the file again, or start every serve process of the base with one shared --files-folder")
         }
         return pending
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MultipartKit
+import Workbook
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -132,6 +133,17 @@ final class Upload {
     func remove() {
         unlink(path)
         if let renamedPath { unlink(renamedPath) }
+    }
+
+    /// Runs `body` on an upload's copy, naming the file in a `WorkbookError` as the browser named
+    /// it: the copy's path is the server's business, not the employee's.
+    static func naming<T>(_ fileName: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var error as WorkbookError {
+            error.file = fileName
+            throw error
+        }
     }
 
     static func tooLarge(_ limit: Int) -> Problem {

@@ -21,10 +21,21 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("rules"), help: ArgumentHelp("Rule set name on the search path, or a path to one.", valueName: "NAME|PATH"))
     var ruleSet = "remonline"
     @Flag(help: "Mark the session cookie Secure (when a TLS proxy serves the pages over HTTPS).") var secureCookies = false
+    @Option(help: ArgumentHelp(
+        "The folder whose private .clientimport-uploads keeps uploads waiting in the Import page (default: the SQLite base's "
+            + "folder; for a PostgreSQL base, the folder serve starts in). Several serve processes over one base give one shared "
+            + "folder, so that a file checked through one can be imported through another.",
+        valueName: "FOLDER")) var filesFolder: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port takes a number from 0 to 65535") }
         guard (1...4_096).contains(maxUpload) else { throw ValidationError("--max-upload takes a number of MiB from 1 to 4096") }
+        if let filesFolder {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: filesFolder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--files-folder \(filesFolder): there is no such folder; create it first (mkdir), or give a folder that exists")
+            }
+        }
     }
 
     func run() throws {
@@ -34,6 +45,7 @@ struct ServeCommand: ParsableCommand {
         settings.maxUploadBytes = maxUpload << 20
         settings.ruleSet = ruleSet
         settings.secureCookies = secureCookies
+        if let filesFolder { settings.filesFolder = URL(fileURLWithPath: filesFolder).standardizedFileURL.path }
         settings.busyTimeoutSeconds = ProcessInfo.processInfo.environment["CLIENTIMPORT_BUSY_TIMEOUT"].flatMap(Double.init) ?? 10
         let server: ClientServer
         do {

@@ -18,6 +18,14 @@ import Testing
         #expect(location.redacted == "postgresql://ana@shop:***@db.example.org:6543/my base?schema=shop-1&sslmode=require")
     }
 
+    @Test func sessionsAreNamedClientimportUnlessTheURLNamesThem() throws {
+        func names(_ url: String) throws -> [String] {
+            try PostgresLocation(url: url).connectionKeywords.filter { $0.0 == "application_name" }.map(\.1)
+        }
+        #expect(try names("postgresql://h/db?schema=a") == ["clientimport"])
+        #expect(try names("postgresql://h/db?schema=a&application_name=serve-a") == ["serve-a"])
+    }
+
     @Test func theShortSchemeIPv6AndTheDefaults() throws {
         let location = try PostgresLocation(url: "postgres://[::1]:5432/clients")
         #expect(location.host == "::1")
@@ -213,6 +221,20 @@ struct PostgresConnectionTests {
             }
             for try await count in group { #expect(count == 1) }
         }
+    }
+
+    /// Statements are planned with their values, also after a reconnection: a generic plan made
+    /// while an import's tables were small would scan every client for each phone looked up.
+    @Test func statementsArePlannedWithTheirValues() throws {
+        let base = try BackendBase(.postgres)
+        let store = try PostgresClientStore(url: base.location)
+        let setting = "SELECT current_setting('plan_cache_mode')"
+        #expect(try store.connection.query(setting).text(0, 0) == "force_custom_plan")
+        let pid = try store.connection.query("SELECT pg_backend_pid()").text(0, 0)
+        #expect(base.execute("SELECT pg_terminate_backend(\(pid))") == "")
+        _ = try? store.clientCount()
+        _ = try store.clientCount()
+        #expect(try store.connection.query(setting).text(0, 0) == "force_custom_plan")
     }
 
     /// The server ends the session mid-import (as a restart or `pg_terminate_backend` does):

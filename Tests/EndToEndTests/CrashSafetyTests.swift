@@ -12,12 +12,12 @@ import Testing
         folder = try TemporaryDirectory()
     }
 
-    /// A CSV in the English template layout with `rows` new clients.
-    func bigFile(_ name: String, rows: Int, prefix: String) throws -> String {
+    /// A CSV in the English template layout with `rows` new clients, phoned at `phoneBase` + row.
+    func bigFile(_ name: String, rows: Int, prefix: String, phoneBase: Int = 33_600_000_000) throws -> String {
         var text = "Client ID,Name,Phone number,Address,Email,Last name,Company,Supplier,Conflicted,Notes,Marketing source,Discount card,Discount on goods in sales,Discount on services in orders and invoices,Discount on goods/materials in orders and invoices,Price type in sales,Price type in orders and invoices,Balance\n"
         text.reserveCapacity(rows * 120)
         for index in 1...rows {
-            text += ",\(prefix) \(index),\(33_600_000_000 + index),\(index) rue de la Paix,\(prefix.lowercased())\(index)@example.fr,Dupont,,,,note \(index),,,5,,,,,\(index % 100).25\n"
+            text += ",\(prefix) \(index),\(phoneBase + index),\(index) rue de la Paix,\(prefix.lowercased())\(index)@example.fr,Dupont,,,,note \(index),,,5,,,,,\(index % 100).25\n"
         }
         return try folder.write(name, text)
     }

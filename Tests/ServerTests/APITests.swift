@@ -164,6 +164,19 @@ import Testing
         #expect(try fixture.leftoverUploads() == [])
     }
 
+    @Test func anUnreadableUploadIsNamedAsSentNotByItsPathOnTheServer() async throws {
+        try await fixture.test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/imports", method: .post, headers: fixture.uploadHeaders(fixture.adminToken),
+                                                    body: ServerFixture.multipart(file: "not a zip", fileName: "clients.xlsx"))
+            #expect(response.status == .unprocessableContent)
+            let detail = response.object["detail"] as? String ?? ""
+            #expect(detail.hasPrefix("clients.xlsx: "), "\(detail)")
+            #expect(detail.contains("zip"), "\(detail)")
+            #expect(!detail.contains(".clientimport-uploads") && !detail.contains(fixture.folder.path), "\(detail)")
+        }
+        #expect(try fixture.leftoverUploads() == [])
+    }
+
     @Test func anUploadOverTheLimitIsRefusedAndLeavesNothing() async throws {
         let fixture = try ServerFixture { $0.maxUploadBytes = 4096 }
         try await fixture.test(.live) { client in

@@ -209,6 +209,21 @@ import Testing
         }
     }
 
+    /// An unreadable upload's page names the file as the browser sent it, not by its server path.
+    @Test func anUnreadableUploadIsNamedAsSent() async throws {
+        let fixture = fixture
+        try await fixture.test { client in
+            let (cookie, csrf, _) = try await Self.signIn(client)
+            var upload: HTTPFields = [.contentType: "multipart/form-data; boundary=\(ServerFixture.boundary)"]
+            upload[.cookie] = cookie[.cookie]
+            let checked = try await client.execute(uri: "/import", method: .post, headers: upload,
+                                                   body: ServerFixture.multipart(file: "not a zip", fileName: "clients.xlsx", fields: ["csrf": csrf]))
+            #expect(checked.status == .unprocessableContent)
+            #expect(checked.text.contains("clients.xlsx: "), "\(checked.text)")
+            #expect(!checked.text.contains(".clientimport-uploads") && !checked.text.contains(fixture.folder.path), "\(checked.text)")
+        }
+    }
+
     /// The scenario in the page: three bad cells, fix one and see two, fix the rest, import.
     @Test func badCellsAreFixedInThePageCheckedAgainAndImported() async throws {
         let fixture = fixture
