@@ -1,6 +1,5 @@
 import ClientBase
 @testable import Importer
-import LuaBridge
 import TestSupport
 import Testing
 import Workbook
@@ -405,13 +404,5 @@ import Workbook
         #expect(phone.cell == "C2005")
         #expect(report.warnings.contains { $0.row == 1_751 && $0.message == "skipped by plugin batchy: every seventh" })
         #expect(report.errors.contains { $0.row == 2_201 && $0.message == "plugin batchy: every eleventh" })
-    }
-}
-
-extension LuaArgument {
-    /// Whether this is a typed column sent as its cells (`{ cells = true }`, see `HybridRowChecker.encode`).
-    var isCells: Bool {
-        if case .record(let fields) = self { return fields.map(\.key) == ["cells"] }
-        return false
     }
 }

@@ -377,10 +377,11 @@ end
 --- `batch.count` and `batch.rows` as for `batch_checker`; `batch.typed[key][i]` and
 --- `batch.custom[name][i]` row i's typed value and stored custom value (nil where none);
 --- `batch.cells(key, batch.serial)` the list of a column's cells as given (asked only for a
---- problem's value); `batch.failed` the rows (indexes) the native checks found errors in. Returns { errors = { … }, warnings = {
---- … } }, each problem as in `batch_checker` plus `origin`: the position of the column whose
---- `validate` reported it, or `#rule_set.columns + 2` for `validate_row` (the host orders a
---- row's problems as `batch_checker` does: by column, then custom fields, then the row's).
+--- problem's value); `batch.failed` the rows (indexes) the native checks found errors in.
+--- Returns { errors = { … }, warnings = { … } }, each problem as in `batch_checker` plus
+--- `origin`: the position of the column whose `validate` reported it, or `#rule_set.columns + 2`
+--- for `validate_row` (the host orders a row's problems as `batch_checker` does: by column, then
+--- custom fields, then the row's).
 function engine.code_checker(rule_set, ctx)
   local language = ctx.language
   local columns = rule_set.columns
