@@ -100,28 +100,33 @@ final class HybridRowChecker: RowChecking {
                    part: found.problem.vars["part"])
     }
 
-    /// The rule set's own code on the batch, in one call into Lua: the cells as given (what
-    /// `ctx.error` reports), the typed values and stored custom values, the rows to validate and
-    /// those already refused.
+    /// The rule set's own code on the batch, in one call into Lua: the typed values and stored
+    /// custom values as ready Lua lists, the rows to validate and those already refused. The
+    /// cells as given (what `ctx.error` reports) are fetched a column at a time, and only when a
+    /// problem is reported: pushing every cell cost more than the rule set's own code.
     private func runCode(_ code: (lua: LuaState, run: LuaFunction, file: String), batch: TextBatch,
                          values: [[TypedValue]], custom: [[String?]], toValidate: [String: [Int64]],
                          errors: inout [[(origin: Int, problem: RowProblem)]],
                          warnings: inout [[(origin: Int, problem: RowProblem)]]) throws {
         let count = batch.count
-        let columnOfKey = Dictionary(batch.keys.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         // `validate_row` reads every column; a column's `validate` only its own.
         let typed = columns.indices.compactMap { position -> (key: String, value: LuaArgument)? in
             let key = columns[position].column.key
             guard hasValidateRow || validated.contains(key) else { return nil }
-            return (key, Self.encode(values[position], cells: columnOfKey[key].map { batch.texts[$0] }))
+            return (key, .items(values[position].map(Self.item)))
         }
         let stored = zip(batch.customNames, custom).map { name, values in
-            (key: name, value: Self.encode(values.map { $0.map(TypedValue.text) ?? .none }, cells: nil))
+            (key: name, value: LuaArgument.items(values.map { $0.map(LuaItem.text) ?? .none }))
         }
+        let cells = self.cells(in: code.lua)
+        cells.batch = batch
+        defer { cells.batch = nil }
+        cells.serial += 1
         let argument = LuaArgument.record([
             ("count", .value(.integer(Int64(count)))),
             ("rows", .integers(batch.rowNumbers.map(Int64.init))),
-            ("columns", .record(zip(batch.keys, batch.texts).map { ($0, .texts($1)) })),
+            ("cells", .value(.function(cells.function))),
+            ("serial", .value(.integer(cells.serial))),
             ("typed", .record(typed)),
             ("custom", .record(stored)),
             ("validate", .record(toValidate.map { ($0.key, .integers($0.value)) })),
@@ -155,38 +160,47 @@ final class HybridRowChecker: RowChecking {
         }
     }
 
-    /// A column of typed values as `decode` in engine.lua reads it: a code per row and the texts
-    /// in order. A text equal to the row's cell is not sent twice, and a column whose every value
-    /// is its cell (most text columns) is sent as `{ cells = true }`: no codes at all, and Lua
-    /// reads the cells as the typed values without a pass over them.
-    static func encode(_ values: [TypedValue], cells: [String]?) -> LuaArgument {
-        var codes: [Int64] = []
-        var texts: [String] = []
-        codes.reserveCapacity(values.count)
-        var allCells = cells != nil
-        for (index, value) in values.enumerated() {
-            switch value {
-            case .none: codes.append(-1); allCells = false
-            case .bool(let flag): codes.append(flag ? -3 : -2); allCells = false
-            case .text(let text):
-                if let cells, Self.sameBytes(cells[index], text) { codes.append(-5) }
-                else { codes.append(-4); texts.append(text); allCells = false }
-            case .phones(let numbers):
-                codes.append(Int64(numbers.count))
-                texts.append(contentsOf: numbers)
-                allCells = false
-            }
+    /// A typed value as the rule set's code reads it: a string, a boolean, a list of phone
+    /// numbers, or nil.
+    static func item(_ value: TypedValue) -> LuaItem {
+        switch value {
+        case .none: .none
+        case .bool(let flag): .bool(flag)
+        case .text(let text): .text(text)
+        case .phones(let numbers): .texts(numbers)
         }
-        if allCells { return .record([("cells", .value(.bool(true)))]) }
-        return .record([("codes", .integers(codes)), ("texts", .texts(texts))])
     }
 
-    /// Whether two strings hold the same bytes. `utf8.elementsEqual` walks both a byte at a time
-    /// through generic iterators (a tenth of a coded rule set's checks); `==` would compare
-    /// canonically equivalent texts as equal, which the cell as given must not be.
-    static func sameBytes(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        var a = a, b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    /// The Lua function `batch.cells(key, serial)` of `engine.code_checker`: the cells as given
+    /// of the batch being checked, made once per checker.
+    private var batchCells: BatchCells?
+
+    private func cells(in lua: LuaState) -> BatchCells {
+        if let batchCells { return batchCells }
+        let made = BatchCells(lua: lua)
+        batchCells = made
+        return made
     }
+}
+
+/// The batch `HybridRowChecker` is checking, for the Lua function that hands its cells over one
+/// column at a time. A call with another batch's serial (a `ctx` the rule set kept from an
+/// earlier batch) gets nil: never another batch's cells.
+private final class BatchCells {
+    var batch: TextBatch?
+    var serial: Int64 = 0
+    private let lua: LuaState
+    private(set) var function: LuaFunction!
+
+    init(lua: LuaState) {
+        self.lua = lua
+        // Weak: the state outlives this checker, and Lua code may keep the function.
+        function = lua.function { [weak self] arguments in
+            guard let self, let batch = self.batch, arguments.count == 2, case .string(let key) = arguments[0],
+                  arguments[1] == .integer(self.serial), let column = batch.keys.firstIndex(of: key) else { return [.nil] }
+            return [.table(LuaTable(array: batch.texts[column].map(LuaValue.string)))]
+        }
+    }
+
+    deinit { lua.release(function) }
 }

@@ -10,8 +10,19 @@ public indirect enum LuaArgument {
     case texts([String])
     /// A list of integers.
     case integers([Int64])
+    /// A list of checked values, a Lua value each (`.none` leaves a hole): what a rule set's
+    /// code reads straight, without a table of codes to decode first.
+    case items([LuaItem])
     /// A table with these string keys (a key given twice keeps its last value).
     case record([(key: String, value: LuaArgument)])
+}
+
+/// One element of `LuaArgument.items`: nil, a boolean, a string, or a list of strings.
+public enum LuaItem {
+    case none
+    case bool(Bool)
+    case text(String)
+    case texts([String])
 }
 
 /// The import's hot path: rows go to Lua as lists of strings built on the stack, and the result
@@ -59,6 +70,22 @@ extension LuaState {
             lua_createtable(L, Int32(clamping: integers.count), 0)
             for (offset, integer) in integers.enumerated() {
                 lua_pushinteger(L, integer)
+                lua_rawseti(L, -2, lua_Integer(offset + 1))
+            }
+        case .items(let items):
+            lua_createtable(L, Int32(clamping: items.count), 0)
+            for (offset, item) in items.enumerated() {
+                switch item {
+                case .none: continue
+                case .bool(let flag): lua_pushboolean(L, flag ? 1 : 0)
+                case .text(let text): pushString(text, in: L)
+                case .texts(let texts):
+                    lua_createtable(L, Int32(clamping: texts.count), 0)
+                    for (position, text) in texts.enumerated() {
+                        pushString(text, in: L)
+                        lua_rawseti(L, -2, lua_Integer(position + 1))
+                    }
+                }
                 lua_rawseti(L, -2, lua_Integer(offset + 1))
             }
         case .record(let fields):

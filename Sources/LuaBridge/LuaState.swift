@@ -241,6 +241,15 @@ public final class LuaState {
         ci_lua_pop(L, 1)
     }
 
+    /// `body` as a Lua function value, to hand to Lua code as an argument rather than through a
+    /// namespace (a batch's on-demand data, say). Errors behave as in `register`.
+    public func function(_ body: @escaping ([LuaValue]) throws -> [LuaValue]) -> LuaFunction {
+        let box = HostFunctionBox(state: self, body: body)
+        hostFunctions.append(box)
+        ci_lua_push_host_function(L, luaHostFunctionThunk, Unmanaged.passRetained(box).toOpaque())
+        return LuaFunction(reference: ci_lua_make_reference(L), stateID: ObjectIdentifier(self))
+    }
+
     /// Exposes a function written in C as `namespace.name(...)`.
     public func register(_ name: String, in namespace: String, native function: LuaNativeFunction) {
         pushNamespace(namespace)

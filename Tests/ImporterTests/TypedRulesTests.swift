@@ -1,6 +1,5 @@
 import ClientBase
 @testable import Importer
-import LuaBridge
 import TestSupport
 import Testing
 import Workbook
@@ -160,12 +159,60 @@ import Workbook
             expectSame(checked, try reference.check(batch), seed: seed)
             #expect(checked.errors.allSatisfy { $0.isEmpty })
         }
-        #expect(HybridRowChecker.encode([.text("a"), .text("b")], cells: ["a", "b"]).isCells)
-        #expect(!HybridRowChecker.encode([.text("a"), .text("b")], cells: ["a", " b"]).isCells)
-        #expect(!HybridRowChecker.encode([.text("a"), .none], cells: ["a", ""]).isCells)
-        // Canonically equivalent but not the same bytes (é precomposed, e + combining accent).
-        #expect(!HybridRowChecker.sameBytes("\u{E9}", "e\u{301}"))
-        #expect(HybridRowChecker.sameBytes("Zoé", "Zoé") && HybridRowChecker.sameBytes("", ""))
+    }
+
+    /// The rule set's code gets each column's typed values as Lua values (a boolean, a list of
+    /// numbers, a trimmed text with its bytes as they were, nil for none) without the cells, and
+    /// what it reports names the cell as given, fetched from the host only then: the same
+    /// values, messages and problems as the all-Lua reference, in every batch.
+    @Test func theRuleSetsCodeReadsTypedValuesAndReportsTheCellsAsGiven() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/reporter/ruleset.lua", """
+            local base = require("remonline.ruleset")
+            local rules = require("lib.rules")
+            local function shape(value)
+              if type(value) == "table" then return "list of " .. #value end
+              if type(value) == "string" then return "text of " .. #value .. " bytes" end
+              return tostring(value)
+            end
+            return rules.extend(base, {
+              name = "reporter",
+              messages = { en = { seen = "{column} was {value}, read as {what}" } },
+              columns = {
+                name = { validate = function(name, ctx)
+                  if #name > 4 then ctx.warn("supplier", "seen", { what = shape(name) }) end
+                end },
+              },
+              validate_row = function(row, ctx)
+                for _, key in ipairs({ "name", "phone", "supplier", "juridical", "balance", "discount_goods", "email", "notes" }) do
+                  ctx.error(key, "seen", { what = shape(row[key]) })
+                end
+                ctx.warn("Birthday", "seen", { what = shape(row.custom.Birthday) })
+                ctx.warn("no_such_column", "seen", { what = "nothing" })
+              end,
+            })
+            """)
+        let engine = try RuleEngine(ruleSet: "reporter", searchPath: SearchPath(roots: [folder.path, repositoryRoot]))
+        let hybrid = try #require(try engine.checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let reference = try engine.luaChecker(language: "en", catalog: Self.catalog(), options: RuleOptions())
+        var sawCanonicalTwin = false
+        for (seed, firstRow) in [(UInt64(5), 2), (6, 1_002)] {
+            var batch = Self.batch(count: 400, seed: seed, firstRow: firstRow)
+            // Canonically equal to " Zoé " but other bytes (e + combining accent): the typed value
+            // keeps its 5 bytes (precomposed it would be 4), the report names the cell untrimmed.
+            batch.append(row: firstRow + 400, texts: ["name": " Zoe\u{301} ", "supplier": "Oui", "phone": "06 12 34 56 78, 01 40 00 00 00"],
+                         custom: ["Birthday": "12.03.1985"])
+            let checked = try hybrid.check(batch)
+            expectSame(checked, try reference.check(batch), seed: seed)
+            let last = checked.errors[400].map(\.message)
+            #expect(last.contains("name was  Zoe\u{301} , read as text of 5 bytes"), "\(last)")
+            #expect(last.contains("supplier was Oui, read as true"), "\(last)")
+            #expect(last.contains("phone was 06 12 34 56 78, 01 40 00 00 00, read as list of 2"), "\(last)")
+            #expect(last.contains("balance was , read as nil"), "\(last)")
+            sawCanonicalTwin = sawCanonicalTwin || checked.warnings[400].contains { $0.key == "Birthday" && $0.message.contains("text of 10 bytes") }
+        }
+        #expect(sawCanonicalTwin)
+        #expect(hybrid.luaCalls == 2)
     }
 
     /// A rule set's `validate` and `validate_row` never see another row's values: each row gets
@@ -357,13 +404,5 @@ import Workbook
         #expect(phone.cell == "C2005")
         #expect(report.warnings.contains { $0.row == 1_751 && $0.message == "skipped by plugin batchy: every seventh" })
         #expect(report.errors.contains { $0.row == 2_201 && $0.message == "plugin batchy: every eleventh" })
-    }
-}
-
-extension LuaArgument {
-    /// Whether this is a typed column sent as its cells (`{ cells = true }`, see `HybridRowChecker.encode`).
-    var isCells: Bool {
-        if case .record(let fields) = self { return fields.map(\.key) == ["cells"] }
-        return false
     }
 }

@@ -355,27 +355,16 @@ function engine.batch_checker(rule_set, ctx)
   end
 end
 
--- A typed column as the host hands it over (`code_checker`): `codes[i]` says what row i holds —
--- -1 nil, -2 false, -3 true, -4 the next of `texts`, -5 the row's cell itself, n >= 0 a list of
--- the next n of `texts` (phone numbers); `cells = true` instead when every row holds its cell.
--- The cells' list then serves as the typed one: the checker only reads it, a value at a time.
-local function decode(column, count, cells)
-  if column.cells then return cells end
-  local typed, codes, texts, at = {}, column.codes, column.texts, 1
-  cells = cells or NO_CELLS
-  for i = 1, count do
-    local code = codes[i]
-    if code == -5 then typed[i] = cells[i]
-    elseif code == -4 then typed[i] = texts[at]; at = at + 1
-    elseif code == -2 then typed[i] = false
-    elseif code == -3 then typed[i] = true
-    elseif code >= 0 then
-      local list = {}
-      for k = 1, code do list[k] = texts[at]; at = at + 1 end
-      typed[i] = list
-    end
-  end
-  return typed
+-- The cells as given of a batch the host hands over without them (`code_checker`): a column's
+-- list is asked of the host (`batch.cells(key, batch.serial)`) the first time a problem is
+-- reported in it, as most batches report none.
+local function cells_on_demand(batch)
+  local fetch, serial = batch.cells, batch.serial
+  return setmetatable({}, { __index = function(cells_of, key)
+    local list = fetch(key, serial) or NO_CELLS
+    rawset(cells_of, key, list)
+    return list
+  end })
 end
 
 --- Returns `run(batch)`, which runs only the code a rule set wrote itself, on a batch whose stock
@@ -385,12 +374,14 @@ end
 --- same values and `ctx` as in `batch_checker`. The host calls it once per batch, only for a rule
 --- set that has such code.
 ---
---- `batch.count`, `batch.rows` and `batch.columns` as for `batch_checker`; `batch.typed[key]` and
---- `batch.custom[name]` the typed values and stored custom values (see `decode`); `batch.failed`
---- the rows (indexes) the native checks found errors in. Returns { errors = { … }, warnings = {
---- … } }, each problem as in `batch_checker` plus `origin`: the position of the column whose
---- `validate` reported it, or `#rule_set.columns + 2` for `validate_row` (the host orders a
---- row's problems as `batch_checker` does: by column, then custom fields, then the row's).
+--- `batch.count` and `batch.rows` as for `batch_checker`; `batch.typed[key][i]` and
+--- `batch.custom[name][i]` row i's typed value and stored custom value (nil where none);
+--- `batch.cells(key, batch.serial)` the list of a column's cells as given (asked only for a
+--- problem's value); `batch.failed` the rows (indexes) the native checks found errors in.
+--- Returns { errors = { … }, warnings = { … } }, each problem as in `batch_checker` plus
+--- `origin`: the position of the column whose `validate` reported it, or `#rule_set.columns + 2`
+--- for `validate_row` (the host orders a row's problems as `batch_checker` does: by column, then
+--- custom fields, then the row's).
 function engine.code_checker(rule_set, ctx)
   local language = ctx.language
   local columns = rule_set.columns
@@ -424,7 +415,7 @@ function engine.code_checker(rule_set, ctx)
   end
 
   return function(batch)
-    local count, cells_of = batch.count, batch.columns
+    local count, cells_of = batch.count, cells_on_demand(batch)
     local errors, warnings, failed, contexts = {}, {}, {}, {}
     for _, i in ipairs(batch.failed) do failed[i] = true end
     local origin = 0
@@ -442,23 +433,16 @@ function engine.code_checker(rule_set, ctx)
       end, errors, warnings)
 
     -- The typed columns the host sent: all of them for validate_row, else the validated ones.
-    local fields, by_position = {}, {}
-    for position, column in ipairs(columns) do
-      local key = column.key
-      local typed = batch.typed[key]
-      if typed then
-        fields[key] = decode(typed, count, cells_of[key])
-        by_position[position] = fields[key]
-      end
-    end
+    local fields, by_position = batch.typed, {}
+    for position, column in ipairs(columns) do by_position[position] = fields[column.key] end
     for position, column in ipairs(columns) do
       local key, validate = column.key, column.validate
       if validate then
         origin = position
-        local typed, cells = fields[key], cells_of[key] or NO_CELLS
+        local typed = fields[key]
         for _, i in ipairs(batch.validate[key] or NO_CELLS) do
           local ok, problem_key, vars = validate(typed[i], row_context(i))
-          if ok == false then report(errors, i, key, problem_key or "invalid", trimmed(cells[i]), vars) end
+          if ok == false then report(errors, i, key, problem_key or "invalid", trimmed(cells_of[key][i]), vars) end
         end
       end
     end
@@ -469,7 +453,7 @@ function engine.code_checker(rule_set, ctx)
       local names, stored = {}, {}
       for name in pairs(batch.custom or NO_CELLS) do names[#names + 1] = name end
       table.sort(names)
-      for k, name in ipairs(names) do stored[k] = decode(batch.custom[name], count) end
+      for k, name in ipairs(names) do stored[k] = batch.custom[name] end
       local make_custom = custom_maker(names)
       for i = 1, count do
         if not failed[i] then
