@@ -36,17 +36,19 @@ final class SpillFile: @unchecked Sendable {
     deinit { close(descriptor) }
 
     func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try append($0) }
+    }
+
+    func append(_ buffer: UnsafeBufferPointer<UInt8>) throws {
         var written = 0
-        try bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(size + written))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    throw WorkbookError(.unreadable, file: "TMPDIR",
-                                        "cannot write \(contents) to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
-                }
-                written += n
+        while written < buffer.count {
+            let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(size + written))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw WorkbookError(.unreadable, file: "TMPDIR",
+                                    "cannot write \(contents) to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
             }
+            written += n
         }
         size += written
     }
@@ -89,7 +91,9 @@ final class SharedStringsCache {
     private let tags = UnsafeMutablePointer<Int>.allocate(capacity: SharedStringsCache.slotCount)
     /// Per set (slots `2 * set` and `2 * set + 1`): the way used last, kept on a miss.
     private let recent = UnsafeMutablePointer<UInt8>.allocate(capacity: SharedStringsCache.slotCount / 2)
-    @exclusivity(unchecked) private var whole: [UInt8]?
+    /// The whole text, once lookups missed so often that the cache read it into memory (a
+    /// pointer, not an array: an array is retained and released on each lookup).
+    @exclusivity(unchecked) private var whole: UnsafeMutablePointer<UInt8>?
     /// Whether lookups missed so often that the cache read the whole text into memory.
     var holdsWholeText: Bool { whole != nil }
     @exclusivity(unchecked) private var lookups = 0
@@ -103,6 +107,7 @@ final class SharedStringsCache {
 
     deinit {
         storage?.deallocate()
+        whole?.deallocate()
         tags.deallocate()
         recent.deallocate()
     }
@@ -116,7 +121,7 @@ final class SharedStringsCache {
     @inline(__always)
     func withBytes<R>(from spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         if let whole {
-            return whole.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            return body(UnsafeBufferPointer(start: whole + start, count: end - start))
         }
         lookups &+= 1
         let block = start >> Self.blockShift
@@ -161,12 +166,11 @@ final class SharedStringsCache {
     }
 
     private func readWhole<R>(_ spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        var failed = false
-        let whole = [UInt8](unsafeUninitializedCapacity: spill.size) { buffer, count in
-            failed = !spill.read(into: buffer.baseAddress!, offset: 0, count: spill.size)
-            count = failed ? 0 : spill.size
+        let whole = UnsafeMutablePointer<UInt8>.allocate(capacity: max(spill.size, 1))
+        guard spill.read(into: whole, offset: 0, count: spill.size) else {
+            whole.deallocate()
+            return nil
         }
-        if failed { return nil }
         storage?.deallocate()
         storage = nil
         self.whole = whole
