@@ -182,6 +182,19 @@ struct SheetScanner {
                 return
             }
             x.p = afterTag
+        } else if !selfClosing, lines == nil, type == .shared || type == .number {
+            // The same cells read as `Cell`s: the events the loop below would send, without
+            // reading `<v>`, its text and the end tags byte by byte.
+            let afterTag = x.p
+            if let text = x.plainValueAndEnd() {
+                handler.cellStarted(column: column, type: type, style: style)
+                if handler.failed { throw XMLLexer.Failure.unexpected }
+                handler.valueStarted()
+                handler.value.append(contentsOf: text)
+                handler.cellEnded()
+                return
+            }
+            x.p = afterTag
         }
         handler.cellStarted(column: column, type: type, style: style)
         if handler.failed { throw XMLLexer.Failure.unexpected }
