@@ -37,12 +37,9 @@ extension CellDate {
 
     /// Appends `isoText`'s UTF-8 (only when `appendsISOText`), for the TSV dump's bytes.
     @inline(__always)
-    func appendISOText(to bytes: inout [UInt8]) {
-        let count = bytes.count, room = isoByteCount
-        bytes.append(contentsOf: repeatElement(0, count: room))
-        let used = bytes.withUnsafeMutableBufferPointer { writeISOText(into: UnsafeMutableBufferPointer(rebasing: $0[count...])) }
-        // A fraction's trailing zeros are not written.
-        if used < room { bytes.removeLast(room - used) }
+    func appendISOText(to lines: TSVLines) {
+        // A fraction's trailing zeros are not written: `writeISOText` says how many bytes it used.
+        lines.appendWriting(atMost: isoByteCount) { writeISOText(into: $0) }
     }
 
     // As below: a date and a time, a time alone, or else the date alone.

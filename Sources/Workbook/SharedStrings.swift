@@ -19,23 +19,19 @@ struct SharedStrings: Sendable {
     /// Text kept in memory before the table spills to a temporary file.
     static let memoryLimit = 8 << 20
 
-    /// All the text, or, while reading a table that has spilled, the part not yet written out.
-    private var bytes: [UInt8] = []
-    /// String `i` is the text between `offsets[i]` and `offsets[i + 1]` (in the file, when spilled).
-    private var offsets: [UInt32] = [0]
-    private var spill: SpillFile?
-    private let memoryLimit: Int
+    /// The text and where each string lies in it.
+    let text: SharedStringsText
 
-    var count: Int { offsets.count - 1 }
+    var count: Int { text.count }
     /// Damage tolerated while reading the part (lone surrogates read as U+FFFD).
     var warnings: [WorkbookWarning] = []
     /// The part the workbook lists but the archive lacks (the table is then empty): named in
     /// the error of a cell that points into it.
     var missingPart: String?
     /// Whether the text lives in a temporary file.
-    var isSpilled: Bool { spill != nil }
+    var isSpilled: Bool { text.isSpilled }
 
-    init(memoryLimit: Int = SharedStrings.memoryLimit) { self.memoryLimit = memoryLimit }
+    init(memoryLimit: Int = SharedStrings.memoryLimit) { text = SharedStringsText(memoryLimit: memoryLimit) }
 
     /// A table holding `strings`, for tests and fuzzing.
     init(_ strings: [String], memoryLimit: Int = SharedStrings.memoryLimit) throws {
@@ -48,45 +44,28 @@ struct SharedStrings: Sendable {
     /// reader. Nil only when a spilled table cannot be read back from its file.
     @inline(__always)
     func string(at index: Int, cache: SharedStringsCache) -> String? {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
-        if start == end { return "" }
-        if let spill { return cache.string(from: spill, start: start, end: end) }
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+        text.withBytes(at: index, cache: cache) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `body` with the UTF-8 of the string at `index` (below `count`), read in place (no
     /// `String`); nil only when a spilled table cannot be read back from its file.
     @inline(__always)
     func withBytes<R>(at index: Int, cache: SharedStringsCache, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
-        if start == end { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        if let spill { return cache.withBytes(from: spill, start: start, end: end, body) }
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        text.withBytes(at: index, cache: cache, body)
     }
 
-    fileprivate mutating func reserve(bytes byteCount: Int, strings: Int) {
-        // Untouched pages of a large reservation are not resident, and the buffer never has
-        // to grow by copying (the text is never longer than the XML it comes from).
-        bytes.reserveCapacity(min(byteCount, memoryLimit + (1 << 20)))
-        offsets.reserveCapacity(strings + 1)
+    fileprivate func reserve(bytes byteCount: Int, strings: Int) {
+        text.reserve(bytes: byteCount, strings: strings)
     }
 
-    fileprivate mutating func append(_ string: ArraySlice<UInt8>) throws {
-        bytes.append(contentsOf: string)
-        offsets.append(UInt32((spill?.size ?? 0) + bytes.count))
-        if bytes.count >= memoryLimit {
-            if spill == nil { spill = try SpillFile() }
-            try spill?.append(bytes)
-            bytes.removeAll(keepingCapacity: true)
-        }
+    fileprivate func append(_ string: ArraySlice<UInt8>) throws {
+        try string.withUnsafeBufferPointer { try text.append($0) }
     }
 
     /// Called once the last string is in: writes out the rest of a spilled table's text and
     /// lets its buffer go.
-    fileprivate mutating func finish() throws {
-        guard let spill else { return }
-        try spill.append(bytes)
-        bytes = []
+    fileprivate func finish() throws {
+        try text.finish()
     }
 
     /// Reads the part: its `<si>` items with `SharedStringsScanner`, the rest with libxml2;
@@ -364,5 +343,110 @@ struct SharedStringsScanner {
                 try x.endTag("t")
             }
         }
+    }
+}
+
+/// The shared strings' text: the UTF-8 of every string back to back plus one offset per
+/// string, in buffers of its own (a lookup is two loads, with no array to retain or check —
+/// one is made for every shared-string cell). Past `memoryLimit` bytes the text goes to an
+/// unlinked temporary file (`SpillFile`), read back through each reader's `SharedStringsCache`.
+///
+/// Written by the one reader of the part, through `SharedStrings`, until `finish()`; only read
+/// from then on, by any number of readers on any threads.
+final class SharedStringsText: @unchecked Sendable {
+    private let memoryLimit: Int
+    /// The text in memory: all of it, or, while a spilling table is read, what is not yet written out.
+    private var bytes: UnsafeMutablePointer<UInt8>?
+    private var byteCapacity = 0
+    private var byteCount = 0
+    /// String `i` is the text between `offsets[i]` and `offsets[i + 1]` (in the file, when spilled).
+    private var offsets: UnsafeMutablePointer<UInt32>
+    private var offsetCapacity = 16
+    /// Strings in the table.
+    private(set) var count = 0
+    private var spill: SpillFile?
+
+    var isSpilled: Bool { spill != nil }
+
+    // For a reader's lookups once the table is finished (nothing moves from then on); the
+    // table must outlive their use.
+    /// Where string `i` starts (`[i]`) and ends (`[i + 1]`).
+    var offsetsPointer: UnsafePointer<UInt32> { UnsafePointer(offsets) }
+    /// The text, when it is in memory (nil when spilled).
+    var textPointer: UnsafePointer<UInt8>? { spill == nil ? bytes.map { UnsafePointer($0) } : nil }
+    /// The file holding the text, when spilled.
+    var spillFile: SpillFile? { spill }
+
+    init(memoryLimit: Int) {
+        self.memoryLimit = memoryLimit
+        offsets = .allocate(capacity: offsetCapacity)
+        offsets[0] = 0
+    }
+
+    deinit {
+        bytes?.deallocate()
+        offsets.deallocate()
+    }
+
+    /// `body` with the UTF-8 of the string at `index` (below `count`); nil only when a spilled
+    /// table cannot be read back from its file.
+    @inline(__always)
+    func withBytes<R>(at index: Int, cache: SharedStringsCache, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        if start == end { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if let spill { return cache.withBytes(from: spill, start: start, end: end, body) }
+        return body(UnsafeBufferPointer(start: bytes! + start, count: end - start))
+    }
+
+    func reserve(bytes wanted: Int, strings: Int) {
+        // Untouched pages of a large reservation are not resident, and the buffer never has
+        // to grow by copying (the text is never longer than the XML it comes from).
+        let capacity = min(wanted, memoryLimit + (1 << 20))
+        if capacity > byteCapacity { resizeBytes(to: capacity) }
+        if strings + 1 > offsetCapacity { resizeOffsets(to: strings + 1) }
+    }
+
+    func append(_ string: UnsafeBufferPointer<UInt8>) throws {
+        if let source = string.baseAddress, !string.isEmpty {
+            if byteCapacity - byteCount < string.count { resizeBytes(to: max(2 * byteCapacity, byteCount + string.count, 256)) }
+            (bytes! + byteCount).update(from: source, count: string.count)
+            byteCount += string.count
+        }
+        if count + 2 > offsetCapacity { resizeOffsets(to: 2 * offsetCapacity) }
+        count += 1
+        offsets[count] = UInt32((spill?.size ?? 0) + byteCount)
+        if byteCount >= memoryLimit {
+            if spill == nil { spill = try SpillFile() }
+            try spill?.append(UnsafeBufferPointer(start: bytes, count: byteCount))
+            byteCount = 0
+        }
+    }
+
+    /// Writes out the rest of a spilled table's text and lets its buffer go.
+    func finish() throws {
+        guard let spill else { return }
+        try spill.append(UnsafeBufferPointer(start: bytes, count: byteCount))
+        bytes?.deallocate()
+        bytes = nil
+        byteCapacity = 0
+        byteCount = 0
+    }
+
+    private func resizeBytes(to capacity: Int) {
+        let resized = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        if let bytes {
+            resized.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+        }
+        bytes = resized
+        byteCapacity = capacity
+    }
+
+    private func resizeOffsets(to capacity: Int) {
+        let resized = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        resized.update(from: offsets, count: count + 1)
+        offsets.deallocate()
+        offsets = resized
+        offsetCapacity = capacity
     }
 }

@@ -180,17 +180,23 @@ enum XMLBytes {
     @discardableResult
     static func decodeEscapes(_ bytes: inout [UInt8]) -> Bool {
         guard bytes.count >= 7 else { return true }
-        var hasEscape = false
-        var i = 0
-        while i + 1 < bytes.count {
-            if bytes[i] == 0x5F && bytes[i + 1] == 0x78 { hasEscape = true; break }
-            i += 1
+        // Nearly no text has an escape: `memchr` finds the underscores (every shared string
+        // is checked).
+        let hasEscape = bytes.withUnsafeBufferPointer { text in
+            let base = text.baseAddress!
+            var from = 0
+            while from < text.count - 1, let hit = memchr(base + from, 0x5F, text.count - 1 - from) {
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if text[at + 1] == 0x78 { return true }
+                from = at + 1
+            }
+            return false
         }
         guard hasEscape else { return true }
+        var i = 0
         var valid = true
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        i = 0
         while i < bytes.count {
             if bytes[i] == 0x5F, i + 6 < bytes.count, bytes[i + 1] == 0x78, bytes[i + 6] == 0x5F,
                let scalarValue = hex4(bytes, i + 2) {
@@ -471,7 +477,16 @@ final class SheetHandler: SAXHandler {
     private let file: String
     private let part: String
     private let sharedStrings: SharedStrings
-    private let stringsCache = SharedStringsCache()
+    private let stringsCache: SharedStringsCache
+    // What a shared-string cell looks up, as pointers and unmanaged references: through the
+    // table's or the cache's own references, each lookup retained and released two or three
+    // objects, ~10% of the TSV dump's scanning thread. `sharedStrings` and `stringsCache` keep
+    // them alive, and the table no longer changes.
+    private let stringOffsets: UnsafePointer<UInt32>
+    private let stringText: UnsafePointer<UInt8>?
+    private let stringCount: Int
+    private let spilledStrings: Unmanaged<SpillFile>?
+    private let cacheReference: Unmanaged<SharedStringsCache>
     private let formats: NumberFormats
     private let date1904: Bool
 
@@ -494,6 +509,13 @@ final class SheetHandler: SAXHandler {
         self.file = file
         self.part = part
         self.sharedStrings = sharedStrings
+        let cache = SharedStringsCache()
+        stringsCache = cache
+        cacheReference = Unmanaged.passUnretained(cache)
+        stringOffsets = sharedStrings.text.offsetsPointer
+        stringText = sharedStrings.text.textPointer
+        stringCount = sharedStrings.count
+        spilledStrings = sharedStrings.text.spillFile.map { Unmanaged.passUnretained($0) }
         self.formats = formats
         self.date1904 = date1904
         value.reserveCapacity(64)
@@ -734,7 +756,7 @@ final class SheetHandler: SAXHandler {
     /// such string.
     private func sharedIndex() -> Int? {
         let index = value.withUnsafeBufferPointer { XMLBytes.integer($0) }
-        guard let index, index < sharedStrings.count else {
+        guard let index, index < stringCount else {
             if !failed {
                 failed = true
                 let shown = String(decoding: value, as: UTF8.self)
@@ -746,6 +768,20 @@ final class SheetHandler: SAXHandler {
             return nil
         }
         return index
+    }
+
+    /// `body` with the UTF-8 of shared string `index` (below the table's count), in place;
+    /// nil only when a spilled table cannot be read back from its file.
+    @inline(__always)
+    private func withSharedString<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let start = Int(stringOffsets[index]), end = Int(stringOffsets[index + 1])
+        if start == end { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if let spilledStrings {
+            return cacheReference._withUnsafeGuaranteedRef { cache in
+                spilledStrings._withUnsafeGuaranteedRef { cache.withBytes(from: $0, start: start, end: end, body) }
+            }
+        }
+        return body(UnsafeBufferPointer(start: stringText! + start, count: end - start))
     }
 
     private func failSharedStringRead(_ index: Int) {
@@ -763,11 +799,11 @@ final class SheetHandler: SAXHandler {
         let column = reference ?? self.column + 1
         guard !failed, column <= SheetLimits.maxColumn, !text.isEmpty else { return false }
         if type == .shared {
-            guard let index = XMLBytes.integer(text), index < sharedStrings.count else { return false }
+            guard let index = XMLBytes.integer(text), index < stringCount else { return false }
             self.column = column
             var read = true
             lines.cell(column: column) { out in
-                read = sharedStrings.withBytes(at: index, cache: stringsCache) { TSVEscaping.append($0, to: &out) } != nil
+                read = withSharedString(at: index) { out.appendEscaped($0) } != nil
             }
             if !read { failSharedStringRead(index) }
             return true
@@ -776,7 +812,7 @@ final class SheetHandler: SAXHandler {
         case .none:
             guard NumberCell.isCanonicalDecimal(text) else { return false }
             self.column = column
-            lines.cell(column: column) { $0.append(contentsOf: text) }
+            lines.cell(column: column) { $0.append(text) }
             return true
         case .date(true, false):
             // A whole number of days (nearly every date a spreadsheet writes) needs no `Double`
@@ -785,7 +821,7 @@ final class SheetHandler: SAXHandler {
                   let date = DateSystem.date(serial: Double(serial), date1904: date1904, hasDate: true, hasTime: false),
                   date.appendsISOText else { return false }
             self.column = column
-            lines.cell(column: column) { date.appendISOText(to: &$0) }
+            lines.cell(column: column) { date.appendISOText(to: $0) }
             return true
         default:
             return false
@@ -802,21 +838,21 @@ final class SheetHandler: SAXHandler {
             guard let index = sharedIndex() else { return }
             var read = true
             lines.cell(column: column) { out in
-                read = sharedStrings.withBytes(at: index, cache: stringsCache) { TSVEscaping.append($0, to: &out) } != nil
+                read = withSharedString(at: index) { out.appendEscaped($0) } != nil
             }
             if !read { failSharedStringRead(index) }
             return
         case .inline, .formulaString:
             guard decodeText() else { return }
             lines.cell(column: column) { out in
-                value.withUnsafeBufferPointer { TSVEscaping.append($0, to: &out) }
+                value.withUnsafeBufferPointer { out.appendEscaped($0) }
             }
             return
         case .number:
             if value.isEmpty { return }
             if !formats.isDate(styleIndex), value.withUnsafeBufferPointer(NumberCell.isCanonicalDecimal) {
                 // Digits, `-` and `.`: nothing to escape.
-                lines.cell(column: column) { $0.append(contentsOf: value) }
+                lines.cell(column: column) { out in value.withUnsafeBufferPointer { out.append($0) } }
                 return
             }
         default:
@@ -826,7 +862,7 @@ final class SheetHandler: SAXHandler {
         if case .empty = cell { return }
         var text = cell.displayText
         lines.cell(column: column) { out in
-            text.withUTF8 { TSVEscaping.append($0, to: &out) }
+            text.withUTF8 { out.appendEscaped($0) }
         }
     }
 
@@ -835,7 +871,7 @@ final class SheetHandler: SAXHandler {
         switch cellType {
         case .shared:
             guard let index = sharedIndex() else { return .empty }
-            guard let s = sharedStrings.string(at: index, cache: stringsCache) else {
+            guard let s = withSharedString(at: index, { String(decoding: $0, as: UTF8.self) }) else {
                 failSharedStringRead(index)
                 return .empty
             }

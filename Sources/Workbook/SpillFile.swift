@@ -36,17 +36,19 @@ final class SpillFile: @unchecked Sendable {
     deinit { close(descriptor) }
 
     func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try append($0) }
+    }
+
+    func append(_ buffer: UnsafeBufferPointer<UInt8>) throws {
         var written = 0
-        try bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(size + written))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    throw WorkbookError(.unreadable, file: "TMPDIR",
-                                        "cannot write \(contents) to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
-                }
-                written += n
+        while written < buffer.count {
+            let n = pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(size + written))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                throw WorkbookError(.unreadable, file: "TMPDIR",
+                                    "cannot write \(contents) to a temporary file (\(String(cString: strerror(errno)))); free some disk space or set TMPDIR to another folder")
             }
+            written += n
         }
         size += written
     }
@@ -65,7 +67,8 @@ final class SpillFile: @unchecked Sendable {
 }
 
 /// One reader's window on a spilled shared-string table: a two-way set-associative cache of
-/// 64 KiB blocks of the file (4 MiB in all, allocated on first use).
+/// 64 KiB blocks of the file (4 MiB in all, allocated on first use), and 4 KiB pages for the
+/// strings far behind the walk.
 ///
 /// Strings are read in about the order they were written, so nearly every lookup hits a
 /// cached block. Two ways per set, because a sheet reads two places at once: the new strings
@@ -89,21 +92,40 @@ final class SharedStringsCache {
     private let tags = UnsafeMutablePointer<Int>.allocate(capacity: SharedStringsCache.slotCount)
     /// Per set (slots `2 * set` and `2 * set + 1`): the way used last, kept on a miss.
     private let recent = UnsafeMutablePointer<UInt8>.allocate(capacity: SharedStringsCache.slotCount / 2)
-    @exclusivity(unchecked) private var whole: [UInt8]?
+    /// The whole text, once lookups missed so often that the cache read it into memory (a
+    /// pointer, not an array: an array is retained and released on each lookup).
+    @exclusivity(unchecked) private var whole: UnsafeMutablePointer<UInt8>?
     /// Whether lookups missed so often that the cache read the whole text into memory.
     var holdsWholeText: Bool { whole != nil }
+    /// 4 KiB pages of strings far behind the walk — repeats a sheet goes back to, such as
+    /// discount-card numbers — read on their own: a 64 KiB block read for one string of a few
+    /// bytes was most of a 1M-row xlsxwriter sheet's 2.4 s of system time.
+    private static let pageShift = 12
+    private static let pageSize = 1 << pageShift
+    private static let pageCount = 256
+    @exclusivity(unchecked) private var pages: UnsafeMutableRawPointer?
+    /// The page each page slot holds, or -1.
+    private let pageTags = UnsafeMutablePointer<Int>.allocate(capacity: SharedStringsCache.pageCount)
+    /// The furthest block read so far: a miss in a block before the one behind it reads a page.
+    @exclusivity(unchecked) private var frontier = -1
     @exclusivity(unchecked) private var lookups = 0
-    /// Blocks read from the file so far.
+    /// Pages read from the file so far (tests).
+    @exclusivity(unchecked) private(set) var pagesRead = 0
+    /// Blocks and pages read from the file so far.
     @exclusivity(unchecked) private(set) var misses = 0
 
     init() {
         tags.initialize(repeating: -1, count: Self.slotCount)
         recent.initialize(repeating: 0, count: Self.slotCount / 2)
+        pageTags.initialize(repeating: -1, count: Self.pageCount)
     }
 
     deinit {
         storage?.deallocate()
+        pages?.deallocate()
+        whole?.deallocate()
         tags.deallocate()
+        pageTags.deallocate()
         recent.deallocate()
     }
 
@@ -116,7 +138,7 @@ final class SharedStringsCache {
     @inline(__always)
     func withBytes<R>(from spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         if let whole {
-            return whole.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            return body(UnsafeBufferPointer(start: whole + start, count: end - start))
         }
         lookups &+= 1
         let block = start >> Self.blockShift
@@ -128,9 +150,12 @@ final class SharedStringsCache {
         } else if tags[slot + 1] == block {
             slot += 1
             recent[set] = 1
+        } else if block < frontier - 1, (end - 1) >> Self.pageShift == start >> Self.pageShift {
+            return fromPage(spill, start: start, end: end, body)
         } else {
             misses += 1
             if misses > 4096 && misses * 8 > lookups { return readWhole(spill, start: start, end: end, body) }
+            frontier = max(frontier, block)
             // The way not used last makes room.
             let way = 1 - Int(recent[set])
             slot += way
@@ -143,6 +168,29 @@ final class SharedStringsCache {
         }
         let base = self.storage! + slot << Self.blockShift
         let offset = start & (Self.blockSize - 1)
+        return body(UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: end - start))
+    }
+
+    /// A string far behind the walk, from its 4 KiB page (read when not cached).
+    private func fromPage<R>(_ spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let page = start >> Self.pageShift
+        let slot = page & (Self.pageCount - 1)
+        let pages = self.pages ?? {
+            let pages = UnsafeMutableRawPointer.allocate(byteCount: Self.pageCount << Self.pageShift, alignment: 16)
+            self.pages = pages
+            return pages
+        }()
+        let base = pages + slot << Self.pageShift
+        if pageTags[slot] != page {
+            misses += 1
+            if misses > 4096 && misses * 8 > lookups { return readWhole(spill, start: start, end: end, body) }
+            pageTags[slot] = -1
+            let count = min(Self.pageSize, spill.size - page << Self.pageShift)
+            guard spill.read(into: base, offset: page << Self.pageShift, count: count) else { return nil }
+            pageTags[slot] = page
+            pagesRead += 1
+        }
+        let offset = start & (Self.pageSize - 1)
         return body(UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: UInt8.self), count: end - start))
     }
 
@@ -161,14 +209,15 @@ final class SharedStringsCache {
     }
 
     private func readWhole<R>(_ spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        var failed = false
-        let whole = [UInt8](unsafeUninitializedCapacity: spill.size) { buffer, count in
-            failed = !spill.read(into: buffer.baseAddress!, offset: 0, count: spill.size)
-            count = failed ? 0 : spill.size
+        let whole = UnsafeMutablePointer<UInt8>.allocate(capacity: max(spill.size, 1))
+        guard spill.read(into: whole, offset: 0, count: spill.size) else {
+            whole.deallocate()
+            return nil
         }
-        if failed { return nil }
         storage?.deallocate()
         storage = nil
+        pages?.deallocate()
+        pages = nil
         self.whole = whole
         return withBytes(from: spill, start: start, end: end, body)
     }

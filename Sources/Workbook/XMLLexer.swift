@@ -199,6 +199,16 @@ struct XMLLexer {
         let valueStart = buffer.count
         while true {
             if capture && buffer.count + (p - runStart) > SheetLimits.maxCellBytes { throw Failure.unexpected }
+            // Eight bytes at once while none is `<`, `>`, `&` or a control character: most text,
+            // Cyrillic included, whose bytes only mark the run for the UTF-8 check below.
+            if end - p >= 8 {
+                let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+                if !Self.mayNeedAttention(word) {
+                    if word & 0x8080_8080_8080_8080 != 0 { nonASCII = true }
+                    p += 8
+                    continue
+                }
+            }
             guard p < end else { throw Failure.needMore }
             let b = p[0]
             if b == UInt8(ascii: "<") { break }
@@ -227,6 +237,20 @@ struct XMLLexer {
         } else if nonASCII {
             guard Self.isValidUTF8(UnsafeBufferPointer(start: runStart, count: p - runStart)) else { throw Failure.unexpected }
         }
+    }
+
+    /// Whether one of the eight bytes of `word` may be `<`, `>`, `&` or below 0x20 (false
+    /// positives only send those bytes through the byte-by-byte loop).
+    @inline(__always)
+    static func mayNeedAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        // A zero byte in `x` sets its high bit in `(x - ones) & ~x` (never missed).
+        @inline(__always) func hasByte(_ value: UInt64) -> UInt64 {
+            let x = word ^ (ones &* value)
+            return (x &- ones) & ~x
+        }
+        let below20 = (word &- ones &* 0x20) & ~word
+        return (below20 | hasByte(0x3C) | hasByte(0x3E) | hasByte(0x26)) & highs != 0
     }
 
     /// `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#N;` `&#xH;` at `p`.

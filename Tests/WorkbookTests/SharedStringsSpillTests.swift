@@ -58,6 +58,27 @@ import Testing
         #expect(cache.misses < 140, "\(cache.misses) blocks read for a table of about 125")
     }
 
+    /// Strings far behind the walk (repeats such as discount-card numbers) are read from their
+    /// 4 KiB page, not a 64 KiB block each, and come back right wherever they lie in it.
+    @Test func repeatsFarBehindTheWalkComeFromPages() throws {
+        let strings = (0..<50_000).map { "\($0) " + String(repeating: "Клієнт ", count: 12) }
+        let table = try SharedStrings(strings, memoryLimit: 4096)
+        let cache = SharedStringsCache()
+        var state: UInt64 = 7
+        var wrong = 0
+        for index in 0..<strings.count {
+            if table.string(at: index, cache: cache) != strings[index] { wrong += 1 }
+            if index > 20_000 && index % 10 == 0 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let back = Int(state >> 33) % (index - 15_000)
+                if table.string(at: back, cache: cache) != strings[back] { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+        #expect(!cache.holdsWholeText)
+        #expect(cache.pagesRead > 200, "\(cache.pagesRead) pages read")
+    }
+
     @Test func aSmallTableStaysInMemory() throws {
         let table = try SharedStrings(Array(Self.strings.prefix(100)))
         #expect(!table.isSpilled)
