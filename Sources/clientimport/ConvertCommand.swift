@@ -97,7 +97,7 @@ struct ConvertCommand: ParsableCommand {
                     for issue in report.errors.prefix(20) { say("  " + TerminalText.escape(issue.description)) }
                 } else {
                     for part in parts {
-                        say("Wrote \(part.clients) clients to \(output == StandardStreams.dash ? "standard output" : TerminalText.escape(part.path)).")
+                        say("Wrote \(counted(part.clients, "client", "clients")) to \(output == StandardStreams.dash ? "standard output" : TerminalText.escape(part.path)).")
                     }
                 }
             }

@@ -55,7 +55,6 @@ struct CopyCommand: ParsableCommand {
                 counts = try pending.build { try ClientStores.copy(from: sourceStore, to: $0) }
                 try pending.install()
             }
-            func counted(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }
             print(TerminalText.escape("Copied \(source) to \(target): " + [
                 counted(counts.clients, "client", "clients"), counted(counts.batches, "batch", "batches"),
                 counted(counts.ledgerEntries, "ledger entry", "ledger entries"),

@@ -45,7 +45,7 @@ import Testing
 
     /// What a person can ask of a base: export (the CSV file byte for byte; the XLSX file's
     /// cells, since its properties hold the time it was written), history, each client with
-    /// its balance history, settings, roles and employees.
+    /// its balance history, settings, roles and employees, and a file converted against it.
     func views(of db: String) throws -> [String: String] {
         var views: [String: String] = [:]
         for format in ["csv", "xlsx"] {
@@ -64,6 +64,12 @@ import Testing
         views["settings"] = try output("settings", "list", "--format", "json", db: db)
         views["roles"] = try output("roles", "list", db: db)
         views["employees"] = try output("employees", "list", db: db)
+        // `convert` checks against the base's marketing sources, price types and custom fields.
+        let source = try folder.write("convert-\(UUID().uuidString).csv", Self.header + "\n;Converti;33677777777;;;;;;;;Google;;;;;Détail;;;CD 9\n")
+        let converted = folder.file("converted-\(UUID().uuidString).xlsx")
+        let conversion = try clientimport(["convert", source, "-o", converted], environment: ["CLIENTIMPORT_DB": db])
+        #expect(conversion.status == 0 && conversion.standardOutput.contains("Wrote 1 client to "), "\(conversion.standardError)")
+        views["convert"] = try output("inspect", converted, "--format", "tsv", db: db)
         return views
     }
 
