@@ -104,9 +104,10 @@ struct PendingSQLiteBase: PendingBase {
 private final class TemporaryFileLock: @unchecked Sendable {
     private var descriptor: Int32 = -1
 
+    /// Makes the file at `path` (owner-only, as `SQLiteConnection` makes a base) and locks it.
     func create(_ path: String) throws {
         let staging = path + ".locking"
-        let made = open(staging, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let made = open(staging, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard made >= 0 else {
             throw StoreError(.cannotOpen, "could not create the client base \(path): \(String(cString: strerror(errno)))")
         }
