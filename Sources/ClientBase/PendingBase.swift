@@ -89,7 +89,9 @@ struct PendingSQLiteBase: PendingBase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let prefix = Self.temporaryPrefix(of: path)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(Self.suffix) {
+        // Exactly `.NAME-` + 8 random characters + `.new`: not another base's whose name starts so.
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(Self.suffix)
+            && name.utf8.count == prefix.utf8.count + 8 + Self.suffix.utf8.count {
             let leftover = folder + "/" + name
             let descriptor = open(leftover, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             guard descriptor >= 0 else { continue }
