@@ -22,10 +22,11 @@ import Testing
         return try folder.write(name, text)
     }
 
-    func startImport(_ file: String, timeoutSeconds: String = "60") throws -> Process {
+    /// Starts `clientimport import FILE` into `db` (this suite's base when nil), its output dropped.
+    func startImport(_ file: String, db: String? = nil, timeoutSeconds: String = "60") throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: clientimportBinary())
-        process.arguments = ["import", file, "--db", database, "--max-rows", "unlimited", "--quiet", "--format", "json"]
+        process.arguments = ["import", file, "--db", db ?? database, "--max-rows", "unlimited", "--quiet", "--format", "json"]
         process.environment = ProcessInfo.processInfo.environment.merging(["CLIENTIMPORT_BUSY_TIMEOUT": timeoutSeconds]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -34,9 +35,10 @@ import Testing
     }
 
     /// Waits until the importer holds the base's write lock (its transaction has begun), then
-    /// `delay` more.
-    func waitUntilMidway(after delay: TimeInterval = 0, while process: Process) throws {
-        let probe = try SQLiteClientStore(path: database, busyTimeoutSeconds: 0)
+    /// `delay` more. `probe` is a store on the base with a busy timeout of 0 (this suite's base
+    /// when nil).
+    func waitUntilMidway(after delay: TimeInterval = 0, while process: Process, probe: (any ClientStore)? = nil) throws {
+        let probe = try probe ?? SQLiteClientStore(path: database, busyTimeoutSeconds: 0)
         while process.isRunning {
             do {
                 try probe.transaction(commit: false) {}

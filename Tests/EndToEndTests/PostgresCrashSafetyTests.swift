@@ -101,28 +101,12 @@ struct PostgresCrashSafetyTests {
     // MARK: The importer
 
     func startImport(_ file: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: clientimportBinary())
-        process.arguments = ["import", file, "--db", importURL, "--max-rows", "unlimited", "--quiet", "--format", "json"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["CLIENTIMPORT_BUSY_TIMEOUT": "60"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try files.startImport(file, db: importURL)
     }
 
     /// Waits until the importer holds the base's lock (its transaction has begun), then `delay` more.
     func waitUntilMidway(after delay: TimeInterval = 0, while process: Process) throws {
-        let probe = try PostgresClientStore(url: url, busyTimeoutSeconds: 0)
-        while process.isRunning {
-            do {
-                try probe.transaction(commit: false) {}
-            } catch let error as StoreError where error.kind == .busy {
-                break
-            }
-            usleep(2_000)
-        }
-        if delay > 0 && process.isRunning { usleep(useconds_t(delay * 1_000_000)) }
+        try files.waitUntilMidway(after: delay, while: process, probe: try PostgresClientStore(url: url, busyTimeoutSeconds: 0))
     }
 
     func seed() throws {
