@@ -195,13 +195,7 @@ extension PostgresClientStore {
     /// fold É too), a phone by its digits, in ID order, `limit` from `offset`. An empty query
     /// lists every client.
     public func searchClients(query: String, offset: Int, limit: Int) throws -> ClientPage {
-        let trimmed = query.trimmingCharacters(in: .whitespaces)
-        let digits = String(trimmed.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
-        // LIKE's wildcards in the query are matched as themselves.
-        func pattern(_ text: String) -> String {
-            "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-        }
+        let search = ClientSearch(query)
         func folded(_ expression: String) -> String { PostgresSchema.foldedEmail(expression) }
         // A phone is matched in the row's JSON array (stored as written): a pattern of digits
         // cannot span two numbers, since the `","` between them is not digits.
@@ -212,7 +206,7 @@ extension PostgresClientStore {
                 OR \(folded("c.email")) LIKE \(folded("$2::text")) ESCAPE '\\'
                 OR ($3::text <> '' AND c.phones::text LIKE $4::text))
             """
-        let values: [String?] = [trimmed, pattern(trimmed), digits, pattern(digits)]
+        let values: [String?] = search.parameters
         let total = Int(try connection.query("SELECT COUNT(*) FROM clients c WHERE \(condition)", values).int(0, 0))
         let ids = try connection.query("SELECT c.id FROM clients c WHERE \(condition) ORDER BY c.id LIMIT $5 OFFSET $6",
                                        values + [String(max(0, limit)), String(max(0, offset))])

@@ -5,18 +5,35 @@ public struct ClientPage: Sendable {
     public var clients: [Client]
 }
 
+/// A client search as both backends run it: the query trimmed, its digits (a phone is found by
+/// them, so "06 12" finds 0612…), and a LIKE pattern of each in which the query's wildcards
+/// match themselves.
+struct ClientSearch {
+    let trimmed: String
+    let digits: String
+
+    init(_ query: String) {
+        trimmed = query.trimmingCharacters(in: .whitespaces)
+        digits = String(trimmed.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
+    }
+
+    /// The text, the pattern of text containing it, the digits, the pattern of a phone
+    /// containing them: the four parameters of both backends' search.
+    var parameters: [String] { [trimmed, Self.containing(trimmed), digits, Self.containing(digits)] }
+
+    /// `%text%` with `\`, `%` and `_` escaped by `\`.
+    static func containing(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+}
+
 extension SQLiteClientStore {
     /// The clients whose name, last name, email or phone contains `query` (any case; a phone
     /// compared by its digits, so "06 12" finds 0612…), in ID order, `limit` from `offset`.
     /// An empty query lists every client.
     public func searchClients(query: String, offset: Int, limit: Int) throws -> ClientPage {
-        let trimmed = query.trimmingCharacters(in: .whitespaces)
-        let digits = String(trimmed.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
-        // LIKE's wildcards in the query are matched as themselves.
-        func pattern(_ text: String) -> String {
-            "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-        }
+        let search = ClientSearch(query)
         // A phone is matched in the row's JSON array: a pattern of digits cannot span two
         // numbers, since the `","` between them is not digits.
         let condition = """
@@ -24,7 +41,7 @@ extension SQLiteClientStore {
                 OR (c.name || ' ' || c.last_name) LIKE ?2 ESCAPE '\\' OR c.email LIKE ?2 ESCAPE '\\'
                 OR (?3 <> '' AND c.phones LIKE ?4))
             """
-        let values: [SQLValue] = [.text(trimmed), .text(pattern(trimmed)), .text(digits), .text(pattern(digits))]
+        let values: [SQLValue] = search.parameters.map { .text($0) }
         let count = try connection.statement("SELECT COUNT(*) FROM clients c WHERE \(condition)").bind(values)
         _ = try count.step()
         let total = Int(count.int(0))
