@@ -84,7 +84,7 @@ public final class SQLiteClientStore {
             connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: milliseconds)
         }
         try connection.execute("PRAGMA foreign_keys = ON")
-        if !connection.isReadOnly { try connection.execute("PRAGMA journal_mode = WAL") }
+        if !connection.isReadOnly { try connection.switchToWAL(busyTimeoutMilliseconds: milliseconds) }
         try connection.execute("PRAGMA synchronous = NORMAL")
         // An import is one transaction. With SQLite's default 2 MiB page cache, a 100,000-row import
         // spilled dirty pages to the WAL and read them back (75,000 writes and 57,000 reads); the

@@ -113,6 +113,22 @@ final class SQLiteConnection {
         }
     }
 
+    /// Switches the file to write-ahead logging. Two connections that have both read a new
+    /// file in rollback mode each hold the shared lock the other's switch needs, and SQLite
+    /// answers that deadlock with SQLITE_BUSY at once instead of calling the busy handler
+    /// (four openers racing on a new base: 13 failures in 8,000). Giving up the turn and asking
+    /// again, a millisecond apart and for as long as the busy timeout allows, lets one switch
+    /// and the others find WAL already set.
+    func switchToWAL(busyTimeoutMilliseconds: Int32) throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeoutMilliseconds))
+        while true {
+            let rc = sqlite3_exec(handle, "PRAGMA journal_mode = WAL", nil, nil, nil)
+            if rc == SQLITE_OK { return }
+            guard rc & 0xff == SQLITE_BUSY, ContinuousClock.now < deadline else { throw error(rc, lastErrorMessage) }
+            usleep(1000)
+        }
+    }
+
     /// A prepared statement, reused across calls with the same SQL text.
     func statement(_ sql: String) throws -> SQLiteStatement {
         if let cached = statementCache[sql] {
