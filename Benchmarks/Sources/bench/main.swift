@@ -91,9 +91,9 @@ func rules(_ path: String, base: String?, ruleSet: String?, allLua: Bool) {
         // SEGMENT_ROWS=N: the checks' cpu-rows/s of each N rows (a multiple of 10,000), in file order.
         if let segment = Int(ProcessInfo.processInfo.environment["SEGMENT_ROWS"] ?? ""), segment >= 10_000 {
             let perSegment = segment / 10_000
-            let rates = stride(from: 0, to: result.chunkCPUSeconds.count, by: perSegment).map { start in
-                let chunks = result.chunkCPUSeconds[start..<min(start + perSegment, result.chunkCPUSeconds.count)]
-                return String(Int(Double(chunks.count * 10_000) / chunks.reduce(0, +)))
+            let rates = stride(from: 0, to: result.chunks.count, by: perSegment).map { start in
+                let chunks = result.chunks[start..<min(start + perSegment, result.chunks.count)]
+                return String(Int(Double(chunks.reduce(0) { $0 + $1.rows }) / chunks.reduce(0) { $0 + $1.cpuSeconds }))
             }
             FileHandle.standardError.write(Data("bench: cpu-rows/s per \(segment) rows: \(rates.joined(separator: " "))\n".utf8))
         }
