@@ -297,6 +297,7 @@ import Workbook
                 local n = 0
                 for _ in ipairs(row) do n = n + 1 end
                 return #row .. " " .. show(row[1]) .. " " .. n .. " " .. tostring(tostring(row):find("^table: ") ~= nil) .. " " .. type(row)
+                  .. " " .. tostring(row.phone == row.phone and row.custom == row.custom) .. " " .. show(row.phone) .. " " .. show(row.phone[1])
               end,
               function(row, ctx)
                 row.name, row.email, row[1], row.extra = nil, "changed", "first", true
@@ -358,6 +359,7 @@ import Workbook
             #expect(seen.contains { $0.contains("1=first") && $0.contains("email=changed") && $0.contains("custom added=x") })
             #expect(seen.contains { $0.hasPrefix("nil ") && $0.contains("meta:nosuch") })
             #expect(seen.contains { $0.contains("then") && $0.contains("touched=true") })
+            #expect(seen.contains { $0.hasPrefix("0 nil 0 true table true table#1 336123456") })
             if firstRow > 2 { #expect(seen.contains { $0.contains("Name97/table#1/nil/97") }) }
         }
         #expect(hybrid.luaCalls == 3)
