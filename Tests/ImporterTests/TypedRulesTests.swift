@@ -365,6 +365,45 @@ import Workbook
         #expect(hybrid.luaCalls == 3)
     }
 
+    /// A rule set that makes every row and `ctx` whole (`pairs`, writes) gets plain tables after
+    /// a batch of lazy ones, tries lazy ones again later, and sees the same all along, rows kept
+    /// across the switches included.
+    @Test func aRuleSetThatMakesEveryRowWholeSeesTheSameThroughTheSwitches() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/walker/ruleset.lua", """
+            local base = require("remonline.ruleset")
+            local rules = require("lib.rules")
+            local kept = {}
+            return rules.extend(base, {
+              name = "walker",
+              messages = { en = { seen = "{what}" } },
+              validate_row = function(row, ctx)
+                local parts = {}
+                for k, v in pairs(row) do parts[#parts + 1] = k .. "=" .. (type(v) == "table" and "#" .. #v or tostring(v)) end
+                table.sort(parts)
+                ctx.walked = true
+                local old = {}
+                for _, earlier in ipairs(kept) do old[#old + 1] = tostring(earlier.row.name) .. "/" .. tostring(earlier.ctx.row) end
+                if ctx.row % 37 == 0 then kept[#kept + 1] = { row = row, ctx = ctx } end
+                ctx.warn("name", "seen", { what = table.concat(parts, ",") .. " " .. tostring(rawget(ctx, "walked")) .. " " .. table.concat(old, ";") })
+              end,
+            })
+            """)
+        let searchPath = SearchPath(roots: [folder.path, repositoryRoot])
+        let hybrid = try #require(try RuleEngine(ruleSet: "walker", searchPath: searchPath)
+            .checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let reference = try RuleEngine(ruleSet: "walker", searchPath: searchPath)
+            .luaChecker(language: "en", catalog: Self.catalog(), options: RuleOptions())
+        // 20 batches: lazy, then plain for 15, then lazy again, then plain.
+        for batchNumber in 0..<20 {
+            let batch = Self.cleanBatch(count: 40, firstRow: 2 + 40 * batchNumber)
+            let checked = try hybrid.check(batch)
+            expectSame(checked, try reference.check(batch), seed: UInt64(batchNumber))
+            #expect(checked.warnings.joined().allSatisfy { $0.message.contains("email=c") && $0.message.contains(" true") })
+        }
+        #expect(hybrid.luaCalls == 20)
+    }
+
     @Test func anErrorInTheRuleSetsCodeNamesTheRowsAndTheFile() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("rules/broken/ruleset.lua", """
