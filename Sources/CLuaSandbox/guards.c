@@ -230,6 +230,80 @@ void ci_sandbox_push_namespace(lua_State *L, const char *name) {
     lua_settop(L, globals);
 }
 
+// MARK: - Tables made whole on demand
+
+// A table whose metatable carries `__whole` (a function) stands for a plain table it has not
+// filled in yet: engine.lua's rows and `ctx`s of `validate_row` read their values through
+// `__index` until a script needs the table itself. Before anything a script can do that skips
+// metamethods (next, pairs, rawget, rawset, getmetatable, setmetatable) the metatable is removed
+// and `__whole(table)` fills the table in, so the script sees exactly the plain table it would
+// have had. Reads and writes through metamethods are the table's own (`__newindex` makes it
+// whole first).
+
+int ci_sandbox_make_whole(lua_State *L, int index) {
+    if (lua_type(L, index) != LUA_TTABLE || !lua_getmetatable(L, index)) return 0;
+    index = lua_absindex(L, index);
+    lua_pushliteral(L, "__whole");
+    if (lua_rawget(L, -2) != LUA_TFUNCTION) {
+        lua_settop(L, -3);
+        return 0;
+    }
+    lua_pushnil(L);
+    lua_setmetatable(L, index);
+    lua_pushvalue(L, index);
+    lua_callk(L, 1, 0, 0, NULL);
+    lua_settop(L, -2);                                      // the metatable
+    return 1;
+}
+
+// The base functions that read or write a table raw, as Lua's own (lbaselib.c) but on the table
+// made whole first. Written out rather than wrapped, so their errors keep the function's name
+// and the caller's line.
+
+static int whole_next(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    ci_sandbox_make_whole(L, 1);
+    lua_settop(L, 2);
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+/// `pairs` (upvalue 1: Lua's `next`, which the loop then calls on the whole table).
+static int whole_pairs(lua_State *L) {
+    luaL_checkany(L, 1);
+    ci_sandbox_make_whole(L, 1);
+    if (luaL_getmetafield(L, 1, "__pairs") == LUA_TNIL) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_pushvalue(L, 1);
+        lua_pushnil(L);
+    } else {
+        lua_pushvalue(L, 1);
+        lua_callk(L, 1, 3, 0, NULL);
+    }
+    return 3;
+}
+
+static int whole_rawget(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    ci_sandbox_make_whole(L, 1);
+    lua_settop(L, 2);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+static int whole_getmetatable(lua_State *L) {
+    luaL_checkany(L, 1);
+    ci_sandbox_make_whole(L, 1);
+    if (!lua_getmetatable(L, 1)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    luaL_getmetafield(L, 1, "__metatable");
+    return 1;
+}
+
 // MARK: - Guards
 
 /// `setmetatable` refusing finalizers (upvalue 1: the original). Lua runs `__gc` with hooks off,
@@ -240,6 +314,7 @@ static int guarded_setmetatable(lua_State *L) {
     int type = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
+    ci_sandbox_make_whole(L, 1);
     if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
     if (type == LUA_TTABLE) {
         lua_pushliteral(L, "__gc");
@@ -409,6 +484,15 @@ void ci_sandbox_harden(lua_State *L) {
 
     lua_pushcclosure(L, guarded_setmetatable, 0);
     lua_setfield(L, globals, "setmetatable");
+    lua_getfield(L, globals, "next");
+    lua_pushcclosure(L, whole_pairs, 1);
+    lua_setfield(L, globals, "pairs");
+    lua_pushcclosure(L, whole_next, 0);
+    lua_setfield(L, globals, "next");
+    lua_pushcclosure(L, whole_rawget, 0);
+    lua_setfield(L, globals, "rawget");
+    lua_pushcclosure(L, whole_getmetatable, 0);
+    lua_setfield(L, globals, "getmetatable");
     lua_pushliteral(L, "require");
     lua_rawget(L, globals);
     lua_pushcclosure(L, view_require, 1);

@@ -86,6 +86,7 @@ static int guarded_rawset(lua_State *L) {
     if (is_readonly(L, 1)) return luaL_error(L, "rawset on a standard library or a table `require` returned is not allowed in the sandbox");
     luaL_checkany(L, 2);
     luaL_checkany(L, 3);
+    ci_sandbox_make_whole(L, 1);
     lua_rawset(L, 1);
     lua_settop(L, 1);
     return 1;

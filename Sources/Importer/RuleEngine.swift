@@ -214,6 +214,9 @@ public struct RuleOptions: Sendable, Equatable {
         public var cpuSeconds = 0.0
         /// The first error, to tell a file the rules refuse from a fast run.
         public var firstError: String?
+        /// Each chunk's rows and the checking thread's CPU seconds for them, in file order: where
+        /// a run slows down (the 1M-row run's lower rows/s than the 100k-row run's).
+        public var chunks: [(rows: Int, cpuSeconds: Double)] = []
     }
 
     /// `allLua`: check with `engine.batch_checker` alone (`LuaRowChecker`, the checks before the
@@ -263,7 +266,9 @@ public struct RuleOptions: Sendable, Equatable {
             }
             let elapsed = clock.now - start
             result.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            result.cpuSeconds += Self.threadCPUSeconds() - cpuStart
+            let chunkCPU = Self.threadCPUSeconds() - cpuStart
+            result.cpuSeconds += chunkCPU
+            if read > 0 { result.chunks.append((read, chunkCPU)) }
             result.rows += read
         }
         return result

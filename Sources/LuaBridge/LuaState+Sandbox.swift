@@ -18,6 +18,10 @@ import CLuaSandbox
 /// built-in globals cannot be reassigned. `setmetatable` refuses `__gc` (finalizers run with hooks
 /// off, from collections in host code and in `lua_close`, where no limit applies).
 ///
+/// A table whose metatable has a `__whole` function (the rule engine's lazy rows) is filled in
+/// before `next`, `pairs`, `rawget`, `rawset`, `getmetatable` or `setmetatable` see it: the
+/// metatable is removed and `__whole(table)` called, under the same limits as any code.
+///
 /// Work done in C is charged to the instruction budget: `string.find/match/gmatch/gsub` run the
 /// sandbox's own matcher (CLuaSandbox/pattern.c), which counts its steps; `table.insert/remove/
 /// sort/move/concat` are charged for their loops; `string.rep` of nothing returns at once and a

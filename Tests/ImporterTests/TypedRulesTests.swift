@@ -262,6 +262,148 @@ import Workbook
         #expect(hybrid.luaCalls == 2)
     }
 
+    /// `validate_row`'s row and `ctx` (lazy tables in `engine.code_checker`) behave as the plain
+    /// tables of the all-Lua reference for everything a rule set can do with them: read, write,
+    /// `pairs`, `next`, `#`, `rawget`, `rawset`, `getmetatable`, `setmetatable`, `tostring`,
+    /// `ipairs`, and read a row kept from an earlier batch. Each row takes one path (by its
+    /// number), so every path starts from a fresh row, and reports what it saw.
+    @Test func theRuleSetsRowsAndCtxBehaveAsPlainTables() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/prober/ruleset.lua", """
+            local base = require("remonline.ruleset")
+            local rules = require("lib.rules")
+            local function show(v)
+              if type(v) == "table" then return "table#" .. #v end
+              if type(v) == "function" then return "function" end
+              return tostring(v)
+            end
+            local function describe(t)
+              local parts = {}
+              for k, v in pairs(t) do parts[#parts + 1] = tostring(k) .. "=" .. show(v) end
+              table.sort(parts)
+              return table.concat(parts, ",")
+            end
+            local kept = {}
+            local probes = {
+              function(row, ctx) return describe(row) .. " custom " .. describe(row.custom) end,
+              function(row, ctx)
+                local k = next(row)
+                return tostring(k ~= nil) .. " " .. tostring(next(row.custom) ~= nil) .. " " .. show(row.name) .. " " .. tostring(getmetatable(row))
+              end,
+              function(row, ctx)
+                return show(rawget(row, "name")) .. " " .. show(rawget(row, "phone")) .. " " .. show(rawget(row, "custom")) .. " " .. show(rawget(row, "nothing"))
+              end,
+              function(row, ctx)
+                local n = 0
+                for _ in ipairs(row) do n = n + 1 end
+                return #row .. " " .. show(row[1]) .. " " .. n .. " " .. tostring(tostring(row):find("^table: ") ~= nil) .. " " .. type(row)
+                  .. " " .. tostring(row.phone == row.phone and row.custom == row.custom) .. " " .. show(row.phone) .. " " .. show(row.phone[1])
+              end,
+              function(row, ctx)
+                row.name, row.email, row[1], row.extra = nil, "changed", "first", true
+                row.custom.added = "x"
+                return describe(row) .. " " .. #row .. " custom " .. describe(row.custom)
+              end,
+              function(row, ctx)
+                local before = getmetatable(row)
+                setmetatable(row, { __index = function(_, key) return "meta:" .. key end })
+                return tostring(before) .. " " .. show(row.name) .. " " .. row.nosuch .. " " .. show(row.balance)
+              end,
+              function(row, ctx)
+                rawset(row, "name", nil)
+                rawset(row, "more", 1)
+                return show(row.name) .. " " .. show(row.more) .. " " .. describe(row)
+              end,
+              function(row, ctx)
+                local same = ctx.error == ctx.error and ctx.warn == ctx.warn and ctx.message == ctx.message
+                local first = describe(ctx)
+                ctx.touched = true
+                return tostring(same) .. " " .. first .. " then " .. describe(ctx) .. " " .. ctx.message("seen", { what = "m" })
+              end,
+              function(row, ctx)
+                ctx.row = nil
+                return show(ctx.row) .. " " .. tostring(next(ctx) ~= nil) .. " " .. show(rawget(ctx, "language")) .. " " .. tostring(getmetatable(ctx))
+              end,
+              function(row, ctx)
+                local seen = {}
+                for _, old in ipairs(kept) do
+                  seen[#seen + 1] = show(old.row.name) .. "/" .. show(old.row.phone) .. "/" .. show(old.row.custom.Birthday) .. "/" .. show(old.ctx.row)
+                end
+                return table.concat(seen, ";")
+              end,
+            }
+            return rules.extend(base, {
+              name = "prober",
+              messages = { en = { seen = "{what}" } },
+              validate_row = function(row, ctx)
+                if ctx.row % 97 == 0 then kept[#kept + 1] = { row = row, ctx = ctx } end
+                local probe = probes[ctx.row % #probes + 1]
+                ctx.warn("name", "seen", { what = probe(row, ctx) })
+              end,
+            })
+            """)
+        // Two engines, so each checker's rule set keeps its own rows.
+        let searchPath = SearchPath(roots: [folder.path, repositoryRoot])
+        let hybrid = try #require(try RuleEngine(ruleSet: "prober", searchPath: searchPath)
+            .checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let reference = try RuleEngine(ruleSet: "prober", searchPath: searchPath)
+            .luaChecker(language: "en", catalog: Self.catalog(), options: RuleOptions())
+        for (seed, firstRow) in [(UInt64(7), 2), (8, 1_002), (9, 2_002)] {
+            let batch = Self.cleanBatch(count: 1_000, firstRow: firstRow)
+            let checked = try hybrid.check(batch)
+            expectSame(checked, try reference.check(batch), seed: seed)
+            let seen = checked.warnings.joined().map(\.message)
+            #expect(seen.count == 1_000)
+            // Not vacuous: the probes saw values, writes, metatables and the kept rows.
+            #expect(seen.contains { $0.contains("email=c\(firstRow + 8)@example.fr") })
+            #expect(seen.contains { $0.contains("1=first") && $0.contains("email=changed") && $0.contains("custom added=x") })
+            #expect(seen.contains { $0.hasPrefix("nil ") && $0.contains("meta:nosuch") })
+            #expect(seen.contains { $0.contains("then") && $0.contains("touched=true") })
+            #expect(seen.contains { $0.hasPrefix("0 nil 0 true table true table#1 336123456") })
+            if firstRow > 2 { #expect(seen.contains { $0.contains("Name97/table#1/nil/97") }) }
+        }
+        #expect(hybrid.luaCalls == 3)
+    }
+
+    /// A rule set that makes every row and `ctx` whole (`pairs`, writes) gets plain tables after
+    /// a batch of lazy ones, tries lazy ones again later, and sees the same all along, rows kept
+    /// across the switches included.
+    @Test func aRuleSetThatMakesEveryRowWholeSeesTheSameThroughTheSwitches() throws {
+        let folder = try TemporaryDirectory()
+        try folder.write("rules/walker/ruleset.lua", """
+            local base = require("remonline.ruleset")
+            local rules = require("lib.rules")
+            local kept = {}
+            return rules.extend(base, {
+              name = "walker",
+              messages = { en = { seen = "{what}" } },
+              validate_row = function(row, ctx)
+                local parts = {}
+                for k, v in pairs(row) do parts[#parts + 1] = k .. "=" .. (type(v) == "table" and "#" .. #v or tostring(v)) end
+                table.sort(parts)
+                ctx.walked = true
+                local old = {}
+                for _, earlier in ipairs(kept) do old[#old + 1] = tostring(earlier.row.name) .. "/" .. tostring(earlier.ctx.row) end
+                if ctx.row % 37 == 0 then kept[#kept + 1] = { row = row, ctx = ctx } end
+                ctx.warn("name", "seen", { what = table.concat(parts, ",") .. " " .. tostring(rawget(ctx, "walked")) .. " " .. table.concat(old, ";") })
+              end,
+            })
+            """)
+        let searchPath = SearchPath(roots: [folder.path, repositoryRoot])
+        let hybrid = try #require(try RuleEngine(ruleSet: "walker", searchPath: searchPath)
+            .checker(language: "en", catalog: Self.catalog(), options: RuleOptions()) as? HybridRowChecker)
+        let reference = try RuleEngine(ruleSet: "walker", searchPath: searchPath)
+            .luaChecker(language: "en", catalog: Self.catalog(), options: RuleOptions())
+        // 20 batches: lazy, then plain for 15, then lazy again, then plain.
+        for batchNumber in 0..<20 {
+            let batch = Self.cleanBatch(count: 40, firstRow: 2 + 40 * batchNumber)
+            let checked = try hybrid.check(batch)
+            expectSame(checked, try reference.check(batch), seed: UInt64(batchNumber))
+            #expect(checked.warnings.joined().allSatisfy { $0.message.contains("email=c") && $0.message.contains(" true") })
+        }
+        #expect(hybrid.luaCalls == 20)
+    }
+
     @Test func anErrorInTheRuleSetsCodeNamesTheRowsAndTheFile() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("rules/broken/ruleset.lua", """

@@ -63,6 +63,51 @@ import Testing
         #expect(try lua.run(string: "return rawset({}, 'a', 1).a", chunkName: "rawset") == [.integer(1)])
     }
 
+    /// A table whose metatable has `__whole` (engine.lua's lazy rows) is made whole — metatable
+    /// removed, then `__whole(t)` called once — before each base function that reads or writes
+    /// it raw, so a script never sees it half made; other tables and other functions are left
+    /// as they are, and `__whole` runs under the same limits as any code.
+    @Test func tablesWithWholeAreFilledInBeforeRawAccess() throws {
+        let lua = try LuaState(limits: LuaLimits(instructionBudget: 2_000_000, memoryLimitBytes: 32 << 20))
+        let lazy = """
+            local calls = 0
+            local function lazy()
+              return setmetatable({}, {
+                __index = function(_, key) return key == "name" and "lazy" or nil end,
+                __whole = function(t) calls = calls + 1; t.name = "whole"; t.count = 2 end,
+              })
+            end
+            """
+        for (use, expected) in [
+            ("local k, v = next(t) return next(t, k) ~= nil or k ~= nil", "whole"),
+            ("local n = 0 for _ in pairs(t) do n = n + 1 end return n == 2", "whole"),
+            ("return rawget(t, 'count') == 2", "whole"),
+            ("rawset(t, 'extra', 1) return t.extra == 1", "whole"),
+            ("return getmetatable(t) == nil", "whole"),
+            ("setmetatable(t, { __index = function() return 'other' end }) return t.missing == 'other'", "whole"),
+            ("return #t == 0 and t.count == nil and tostring(t):find('^table: ') ~= nil", "lazy"),
+        ] {
+            let results = try lua.run(string: lazy + "\n" + """
+                local t = lazy()
+                local ok = (function() \(use) end)()
+                local name, before = t.name, calls
+                local after = rawget(t, 'name')
+                return ok, name, before, after, calls
+                """, chunkName: "lazy")
+            let made = expected == "whole"
+            #expect(results == [.bool(true), .string(expected), .integer(made ? 1 : 0), .string("whole"), .integer(1)], "\(use)")
+        }
+        // A plain table with a metatable, and `__whole` that is not a function, stay as they are.
+        #expect(try lua.run(string: """
+            local t = setmetatable({ a = 1 }, { __index = { b = 2 } })
+            local odd = setmetatable({}, { __whole = true })
+            return next(t), rawget(t, 'b'), getmetatable(t) ~= nil, getmetatable(odd) ~= nil
+            """, chunkName: "plain") == [.string("a"), .nil, .bool(true), .bool(true)])
+        // `__whole` errors and loops are the script's: reported, and stopped by the budget.
+        try expectRefusal("next(setmetatable({}, { __whole = function() error('cannot fill') end }))", "cannot fill", in: lua)
+        try expectRefusal("pairs(setmetatable({}, { __whole = function() while true do end end }))", "exceeded its time budget", in: lua)
+    }
+
     @Test func requireIsConfinedToTheModulePaths() throws {
         let user = try TemporaryDirectory()
         let builtIn = try TemporaryDirectory()

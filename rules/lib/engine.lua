@@ -367,12 +367,55 @@ local function cells_on_demand(batch)
   end })
 end
 
+-- Lazy rows and `ctx`s (`engine.code_checker`). A row of `validate_row` is one small table
+-- holding only its index in the batch, under a key only the engine holds (INDEX); its batch's
+-- metatable reads a field from the batch's column lists (`__index`). Its `ctx` is made the same
+-- way, and `ctx.error`/`ctx.warn` are made when first read. So a row costs one small table
+-- rather than a table of 20 fields, a `ctx` and two closures, and reads cost a call each.
+--
+-- They behave as the plain tables `batch_checker` makes: a row kept past its batch still reads
+-- its own values (the metatable holds the batch's lists); a write (`__newindex`) first makes the
+-- table whole — fills it in and drops the metatable — and so does anything that reads a table
+-- raw (`next`, `pairs`, `rawget`, `rawset`, `getmetatable`, `setmetatable`: the sandbox calls
+-- `__whole` first, see CLuaSandbox's `ci_sandbox_make_whole`). A whole table no longer holds
+-- INDEX, so no script ever sees that key.
+local INDEX = {}
+
+-- `__whole` of a lazy table: `fill(t, i)` fills it in. INDEX is read with plain indexing (it is
+-- the table's own key; the sandbox's `rawget` would make the table whole). `setmetatable(t,
+-- nil)` makes the table whole in the sandbox, which calls this again: that inner call fills it
+-- in, and the outer one then finds INDEX gone. Without the sandbox it only drops the metatable.
+local function whole_by(fill)
+  return function(t)
+    local i = t[INDEX]
+    if i == nil then return end
+    setmetatable(t, nil)
+    if t[INDEX] == nil then return end
+    t[INDEX] = nil
+    fill(t, i)
+  end
+end
+
+-- The metatable of a batch's lazy tables: `field(i, key)` reads a field, `fill(t, i)` fills a
+-- table in.
+local function lazy_metatable(field, fill)
+  local whole = whole_by(fill)
+  return {
+    __index = function(t, key) return field(t[INDEX], key) end,
+    __newindex = function(t, key, value)
+      whole(t)
+      t[key] = value
+    end,
+    __whole = whole,
+  }
+end
+
 --- Returns `run(batch)`, which runs only the code a rule set wrote itself, on a batch whose stock
 --- column types and custom fields the host has already checked natively: each column's
 --- `validate` on the rows `batch.validate[key]` lists (those whose cell gave a value), then the
 --- rule set's `validate_row` on each row without errors. `validate` and `validate_row` get the
---- same values and `ctx` as in `batch_checker`. The host calls it once per batch, only for a rule
---- set that has such code.
+--- same values and `ctx` as in `batch_checker` (as lazy tables, see INDEX). The host calls it
+--- once per batch, only for a rule set that has such code.
 ---
 --- `batch.count` and `batch.rows` as for `batch_checker`; `batch.typed[key][i]` and
 --- `batch.custom[name][i]` row i's typed value and stored custom value (nil where none);
@@ -387,19 +430,34 @@ function engine.code_checker(rule_set, ctx)
   local columns = rule_set.columns
   local options, catalog = ctx.options, ctx.catalog
   local function message(key, vars) return format_message(rule_set, language, key, vars) end
+  -- What every row's `ctx` holds alike.
+  local shared = { language = language, options = options, catalog = catalog, message = message }
 
-  -- `validate_row`'s row is made by a table constructor written for the rule set's columns, so
-  -- that it is allocated at its size at once rather than grown key by key (a third of the
-  -- time of a rule set with a validate_row went to growing rows).
-  local make_row
+  -- validate_row's row as a plain table (`make_row`, a constructor, sized at once) and a lazy
+  -- row made whole (`fill_row`): straight-line code for the rule set's columns, as a loop over
+  -- `columns` (a read-only view) cost four times as much.
+  local make_row, fill_row
   if rule_set.validate_row then
-    local parts = {}
-    for k, column in ipairs(columns) do parts[k] = string.format("[%q] = typed[%d][i]", column.key, k) end
-    local source = "return function(typed, custom, i) return { " .. table.concat(parts, ", ") .. ", custom = custom } end"
-    make_row = assert(load(source, "=engine.row", "t", {}))()
+    local made, filled = {}, {}
+    for k, column in ipairs(columns) do
+      made[k] = string.format("[%q] = typed[%q][i]", column.key, column.key)
+      filled[k] = string.format("t[%q] = typed[%q][i]", column.key, column.key)
+    end
+    make_row = assert(load("return function(typed, i, custom) return { " .. table.concat(made, ", ") .. ", custom = custom } end",
+      "=engine.row", "t", {}))()
+    fill_row = assert(load("return function(t, typed, i, custom) " .. table.concat(filled, " ") .. " t.custom = custom end",
+      "=engine.row", "t", {}))()
   end
-  -- Its `custom` table the same way, for the batch's custom fields (a constructor per set of
-  -- names, kept): filled key by key it cost more than the row itself.
+
+  -- Lazy rows and `ctx`s pay when the code reads a few fields; a rule set that makes most of them
+  -- whole (`pairs(row)` on every row, writes into every `ctx`) pays the lazy table and then the
+  -- filling in, more than a plain table: when over half of a batch's were made whole, the next
+  -- PLAIN_BATCHES batches get plain ones, then one batch tries lazy ones again.
+  local PLAIN_BATCHES = 15
+  local plain_rows_left, plain_contexts_left = 0, 0
+
+  -- A row's `custom` table is made by a table constructor for the batch's custom fields (a
+  -- constructor per set of names, kept): filled key by key it cost more than the row itself.
   local custom_makers = {}
   local function custom_maker(names)
     local key = table.concat(names, "\0")
@@ -415,10 +473,11 @@ function engine.code_checker(rule_set, ctx)
   end
 
   return function(batch)
-    local count, cells_of = batch.count, cells_on_demand(batch)
+    local count, cells_of, rows = batch.count, cells_on_demand(batch), batch.rows
     local errors, warnings, failed, contexts = {}, {}, {}, {}
     for _, i in ipairs(batch.failed) do failed[i] = true end
     local origin = 0
+    local plain_rows, plain_contexts = plain_rows_left > 0, plain_contexts_left > 0
 
     local function report(list, i, key, message_key, value, vars, custom)
       local entry = problem(message, i, key, message_key, value, vars, custom)
@@ -427,14 +486,56 @@ function engine.code_checker(rule_set, ctx)
       if list == errors then failed[i] = true end
     end
 
-    local row_context = row_contexts(batch, contexts, language, options, catalog, message,
-      function(list, i, key, message_key, vars)
-        report(list, i, key, message_key, (cells_of[key] or NO_CELLS)[i], vars)
-      end, errors, warnings)
+    -- Row i's `ctx.error` and `ctx.warn`, made when first read (most rows report nothing).
+    local reporters = { error = {}, warn = {} }
+    local function reporter(kind, i)
+      local made = reporters[kind][i]
+      if made == nil then
+        local list = kind == "error" and errors or warnings
+        made = function(key, message_key, vars)
+          report(list, i, key, message_key, (cells_of[key] or NO_CELLS)[i], vars)
+        end
+        reporters[kind][i] = made
+      end
+      return made
+    end
+    local function context_field(i, key)
+      if key == "row" then return rows[i] end
+      if key == "error" or key == "warn" then return reporter(key, i) end
+      return shared[key]
+    end
+    -- How many lazy rows and `ctx`s this batch made, and how many of them were made whole.
+    local lazy_rows, whole_rows, lazy_contexts, whole_contexts = 0, 0, 0, 0
+    local context_meta = lazy_metatable(context_field, function(t, i)
+      whole_contexts = whole_contexts + 1
+      t.row, t.error, t.warn = rows[i], reporter("error", i), reporter("warn", i)
+      for key, value in pairs(shared) do t[key] = value end
+    end)
+    local row_context
+    if plain_contexts then
+      row_context = function(i)
+        local row_ctx = contexts[i]
+        if row_ctx == nil then
+          row_ctx = { row = rows[i], language = language, options = options, catalog = catalog,
+                      error = reporter("error", i), warn = reporter("warn", i), message = message }
+          contexts[i] = row_ctx
+        end
+        return row_ctx
+      end
+    else
+      row_context = function(i)
+        local row_ctx = contexts[i]
+        if row_ctx == nil then
+          row_ctx = setmetatable({ [INDEX] = i }, context_meta)
+          contexts[i] = row_ctx
+          lazy_contexts = lazy_contexts + 1
+        end
+        return row_ctx
+      end
+    end
 
     -- The typed columns the host sent: all of them for validate_row, else the validated ones.
-    local fields, by_position = batch.typed, {}
-    for position, column in ipairs(columns) do by_position[position] = fields[column.key] end
+    local fields = batch.typed
     for position, column in ipairs(columns) do
       local key, validate = column.key, column.validate
       if validate then
@@ -455,11 +556,46 @@ function engine.code_checker(rule_set, ctx)
       table.sort(names)
       for k, name in ipairs(names) do stored[k] = batch.custom[name] end
       local make_custom = custom_maker(names)
-      for i = 1, count do
-        if not failed[i] then
-          validate_row(make_row(by_position, make_custom(stored, i), i), row_context(i))
+      local customs = {} -- customs[i]: row i's `custom`, made when first read
+      local function custom_of(i)
+        local made = customs[i]
+        if made == nil then
+          made = make_custom(stored, i)
+          customs[i] = made
+        end
+        return made
+      end
+      local row_meta = lazy_metatable(function(i, key)
+        local typed = fields[key]
+        if typed ~= nil then return typed[i] end
+        if key == "custom" then return custom_of(i) end
+        return nil
+      end, function(t, i)
+        whole_rows = whole_rows + 1
+        fill_row(t, fields, i, custom_of(i))
+      end)
+      if plain_rows then
+        for i = 1, count do
+          if not failed[i] then validate_row(make_row(fields, i, custom_of(i)), row_context(i)) end
+        end
+      else
+        for i = 1, count do
+          if not failed[i] then
+            validate_row(setmetatable({ [INDEX] = i }, row_meta), row_context(i))
+            lazy_rows = lazy_rows + 1
+          end
         end
       end
+    end
+    if plain_rows then
+      plain_rows_left = plain_rows_left - 1
+    elseif lazy_rows > 0 and whole_rows * 2 > lazy_rows then
+      plain_rows_left = PLAIN_BATCHES
+    end
+    if plain_contexts then
+      plain_contexts_left = plain_contexts_left - 1
+    elseif lazy_contexts > 0 and whole_contexts * 2 > lazy_contexts then
+      plain_contexts_left = PLAIN_BATCHES
     end
     return { errors = errors, warnings = warnings }
   end

@@ -18,7 +18,8 @@ import Darwin
 /// types, custom fields — from BASE, timing only the checks (rows handed over as cell texts,
 /// typed fields back), and prints
 /// `rows R seconds S rows/s X peak-rss-mib P rows-with-errors E warnings W cpu-seconds C cpu-rows/s Y`
-/// (C: the checking thread's CPU time, which a busy machine does not inflate as it does S).
+/// (C: the checking thread's CPU time, which a busy machine does not inflate as it does S);
+/// `SEGMENT_ROWS=100000` also prints the cpu-rows/s of each 100,000 rows to standard error.
 ///
 /// `bench native FILE [--db BASE]`: the same file's stock-type checks done natively
 /// (`NativeColumnChecker`, no Lua), every column of every 1,000-row batch, timed in CPU seconds
@@ -87,6 +88,15 @@ func rules(_ path: String, base: String?, ruleSet: String?, allLua: Bool) {
         let peak = peakRSSBytes().map { String(format: "%.1f", Double($0) / 1_048_576) } ?? "?"
         print("rows \(result.rows) seconds \(String(format: "%.3f", result.seconds)) rows/s \(Int(Double(result.rows) / result.seconds)) peak-rss-mib \(peak) rows-with-errors \(result.rowsWithErrors) warnings \(result.warnings) cpu-seconds \(String(format: "%.3f", result.cpuSeconds)) cpu-rows/s \(Int(Double(result.rows) / result.cpuSeconds))")
         if let first = result.firstError { FileHandle.standardError.write(Data("bench: first error: \(first)\n".utf8)) }
+        // SEGMENT_ROWS=N: the checks' cpu-rows/s of each N rows (a multiple of 10,000), in file order.
+        if let segment = Int(ProcessInfo.processInfo.environment["SEGMENT_ROWS"] ?? ""), segment >= 10_000 {
+            let perSegment = segment / 10_000
+            let rates = stride(from: 0, to: result.chunks.count, by: perSegment).map { start in
+                let chunks = result.chunks[start..<min(start + perSegment, result.chunks.count)]
+                return String(Int(Double(chunks.reduce(0) { $0 + $1.rows }) / chunks.reduce(0) { $0 + $1.cpuSeconds }))
+            }
+            FileHandle.standardError.write(Data("bench: cpu-rows/s per \(segment) rows: \(rates.joined(separator: " "))\n".utf8))
+        }
     } catch {
         fail("\(error)")
     }

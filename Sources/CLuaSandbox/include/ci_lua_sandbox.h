@@ -38,6 +38,13 @@ void ci_sandbox_harden(lua_State *L);
 /// pushes nothing and returns 0. Does not raise (raw access only).
 int ci_sandbox_push_view_target(lua_State *L, int index);
 
+/// When the table at `index` has a metatable with a `__whole` function, removes the metatable,
+/// calls `__whole(table)` (which fills the table in) and returns 1; else returns 0. The sandbox's
+/// `next`, `pairs`, `rawget`, `rawset`, `getmetatable` and `setmetatable` call it on their first
+/// argument, so a script never sees such a table half made (see engine.lua's rows). Raises what
+/// `__whole` raises.
+int ci_sandbox_make_whole(lua_State *L, int index);
+
 /// Pushes the real table of the host namespace `name` (`clientimport`), creating it if missing;
 /// scripts see it as a read-only built-in global (a deep view that cannot be reassigned), so a
 /// plugin cannot change a host function the rule set's engine calls. The empty name pushes the
