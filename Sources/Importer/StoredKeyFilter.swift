@@ -7,7 +7,7 @@
 /// known to be "none".
 ///
 /// Two bits a key in 8 Mbit (1 MiB, whatever the file's size): at 100,000 rows (about 260,000
-/// keys) about 1 probe in 300 is made for nothing, at a million rows 1 in 5 by the end.
+/// keys) about 1 probe in 280 is made for nothing, at a million rows 1 in 5 by the end.
 struct StoredKeyFilter {
     static let bitCount = 1 << 23
     private var words = [UInt64](repeating: 0, count: bitCount / 64)
