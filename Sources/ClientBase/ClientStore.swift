@@ -15,6 +15,8 @@ public protocol ClientStore: AnyObject {
     // Clients
     func client(id: Int64) throws -> Client?
     func clientCount() throws -> Int
+    /// Whether the base holds a client (not removed by an undo): `clientCount() > 0`, without counting.
+    func hasClients() throws -> Bool
     /// Every client in ID order, one at a time.
     func forEachClient(_ body: (Client) throws -> Void) throws
     /// The lowest-ID client with this phone (digits as stored), for duplicate warnings.
@@ -39,6 +41,9 @@ public protocol ClientStore: AnyObject {
 }
 
 extension ClientStore {
+    /// A backend without a quicker way counts.
+    public func hasClients() throws -> Bool { try clientCount() > 0 }
+
     /// A write transaction that commits.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try transaction(commit: true, body)

@@ -31,6 +31,14 @@ extension SQLiteClientStore {
         return Int(statement.int(0))
     }
 
+    /// Whether the base holds a client: stops at the first live one instead of counting them all.
+    public func hasClients() throws -> Bool {
+        let statement = try connection.statement("SELECT EXISTS (SELECT 1 FROM clients WHERE deleted_batch IS NULL)")
+        _ = try statement.step()
+        defer { statement.reset() }
+        return statement.int(0) != 0
+    }
+
     /// Calls `body` with every client in ID order, one at a time (memory stays flat).
     public func forEachClient(_ body: (Client) throws -> Void) throws {
         // A separate statement from `client(id:)`'s, so `body` may look clients up meanwhile.
@@ -199,6 +207,7 @@ extension SQLiteClientStore {
 
     private func referenceIDs(of client: Client) throws -> ReferenceIDs {
         var values: [(key: Int64, value: String)] = []
+        values.reserveCapacity(client.customFields.count)
         for (name, value) in client.customFields.sorted(by: { $0.key < $1.key }) {
             guard let field = try nameID(.customFields, name) else { throw StoreError(.notFound, "there is no custom field \"\(name)\"") }
             values.append((field, value))

@@ -117,6 +117,7 @@ public struct ImportPipeline {
                 run.batch = try store.beginBatch(BatchSource(
                     fileName: ready.fileName, fileSHA256: digest, ruleSet: ruleSet.name, plugin: ready.plugin?.name ?? "",
                     employeeID: ready.employee.id))
+                try run.startKeyFilter()
                 switch layout {
                 case .template(let checker, let mapping):
                     // Rows are checked in Lua on another thread while this one stores the
@@ -344,8 +345,8 @@ private struct Run {
     /// The reader's `fractionRead` at the last row handled, for the progress display.
     var fractionRead: Double?
     private let fieldKeys: [String]
-    /// The client field of each of `fieldKeys` (nil for id and balance).
-    private let clientFields: [ClientField?]
+    /// The storage of the client field of each of `fieldKeys` (nil for id and balance).
+    private let fieldStorages: [ClientField.Storage?]
     private let idColumn: Int?
     private let balanceColumn: Int?
     private let customFieldNames: [String]
@@ -362,6 +363,9 @@ private struct Run {
     /// how many, and the first one's row, for one summary warning.
     private var nationalPhones = 0
     private var firstNationalPhoneRow: Int?
+    /// The phones and emails this import stored, when the base had no clients before it: the
+    /// duplicate probes of keys it has never seen are skipped (`StoredKeyFilter`).
+    private var storedKeys: StoredKeyFilter?
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -371,7 +375,7 @@ private struct Run {
         self.mapping = mapping
         self.employee = employee; self.options = options; self.report = report
         fieldKeys = mapping.fieldColumns.map(\.key)
-        clientFields = fieldKeys.map(ClientField.init(assignedKey:))
+        fieldStorages = fieldKeys.map { ClientField(assignedKey: $0)?.storage }
         idColumn = fieldKeys.firstIndex(of: "id")
         balanceColumn = fieldKeys.firstIndex(of: "balance")
         customFieldNames = mapping.customColumns.map(\.name)
@@ -387,6 +391,19 @@ private struct Run {
         }
     }
 
+    /// Starts `storedKeys` when the base holds no client: then a new client's only possible
+    /// duplicates are this import's own clients, which the filter sees stored.
+    mutating func startKeyFilter() throws {
+        storedKeys = try store.hasClients() ? nil : StoredKeyFilter()
+    }
+
+    /// Adds a client just written to `storedKeys`.
+    private mutating func noteStored(_ client: Client) {
+        guard storedKeys != nil else { return }
+        for phone in client.phones { storedKeys?.insert(phone: phone) }
+        if !client.email.isEmpty { storedKeys?.insert(email: client.email) }
+    }
+
     /// Once a row has an error nothing more is written (the transaction will be rolled back),
     /// but every row is still checked so the user sees every error at once.
     private var writing: Bool { report.errors.isEmpty && report.omittedErrors == 0 }
@@ -398,7 +415,7 @@ private struct Run {
         if rowLimitExceededAt == nil { rowLimitExceededAt = batch.firstRowOverLimit }
         let checked = batch.checked
         // The same for every row of the import: made once a batch, not once a row.
-        let fields = clientFields, custom = Array(customFieldNames.enumerated().map { (column: $0.offset, name: $0.element) })
+        let fields = fieldStorages, custom = Array(customFieldNames.enumerated().map { (column: $0.offset, name: $0.element) })
         for (index, row) in batch.rowNumbers.enumerated() {
             let id = idColumn.flatMap { checked.fields[$0][index].textValue }
             let repeated = isRepeated(id: id, row: row)
@@ -448,11 +465,11 @@ private struct Run {
                 }
                 // Only the fields the plugin filled are set (a key the rule set has no column
                 // for clears its field, as an empty cell would).
-                var fields = [ClientField?](repeating: nil, count: batch.keys.count)
+                var fields = [ClientField.Storage?](repeating: nil, count: batch.keys.count)
                 var cleared: [ClientField] = []
                 for key in keys {
                     guard let field = ClientField(assignedKey: key) else { continue }
-                    if let column = columnOfKey[key] { fields[column] = field } else { cleared.append(field) }
+                    if let column = columnOfKey[key] { fields[column] = field.storage } else { cleared.append(field) }
                 }
                 try apply(id: id, balance: balanceColumn.flatMap { checked.fields[$0][index].textValue }, row: row.number) {
                     $0.assign(checked, index: index, fields: fields, customColumns: custom)
@@ -580,10 +597,14 @@ private struct Run {
         if let previous = existing {
             if !client.hasSameFields(as: previous) {
                 changed = true
-                if writing { try store.updateClient(client, previous: previous, batch: batch, sourceRow: row) }
+                if writing {
+                    try store.updateClient(client, previous: previous, batch: batch, sourceRow: row)
+                    noteStored(client)
+                }
             }
         } else if writing {
             client.id = try store.insertClient(client, batch: batch, sourceRow: row)
+            noteStored(client)
         }
 
         if let targetText = balanceText, let target = ExactDecimal(targetText) {
@@ -614,14 +635,14 @@ private struct Run {
     /// make every later row warn about every earlier one, and the import quadratic.
     private mutating func duplicatesOf(_ client: Client, row: Int) throws -> [Int64] {
         var found: [Int64] = []
-        for phone in client.phones {
+        for phone in client.phones where storedKeys?.mayContain(phone: phone) ?? true {
             if let id = try store.firstClientID(withPhone: phone), !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("phone", row: row, value: phone, message: message(
                     "duplicate_phone", ["value": phone, "client": String(id), "advice": duplicateAdvice])))
             }
         }
-        if !client.email.isEmpty {
+        if !client.email.isEmpty, storedKeys?.mayContain(email: client.email) ?? true {
             if let id = try store.firstClientID(withEmail: client.email), !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("email", row: row, value: client.email, message: message(

@@ -88,12 +88,12 @@ struct TemplateLayout {
         func overlong(_ key: String, _ text: String) -> OverlongField? {
             Cell.overlongLength(of: text).map { OverlongField(key: key, isCustomField: false, length: $0, text: text) }
         }
-        for (key, path) in textFields {
-            if let found = overlong(key, client[keyPath: path]) { return found }
+        for (key, read) in textFields {
+            if let found = overlong(key, read(client)) { return found }
         }
-        for (key, path) in phoneFields {
+        for (key, read) in phoneFields {
             // Digits only, so UTF-8 bytes are UTF-16 units.
-            let phones = client[keyPath: path]
+            let phones = read(client)
             let digits: Int = phones.reduce(0) { $0 + $1.utf8.count }
             let phoneLength = digits + phoneSeparator.utf16.count * max(0, phones.count - 1)
             if phoneLength > Cell.maximumTextLength {
@@ -111,12 +111,12 @@ struct TemplateLayout {
     }
 
     /// The text fields and the phone lists of `ClientField.all`, the ones an export cell may
-    /// find too long, in its order.
-    private static let textFields = ClientField.all.compactMap { field -> (String, KeyPath<Client, String> & Sendable)? in
-        if case .text(let path) = field.storage { (field.key, path) } else { nil }
+    /// find too long, in its order, each with its reader (`Client.reader`: this runs per row).
+    private static let textFields = ClientField.all.compactMap { field -> (String, @Sendable (Client) -> String)? in
+        if case .text(let path) = field.storage { (field.key, Client.reader(path)) } else { nil }
     }
-    private static let phoneFields = ClientField.all.compactMap { field -> (String, KeyPath<Client, [String]> & Sendable)? in
-        if case .phones(let path) = field.storage { (field.key, path) } else { nil }
+    private static let phoneFields = ClientField.all.compactMap { field -> (String, @Sendable (Client) -> [String])? in
+        if case .phones(let path) = field.storage { (field.key, Client.reader(path)) } else { nil }
     }
 
     /// A field too long for an Excel cell: its key (or custom field name), its length in UTF-16

@@ -72,6 +72,42 @@ import Testing
         #expect(try store.firstClientID(withEmail: "a@example.fr") == 2)
     }
 
+    /// Phones and custom values are stored as JSON in the client's row (`ClientRowJSON`): any
+    /// text comes back whole, quotes, backslashes, control characters and non-ASCII included.
+    @Test(arguments: Backend.all)
+    func phonesAndCustomValuesComeBackWholeWhateverTheyHold(_ backend: Backend) throws {
+        let store = try BackendBase(backend).store
+        try store.addCustomField(CustomFieldDefinition(name: "Car", type: .text))
+        try store.addCustomField(CustomFieldDefinition(name: "Note \"2\"", type: .text))
+        var client = Client(id: 0, name: "Q")
+        client.phones = ["33611111111", "0612345678", "33611111111"]
+        client.customFields = ["Car": "a \"b\" c\\d\u{1}\u{1f}\te\nf — ünï 📞", "Note \"2\"": "{\"k\":[1]}"]
+        try importBatch(store) { batch in _ = try store.insertClient(client, batch: batch, sourceRow: 2) }
+        let read = try #require(try store.client(id: 1))
+        #expect(read.phones == client.phones)
+        #expect(read.customFields == client.customFields)
+    }
+
+    /// `hasClients` is `clientCount() > 0`: clients an undo removed do not count.
+    @Test(arguments: Backend.all)
+    func aBaseHasClientsUntilItsLastOneIsUndone(_ backend: Backend) throws {
+        let store = try BackendBase(backend).store
+        #expect(try store.hasClients() == false)
+        let source = BatchSource(fileName: "a", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: 1)
+        let batch = try store.transaction {
+            let batch = try store.beginBatch(source)
+            _ = try store.insertClient(Client(id: 0, name: "A"), batch: batch, sourceRow: 2)
+            // Inside the transaction too: an import asks before its first row.
+            #expect(try store.hasClients())
+            try store.finishBatch(batch, counts: BatchCounts(rows: 1, created: 1))
+            return batch
+        }
+        #expect(try store.hasClients())
+        _ = try store.undo(batch: batch, employeeID: 1, comment: "undo")
+        #expect(try store.hasClients() == false)
+        #expect(try store.clientCount() == 0)
+    }
+
     /// Emails compare with A-Z folded and nothing else, as SQLite's NOCASE does.
     @Test(arguments: Backend.all)
     func emailsCompareWithoutCaseOfASCIILettersOnly(_ backend: Backend) throws {

@@ -11,6 +11,24 @@ import Workbook
 @Suite struct ClientFieldRegistryTests {
     let builtIn = SearchPath(roots: [repositoryRoot])
 
+    /// The closures the import reads fields through (`Client.reader`) read the field their key
+    /// path names: each text field, alone too long for a cell, is the one the overlong check
+    /// reports, and so is the phone list.
+    @Test func theOverlongCheckReadsEachFieldThroughItsOwnReader() {
+        let long = String(repeating: "é", count: Cell.maximumTextLength + 1)
+        for field in ClientField.all {
+            var client = Client(id: 0, name: "")
+            switch field.storage {
+            case .text(let path): client[keyPath: path] = long
+            case .phones(let path): client[keyPath: path] = Array(repeating: "33611111111", count: 3000)
+            case .id, .balance, .flag, .decimal: continue
+            }
+            #expect(TemplateLayout.firstOverlongField(of: client)?.key == field.key, "\(field.key)")
+            if case .text(let path) = field.storage { #expect(Client.reader(path)(client) == long, "\(field.key)") }
+        }
+        #expect(TemplateLayout.firstOverlongField(of: Client(id: 0, name: "Jean")) == nil)
+    }
+
     @Test func keysAndAPINamesAreUniqueAndTheTemplateColumnsAreOneToN() {
         let fields = ClientField.all
         #expect(Set(fields.map(\.key)).count == fields.count)

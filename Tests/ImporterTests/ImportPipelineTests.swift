@@ -132,6 +132,25 @@ import Testing
         #expect(names == policy.expectedNames)
     }
 
+    /// Into a base without clients the probes of keys the import never stored are skipped
+    /// (`StoredKeyFilter`): every duplicate among the file's own rows is still found, by email
+    /// in another case, by phone, and by a phone that an earlier row gave its client by ID.
+    @Test func duplicatesAmongTheRowsOfAnImportIntoAnEmptyBaseAreFound() throws {
+        let report = try fixture.run(try fixture.workbook(rows: [
+            ImportFixture.row(["name": "A", "email": "a.b@example.fr", "phone": "+33 6 11 11 11 11"]),
+            ImportFixture.row(["name": "B", "email": "A.B@Example.FR"]),
+            ImportFixture.row(["name": "C", "phone": "+33 6 11 11 11 11"]),
+            ImportFixture.row(["id": "1", "name": "A", "email": "a.b@example.fr", "phone": "+33 6 22 22 22 22"]),
+            ImportFixture.row(["name": "D", "phone": "+33 6 22 22 22 22"]),
+            ImportFixture.row(["name": "E", "email": "e@example.fr", "phone": "+33 6 33 33 33 33"]),
+        ]))
+        #expect(report.status == .imported)
+        #expect(report.counts.created == 5 && report.counts.updated == 1)
+        let duplicates = report.warnings.filter { $0.message.contains("appartient déjà au client 1") }
+        #expect(duplicates.map(\.row) == [3, 4, 6])
+        #expect(report.warnings.filter { $0.message.contains("appartient déjà") }.count == 3)
+    }
+
     @Test func everyErrorOfTheFileIsReportedInTheTemplateLanguage() throws {
         let report = try fixture.run(try fixture.workbook(rows: [
             ImportFixture.row(["email": "a@x.fr, b@y.fr"]),
