@@ -129,6 +129,50 @@ final class TSVLines {
         if column > rowColumn { rowColumn = column }
     }
 
+    /// A cell of the current row at `column` (1-based) whose text is `text` as it is (digits,
+    /// a date: nothing to escape); empty text leaves no trace. The same as `cell(column:write:)`
+    /// without a closure, whose context retained and released these lines once per cell.
+    @inline(__always)
+    func cell(column: Int, plain text: UnsafeBufferPointer<UInt8>) {
+        guard let source = text.baseAddress, !text.isEmpty else { return }
+        let start = openCell(column: column, room: text.count)
+        (base + count).update(from: source, count: text.count)
+        count += text.count
+        closeCell(column: column, start: start)
+    }
+
+    /// A cell at `column` whose text is `text` escaped (see `TSVEscaping`); empty text leaves
+    /// no trace.
+    @inline(__always)
+    func cell(column: Int, escaping text: UnsafeBufferPointer<UInt8>) {
+        guard !text.isEmpty else { return }
+        // At most two bytes out for each byte in.
+        let start = openCell(column: column, room: 2 * text.count)
+        count += TSVEscaping.write(text, to: base + count)
+        closeCell(column: column, start: start)
+    }
+
+    /// The tabs before a cell at `column` (unless the row is out of order), and room for
+    /// `room` bytes of its text; returns where the text starts.
+    @inline(__always)
+    private func openCell(column: Int, room: Int) -> Int {
+        let tabs = !disordered && column > rowColumn ? column - max(rowColumn, 1) : 0
+        if !disordered && column <= rowColumn { disordered = true }
+        reserve(tabs + room)
+        if tabs > 0 {
+            (base + count).initialize(repeating: 0x09, count: tabs)
+            count += tabs
+        }
+        return count
+    }
+
+    /// A cell's text, from `start` to the end, is written.
+    @inline(__always)
+    private func closeCell(column: Int, start: Int) {
+        cells.append((column, start, count))
+        if column > rowColumn { rowColumn = column }
+    }
+
     /// The row numbered `number` ends: it becomes a line when it has a cell with text.
     @inline(__always)
     func rowEnded(number: Int) {
