@@ -29,7 +29,9 @@ final class TSVLines {
     @exclusivity(unchecked) private var rowColumn = 0
     /// A cell came at or before a column already written: the row is rebuilt at its end.
     @exclusivity(unchecked) private var disordered = false
-    /// Each cell with text: its column and where its text lies in the buffer.
+    /// Once the row is out of order, each cell with text: its column and where its text lies
+    /// in the buffer. Rows in order (nearly all) need none: their text is the cells in column
+    /// order between tabs, which `recoverCells` reads back when a row turns out of order.
     @exclusivity(unchecked) private var cells: [(column: Int, start: Int, end: Int)] = []
 
     init(capacity: Int) {
@@ -116,7 +118,7 @@ final class TSVLines {
             if column > rowColumn {
                 appendTabs(column - max(rowColumn, 1))
             } else {
-                disordered = true
+                recoverCells()
             }
         }
         let start = count
@@ -125,8 +127,23 @@ final class TSVLines {
             count = mark
             return
         }
-        cells.append((column, start, count))
-        if column > rowColumn { rowColumn = column }
+        closeCell(column: column, start: start)
+    }
+
+    /// The row turns out of order: the cells written so far, in column order, are read back
+    /// from its text (fields between tabs, from column 1; a cell with text is never empty).
+    private func recoverCells() {
+        disordered = true
+        cells.removeAll(keepingCapacity: true)
+        var column = 1
+        var start = committed
+        for index in committed...count {
+            if index == count || base[index] == 0x09 {
+                if index > start { cells.append((column, start, index)) }
+                column += 1
+                start = index + 1
+            }
+        }
     }
 
     /// A cell of the current row at `column` (1-based) whose text is `text` as it is (digits,
@@ -157,7 +174,7 @@ final class TSVLines {
     @inline(__always)
     private func openCell(column: Int, room: Int) -> Int {
         let tabs = !disordered && column > rowColumn ? column - max(rowColumn, 1) : 0
-        if !disordered && column <= rowColumn { disordered = true }
+        if !disordered && column <= rowColumn { recoverCells() }
         reserve(tabs + room)
         if tabs > 0 {
             (base + count).initialize(repeating: 0x09, count: tabs)
@@ -169,14 +186,15 @@ final class TSVLines {
     /// A cell's text, from `start` to the end, is written.
     @inline(__always)
     private func closeCell(column: Int, start: Int) {
-        cells.append((column, start, count))
+        if disordered { cells.append((column, start, count)) }
         if column > rowColumn { rowColumn = column }
     }
 
     /// The row numbered `number` ends: it becomes a line when it has a cell with text.
     @inline(__always)
     func rowEnded(number: Int) {
-        guard !cells.isEmpty else { return }
+        // A cell with text was written (`rowColumn` is its column, or the highest one).
+        guard rowColumn > 0 else { return }
         if skip > 0 {
             skip -= 1
             rowStarted()

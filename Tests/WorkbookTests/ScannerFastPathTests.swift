@@ -139,5 +139,21 @@ import TestSupport
             let path = try book(#"<row r="1">\#(bad)</row>"#)
             #expect(throws: WorkbookError.self, "\(bad)") { try readRows(path) }
         }
+
+        // A reference that repeats its row's `r` is compared whole; one that does not — a
+        // prefix of it, longer, another row, a row written with a leading zero — is read digit
+        // by digit, and gives the same cells.
+        let repeats = try book("""
+            <row r="12"><c r="A12" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C123"><v>3</v></c><c r="D13"><v>4</v></c>\
+            <c r="E12"><v>5</v></c></row>\
+            <row r="013"><c r="A013"><v>6</v></c><c r="B13"><v>7</v></c></row>\
+            <row r="1048576"><c r="A1048576"><v>8</v></c><c r="B104857"><v>9</v></c></row>
+            """)
+        let repeated = try readRows(repeats)
+        #expect(texts(repeated) == [["zero", "one\\two", "3", "4", "5"], ["6", "7"], ["8", "9"]])
+        #expect(repeated.map(\.number) == [12, 13, 1_048_576])
+        #expect(try TSVDumpPropertyTests.bytePath(repeats) == TSVDumpPropertyTests.cellPath(repeats))
+        let pastTheLastRow = try book(#"<row r="1048576"><c r="A10485760"><v>1</v></c></row>"#)
+        #expect(throws: WorkbookError.self) { try readRows(pastTheLastRow) }
     }
 }
