@@ -265,6 +265,13 @@ struct SheetScanner {
         }
     }
 
+    /// Whether the `count` (at most seven) bytes at `a` and `b` are equal, without a call.
+    @inline(__always)
+    private static func sameDigits(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for i in 0..<count where a[i] != b[i] { return false }
+        return true
+    }
+
     /// Digits only, the first not 0, at most seven: what the reference loop below accepts for
     /// a row that `scanRow` has checked is in range.
     private static func isPlainRowNumber(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -295,7 +302,7 @@ struct SheetScanner {
         guard letters > 0, column <= SheetLimits.maxColumn, q < end,
               q[0] >= UInt8(ascii: "1"), q[0] <= UInt8(ascii: "9") else { return nil }
         if let row = rowDigits.baseAddress, end - q > rowDigits.count, q[rowDigits.count] == UInt8(ascii: "\""),
-           memcmp(q, row, rowDigits.count) == 0 {
+           Self.sameDigits(q, row, rowDigits.count) {
             // The row's own number, already checked to be one (1 to 1,048,576).
             q += rowDigits.count + 1
         } else {

@@ -44,6 +44,37 @@ import TestSupport
         }
     }
 
+    /// Short copies are made of two overlapping words, halves or single bytes: every length
+    /// from 0 to past the word cases, at every alignment, copies exactly its bytes and writes
+    /// nothing around them; cells written as they are (`cell(column:plain:)`) and escaped
+    /// (`cell(column:escaping:)`) come out as through the closure.
+    @Test func shortCopiesMoveExactlyTheirBytes() {
+        let source = (0..<64).map { UInt8(0x20 + $0) }
+        for length in 0...40 {
+            for offset in 0..<9 {
+                var target = [UInt8](repeating: 0xEE, count: 80)
+                source.withUnsafeBufferPointer { from in
+                    target.withUnsafeMutableBufferPointer { to in
+                        TSVEscaping.copy(from.baseAddress! + offset, to: to.baseAddress! + 8, count: length)
+                    }
+                }
+                #expect(Array(target[8..<(8 + length)]) == Array(source[offset..<(offset + length)]), "\(length) at \(offset)")
+                #expect(target[..<8].allSatisfy { $0 == 0xEE } && target[(8 + length)...].allSatisfy { $0 == 0xEE }, "\(length) at \(offset)")
+            }
+            let text = Array(source[..<length])
+            let viaClosure = TSVLines(capacity: 1), direct = TSVLines(capacity: 1)
+            for column in [2, 3, 7] {
+                viaClosure.cell(column: column) { out in text.withUnsafeBufferPointer { out.append($0) } }
+                text.withUnsafeBufferPointer { direct.cell(column: column, plain: $0) }
+                viaClosure.cell(column: column + 10) { out in text.withUnsafeBufferPointer { out.appendEscaped($0) } }
+                text.withUnsafeBufferPointer { direct.cell(column: column + 10, escaping: $0) }
+            }
+            viaClosure.rowEnded(number: 1)
+            direct.rowEnded(number: 1)
+            #expect(Array(direct.bytes) == Array(viaClosure.bytes) && direct.tabs == viaClosure.tabs, "\(length)")
+        }
+    }
+
     /// The word tests may answer yes for a word that holds no such byte, never no for one that does.
     @Test func wordTestsMissNoByte() {
         let fillers: [UInt8] = [0x41, 0x20, 0x7F, 0x80, 0xD0, 0xFF, 0x5D, 0x3D]
