@@ -87,6 +87,9 @@ struct SheetScanner {
     /// reference nearly always repeats them, and comparing them whole is cheaper than reading
     /// each digit again. Empty when the row has no such `r`.
     private var rowDigits = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// `rowDigits` and the closing quote as a little-endian word, and the mask of its bytes.
+    private var rowWord: UInt64 = 0
+    private var rowMask: UInt64 = 0
 
     init(_ window: ByteWindow, handler: SheetHandler) {
         x = XMLLexer(window)
@@ -131,6 +134,9 @@ struct SheetScanner {
                 }
             }
             rowDigits = Self.isPlainRowNumber(digits) ? digits : UnsafeBufferPointer(start: nil, count: 0)
+            rowWord = UInt64(UInt8(ascii: "\"")) << (8 * rowDigits.count)
+            for (i, digit) in rowDigits.enumerated() { rowWord |= UInt64(digit) << (8 * i) }
+            rowMask = rowDigits.count == 7 ? ~0 : (1 << (8 * (rowDigits.count + 1))) - 1
             // A row number that is no number, or out of range: libxml2's path reports it.
             if hasNumber, (number ?? 0) < 1 || (number ?? 0) > SheetLimits.maxRow { throw XMLLexer.Failure.unexpected }
             handler.rowStarted(number: number)
@@ -265,13 +271,6 @@ struct SheetScanner {
         }
     }
 
-    /// Whether the `count` (at most seven) bytes at `a` and `b` are equal, without a call.
-    @inline(__always)
-    private static func sameDigits(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        for i in 0..<count where a[i] != b[i] { return false }
-        return true
-    }
-
     /// Digits only, the first not 0, at most seven: what the reference loop below accepts for
     /// a row that `scanRow` has checked is in range.
     private static func isPlainRowNumber(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -301,8 +300,7 @@ struct SheetScanner {
         }
         guard letters > 0, column <= SheetLimits.maxColumn, q < end,
               q[0] >= UInt8(ascii: "1"), q[0] <= UInt8(ascii: "9") else { return nil }
-        if let row = rowDigits.baseAddress, end - q > rowDigits.count, q[rowDigits.count] == UInt8(ascii: "\""),
-           Self.sameDigits(q, row, rowDigits.count) {
+        if !rowDigits.isEmpty, end - q >= 8, UnsafeRawPointer(q).loadUnaligned(as: UInt64.self) & rowMask == rowWord {
             // The row's own number, already checked to be one (1 to 1,048,576).
             q += rowDigits.count + 1
         } else {

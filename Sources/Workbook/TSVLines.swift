@@ -289,6 +289,10 @@ enum TSVEscaping {
                     index += 8
                     continue
                 }
+            } else if n >= 8 && index > 0 {
+                // The last few bytes: the word ending the text (its first bytes already passed).
+                let word = UnsafeRawPointer(input + n - 8).loadUnaligned(as: UInt64.self)
+                if !mayNeedEscaping(word) { break }
             }
             let escaped: UInt8
             switch input[index] {
@@ -313,12 +317,20 @@ enum TSVEscaping {
     }
 
     /// `count` bytes from `source` to `target` (not overlapping). Most cell texts are short, and
-    /// a call to `memmove` for each cost more than the copy: up to 16 bytes are moved as two
+    /// a call to `memmove` for each cost more than the copy: up to 32 bytes are moved as
     /// overlapping words (or halves, or single bytes), read and written only within the bounds.
     @inline(__always)
     static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
         let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
         switch count {
+        case 17...32:
+            let a = from.loadUnaligned(as: UInt64.self), b = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let c = from.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+            let d = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: c, toByteOffset: count - 16, as: UInt64.self)
+            to.storeBytes(of: d, toByteOffset: count - 8, as: UInt64.self)
         case 8...16:
             let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
             to.storeBytes(of: head, as: UInt64.self)
