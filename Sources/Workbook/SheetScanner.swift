@@ -314,6 +314,20 @@ struct SheetScanner {
             guard row <= SheetLimits.maxRow, q < end, q[0] == UInt8(ascii: "\"") else { return nil }
             q += 1
         }
+        // The two commonest endings, each as one masked word: ` t="s">` (a shared string) and
+        // ` s="N">` (a style of one digit). The loop below reads them the same way, slower.
+        if end - q >= 8 {
+            let word = UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)
+            if word & 0x00FF_FFFF_FFFF_FFFF == 0x003E_2273_223D_7420 {
+                x.p = q + 7
+                return (column, .shared, 0, false)
+            }
+            let digit = UInt8(truncatingIfNeeded: word >> 32)
+            if word & 0x00FF_FF00_FFFF_FFFF == 0x003E_2200_223D_7320, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") {
+                x.p = q + 7
+                return (column, .number, Int(digit - UInt8(ascii: "0")), false)
+            }
+        }
         var type = SheetHandler.CellType.number
         var style = 0
         var seen: UInt8 = 0   // 1: s, 2: t
