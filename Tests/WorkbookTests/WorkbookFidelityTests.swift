@@ -357,6 +357,19 @@ func trimmed(_ cells: [[String]]) -> [[String]] {
         }
     }
 
+    /// `<dimension>` is not read for the width: one narrower than the rows or wider than any
+    /// of them, and none at all, give the grid of the rows themselves.
+    @Test(arguments: [#"<dimension ref="A1:B2"/>"#, #"<dimension ref="A1:Z9"/>"#, ""])
+    func theWidthComesFromTheRowsNotDimension(dimension: String) throws {
+        let folder = try TemporaryDirectory()
+        let rows = #"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row><row r="3"><c r="E3" t="inlineStr"><is><t>e</t></is></c></row>"#
+        let sheet = #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\#(dimension)<sheetData>\#(rows)</sheetData></worksheet>"#
+        let path = try HostileZip.workbook(sheet: sheet).write(in: folder)
+        var spooled: [UInt8] = []
+        try CellDump.tsv(XLSXReader(path: path).rows(), spoolMemory: 1) { spooled += $0 }
+        #expect(String(decoding: spooled, as: UTF8.self) == "a\tb\t\t\t\n\t\t\t\t\n\t\t\t\te\n")
+    }
+
     /// Lines are held padded to the widest row so far; rows before a wider one are padded
     /// again on the way out. Widths that grow row after row (each spooled batch to its own
     /// width), the widest row first, last, or after the spool went to its file, and rows
