@@ -37,11 +37,12 @@ public enum CellDump {
     public static let spoolMemory = 8 << 20
 
     /// The `tsv(_:to:)` grid in one pass over the rows, handed to `write` in chunks of whole
-    /// lines (each about 1 MiB).
+    /// lines (each 1 MiB or more).
     ///
-    /// The width is only known at the end, so each row is first written without its padding —
-    /// in memory up to `spoolMemory`, then to an unlinked temporary file (`SpillFile`) — and
-    /// padded on the way out. Reading the sheet twice instead (once for the width), with a
+    /// The width is only known at the end, so the text is held — in memory up to
+    /// `spoolMemory`, then in an unlinked temporary file (`SpillFile`) — padded to the widest
+    /// row so far, and only rows that came before a wider one are padded again on the way out
+    /// (see `LineSpool`). Reading the sheet twice instead (once for the width), with a
     /// `String` per line, held `inspect` to 27 MB/s of sheet.
     ///
     /// An XLSX sheet's reader (`WorkbookFile.openRows`) is read as TSV text on a thread of its
@@ -90,73 +91,134 @@ public enum CellDump {
         reader is SheetRowReader
     }
 
-    /// Unpadded TSV lines with each line's tab count, held until the width is known: in memory
-    /// up to `memory` bytes, then in an unlinked temporary file; the tab counts (four bytes a
-    /// line) stay in memory.
+    /// TSV lines held until the sheet's width is known: in memory up to `memory` bytes, then in
+    /// an unlinked temporary file.
+    ///
+    /// Each batch of lines is padded on arrival to the widest line so far (`maxTabs`), which
+    /// only grows: nearly always the first rows (a header) are already the widest, so the text
+    /// held is the text to print, and `finish` copies it out as it is. Only the pieces padded
+    /// before a wider line came get the missing tabs added on the way out — the same count for
+    /// every line of a piece, since all of them were padded to that piece's width. Before,
+    /// every line was padded at the end, after the whole sheet was read: a pass over all the
+    /// text that nothing overlapped.
     private struct LineSpool {
         let memory: Int
         var pending: [UInt8] = []
-        var tabs: [UInt32] = []
+        /// Runs of lines in the order written, each padded to `tabs` tabs: `bytes` of them.
+        var pieces: [(bytes: Int, tabs: Int)] = []
+        /// Pieces (from the first) and bytes already in `spill`.
+        var spilledPieces = 0
         var spill: SpillFile?
-        var segments: [Int] = []   // sizes of the spilled blocks, each of whole lines
         var maxTabs = -1
 
         init(memory: Int) {
             self.memory = memory
-            pending.reserveCapacity(memory + (1 << 20) + (64 << 10))
+            pending.reserveCapacity(memory + 2 * (1 << 20) + (64 << 10))
         }
 
         mutating func append(_ lines: UnsafeBufferPointer<UInt8>, tabs lineTabs: [UInt32]) throws {
+            guard lines.baseAddress != nil, !lineTabs.isEmpty else { return }
             for t in lineTabs where Int(t) > maxTabs { maxTabs = Int(t) }
-            tabs.append(contentsOf: lineTabs)
-            pending.append(contentsOf: lines)
+            let width = maxTabs
+            let before = pending.count
+            if lineTabs.allSatisfy({ Int($0) == width }) {
+                // Every line as wide as the widest so far: nothing to add.
+                pending.append(contentsOf: lines)
+            } else {
+                pad(lines, tabs: lineTabs, to: width)
+            }
+            if let last = pieces.last, last.tabs == width, pieces.count > spilledPieces {
+                pieces[pieces.count - 1].bytes += pending.count - before
+            } else {
+                pieces.append((pending.count - before, width))
+            }
             if pending.count >= memory {
                 if spill == nil { spill = try SpillFile(contents: "the sheet's text being printed") }
                 try spill?.append(pending)
-                segments.append(pending.count)
+                spilledPieces = pieces.count
                 pending.removeAll(keepingCapacity: true)
             }
         }
 
-        /// Writes every line padded to the widest, in chunks of about 1 MiB.
-        func finish(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-            let width = maxTabs + 1
-            var output: [UInt8] = []
-            output.reserveCapacity((1 << 20) + (64 << 10))
-            var line = 0
-            if let spill {
-                var offset = 0
-                var block = [UInt8](repeating: 0, count: memory + (1 << 20) + (64 << 10))
-                for size in segments {
-                    if block.count < size { block = [UInt8](repeating: 0, count: size) }
-                    let read = block.withUnsafeMutableBytes { spill.read(into: $0.baseAddress!, offset: offset, count: size) }
-                    guard read else {
-                        throw WorkbookError(.unreadable, file: "TMPDIR", "cannot read back the sheet's text from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
-                    }
-                    try block.withUnsafeBufferPointer {
-                        try pad(UnsafeBufferPointer(rebasing: $0[..<size]), width: width, line: &line, into: &output, write: write)
-                    }
-                    offset += size
+        /// Appends `lines` to `pending`, each with the tabs that bring it to `width` tabs.
+        private mutating func pad(_ lines: UnsafeBufferPointer<UInt8>, tabs lineTabs: [UInt32], to width: Int) {
+            let base = lines.baseAddress!
+            var lineStart = 0
+            for t in lineTabs {
+                let newline = memchr(base + lineStart, 0x0A, lines.count - lineStart)!
+                let end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
+                let missing = width - Int(t)
+                if missing == 0 {
+                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lineStart...end]))
+                } else {
+                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lineStart..<end]))
+                    pending.append(contentsOf: repeatElement(0x09, count: missing))
+                    pending.append(0x0A)
                 }
+                lineStart = end + 1
             }
-            try pending.withUnsafeBufferPointer { try pad($0, width: width, line: &line, into: &output, write: write) }
+        }
+
+        /// Writes every line padded to the widest, in chunks of about 1 MiB or more.
+        func finish(write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            var output: [UInt8] = []
+            var block: [UInt8] = []
+            var offset = 0   // in the spill file, then in `pending`
+            for (index, piece) in pieces.enumerated() {
+                if index == spilledPieces { offset = 0 }
+                if index < spilledPieces, let spill {
+                    // Read back in slices of at most 8 MiB.
+                    var done = 0
+                    while done < piece.bytes {
+                        let size = min(piece.bytes - done, 8 << 20)
+                        if block.count < size { block = [UInt8](repeating: 0, count: size) }
+                        let read = block.withUnsafeMutableBytes { spill.read(into: $0.baseAddress!, offset: offset + done, count: size) }
+                        guard read else {
+                            throw WorkbookError(.unreadable, file: "TMPDIR", "cannot read back the sheet's text from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
+                        }
+                        // Whole lines only, so `write` gets whole lines (a line longer than a
+                        // slice is the exception).
+                        let whole = block.withUnsafeBufferPointer { bytes in
+                            UnsafeBufferPointer(rebasing: bytes[..<size]).lastIndex(of: 0x0A).map { $0 + 1 } ?? size
+                        }
+                        try block.withUnsafeBufferPointer {
+                            try copy(UnsafeBufferPointer(rebasing: $0[..<whole]), adding: maxTabs - piece.tabs, into: &output, write: write)
+                        }
+                        done += whole
+                    }
+                } else {
+                    try pending.withUnsafeBufferPointer {
+                        try copy(UnsafeBufferPointer(rebasing: $0[offset..<(offset + piece.bytes)]), adding: maxTabs - piece.tabs,
+                                 into: &output, write: write)
+                    }
+                }
+                offset += piece.bytes
+            }
             if !output.isEmpty { try output.withUnsafeBufferPointer { try write($0) } }
         }
 
-        /// Copies whole lines to `output`, each followed by the tabs that bring it to `width`
-        /// cells; `line` is the index of the first line's tab count.
-        private func pad(_ lines: UnsafeBufferPointer<UInt8>, width: Int, line: inout Int, into output: inout [UInt8],
-                         write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-            guard let base = lines.baseAddress else { return }
+        /// Hands `lines` on, with `missing` tabs added before each newline; text already
+        /// padded (`missing` 0) goes to `write` directly.
+        private func copy(_ lines: UnsafeBufferPointer<UInt8>, adding missing: Int, into output: inout [UInt8],
+                          write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            guard let base = lines.baseAddress, !lines.isEmpty else { return }
+            if missing == 0 {
+                if !output.isEmpty {
+                    try output.withUnsafeBufferPointer { try write($0) }
+                    output.removeAll(keepingCapacity: true)
+                }
+                return try write(lines)
+            }
             var lineStart = 0
             while lineStart < lines.count {
-                let newline = memchr(base + lineStart, 0x0A, lines.count - lineStart)!
+                guard let newline = memchr(base + lineStart, 0x0A, lines.count - lineStart) else {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lineStart...]))
+                    break
+                }
                 let end = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: lines[lineStart..<end]))
-                let missing = width - 1 - Int(tabs[line])
-                if missing > 0 { output.append(contentsOf: repeatElement(0x09, count: missing)) }
+                output.append(contentsOf: repeatElement(0x09, count: missing))
                 output.append(0x0A)
-                line += 1
                 lineStart = end + 1
                 if output.count >= 1 << 20 {
                     try output.withUnsafeBufferPointer { try write($0) }

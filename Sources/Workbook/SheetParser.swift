@@ -784,6 +784,20 @@ final class SheetHandler: SAXHandler {
         return body(UnsafeBufferPointer(start: stringText! + start, count: end - start))
     }
 
+    /// The UTF-8 of shared string `index` (below the table's count), in place, valid until the
+    /// next lookup; nil only when a spilled table cannot be read back from its file.
+    @inline(__always)
+    private func sharedString(at index: Int) -> UnsafeBufferPointer<UInt8>? {
+        let start = Int(stringOffsets[index]), end = Int(stringOffsets[index + 1])
+        if start == end { return UnsafeBufferPointer(start: nil, count: 0) }
+        if let spilledStrings {
+            return cacheReference._withUnsafeGuaranteedRef { cache in
+                spilledStrings._withUnsafeGuaranteedRef { cache.bytes(from: $0, start: start, end: end) }
+            }
+        }
+        return UnsafeBufferPointer(start: stringText! + start, count: end - start)
+    }
+
     private func failSharedStringRead(_ index: Int) {
         fail("shared string \(index) could not be read back from its temporary file (\(String(cString: strerror(errno)))); check the disk holding TMPDIR")
     }
@@ -801,18 +815,18 @@ final class SheetHandler: SAXHandler {
         if type == .shared {
             guard let index = XMLBytes.integer(text), index < stringCount else { return false }
             self.column = column
-            var read = true
-            lines.cell(column: column) { out in
-                read = withSharedString(at: index) { out.appendEscaped($0) } != nil
+            guard let string = sharedString(at: index) else {
+                failSharedStringRead(index)
+                return true
             }
-            if !read { failSharedStringRead(index) }
+            lines.cell(column: column, escaping: string)
             return true
         }
         switch formats.dateKind(style) {
         case .none:
             guard NumberCell.isCanonicalDecimal(text) else { return false }
             self.column = column
-            lines.cell(column: column) { $0.append(text) }
+            lines.cell(column: column, plain: text)
             return true
         case .date(true, false):
             // A whole number of days (nearly every date a spreadsheet writes) needs no `Double`
@@ -836,11 +850,8 @@ final class SheetHandler: SAXHandler {
         switch cellType {
         case .shared:
             guard let index = sharedIndex() else { return }
-            var read = true
-            lines.cell(column: column) { out in
-                read = withSharedString(at: index) { out.appendEscaped($0) } != nil
-            }
-            if !read { failSharedStringRead(index) }
+            guard let string = sharedString(at: index) else { return failSharedStringRead(index) }
+            lines.cell(column: column, escaping: string)
             return
         case .inline, .formulaString:
             guard decodeText() else { return }

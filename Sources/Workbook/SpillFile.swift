@@ -95,6 +95,9 @@ final class SharedStringsCache {
     /// The whole text, once lookups missed so often that the cache read it into memory (a
     /// pointer, not an array: an array is retained and released on each lookup).
     @exclusivity(unchecked) private var whole: UnsafeMutablePointer<UInt8>?
+    /// The last string that straddled two blocks.
+    @exclusivity(unchecked) private var straddlingBuffer: UnsafeMutablePointer<UInt8>?
+    @exclusivity(unchecked) private var straddlingCapacity = 0
     /// Whether lookups missed so often that the cache read the whole text into memory.
     var holdsWholeText: Bool { whole != nil }
     /// 4 KiB pages of strings far behind the walk — repeats a sheet goes back to, such as
@@ -124,6 +127,7 @@ final class SharedStringsCache {
         storage?.deallocate()
         pages?.deallocate()
         whole?.deallocate()
+        straddlingBuffer?.deallocate()
         tags.deallocate()
         pageTags.deallocate()
         recent.deallocate()
@@ -131,6 +135,13 @@ final class SharedStringsCache {
 
     func string(from spill: SpillFile, start: Int, end: Int) -> String? {
         withBytes(from: spill, start: start, end: end) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The text between `start` and `end` of the spilled table, valid until the next lookup
+    /// through this cache; nil when the file cannot be read back.
+    @inline(__always)
+    func bytes(from spill: SpillFile, start: Int, end: Int) -> UnsafeBufferPointer<UInt8>? {
+        withBytes(from: spill, start: start, end: end) { $0 }
     }
 
     /// `body` with the text between `start` and `end` of the spilled table; nil when the file
@@ -201,9 +212,15 @@ final class SharedStringsCache {
     }
 
     /// A string across a block boundary (about one in a few thousand) is read on its own.
+    /// Into a buffer kept until the next straddling string, so `bytes(from:start:end:)` can
+    /// hand out a pointer into it.
     private func straddling<R>(_ spill: SpillFile, start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: end - start)
-        defer { buffer.deallocate() }
+        if straddlingCapacity < end - start {
+            straddlingBuffer?.deallocate()
+            straddlingCapacity = max(end - start, 256)
+            straddlingBuffer = .allocate(capacity: straddlingCapacity)
+        }
+        let buffer = straddlingBuffer!
         guard spill.read(into: buffer, offset: start, count: end - start) else { return nil }
         return body(UnsafeBufferPointer(start: buffer, count: end - start))
     }

@@ -29,7 +29,9 @@ final class TSVLines {
     @exclusivity(unchecked) private var rowColumn = 0
     /// A cell came at or before a column already written: the row is rebuilt at its end.
     @exclusivity(unchecked) private var disordered = false
-    /// Each cell with text: its column and where its text lies in the buffer.
+    /// Once the row is out of order, each cell with text: its column and where its text lies
+    /// in the buffer. Rows in order (nearly all) need none: their text is the cells in column
+    /// order between tabs, which `recoverCells` reads back when a row turns out of order.
     @exclusivity(unchecked) private var cells: [(column: Int, start: Int, end: Int)] = []
 
     init(capacity: Int) {
@@ -102,7 +104,7 @@ final class TSVLines {
     @inline(__always)
     func rowStarted() {
         count = committed
-        cells.removeAll(keepingCapacity: true)
+        if !cells.isEmpty { cells.removeAll(keepingCapacity: true) }
         rowColumn = 0
         disordered = false
     }
@@ -116,7 +118,7 @@ final class TSVLines {
             if column > rowColumn {
                 appendTabs(column - max(rowColumn, 1))
             } else {
-                disordered = true
+                recoverCells()
             }
         }
         let start = count
@@ -125,14 +127,78 @@ final class TSVLines {
             count = mark
             return
         }
-        cells.append((column, start, count))
+        closeCell(column: column, start: start)
+    }
+
+    /// The row turns out of order: the cells written so far, in column order, are read back
+    /// from its text (fields between tabs, from column 1; a cell with text is never empty).
+    private func recoverCells() {
+        disordered = true
+        cells.removeAll(keepingCapacity: true)
+        var column = 1
+        var start = committed
+        for index in committed...count {
+            if index == count || base[index] == 0x09 {
+                if index > start { cells.append((column, start, index)) }
+                column += 1
+                start = index + 1
+            }
+        }
+    }
+
+    /// A cell of the current row at `column` (1-based) whose text is `text` as it is (digits,
+    /// a date: nothing to escape); empty text leaves no trace. The same as `cell(column:write:)`
+    /// without a closure, whose context retained and released these lines once per cell.
+    @inline(__always)
+    func cell(column: Int, plain text: UnsafeBufferPointer<UInt8>) {
+        guard let source = text.baseAddress, !text.isEmpty else { return }
+        let start = openCell(column: column, room: text.count)
+        TSVEscaping.copy(source, to: base + count, count: text.count)
+        count += text.count
+        closeCell(column: column, start: start)
+    }
+
+    /// A cell at `column` whose text is `text` escaped (see `TSVEscaping`); empty text leaves
+    /// no trace.
+    @inline(__always)
+    func cell(column: Int, escaping text: UnsafeBufferPointer<UInt8>) {
+        guard !text.isEmpty else { return }
+        // At most two bytes out for each byte in.
+        let start = openCell(column: column, room: 2 * text.count)
+        count += TSVEscaping.write(text, to: base + count)
+        closeCell(column: column, start: start)
+    }
+
+    /// The tabs before a cell at `column` (unless the row is out of order), and room for
+    /// `room` bytes of its text; returns where the text starts.
+    @inline(__always)
+    private func openCell(column: Int, room: Int) -> Int {
+        let tabs = !disordered && column > rowColumn ? column - max(rowColumn, 1) : 0
+        if !disordered && column <= rowColumn { recoverCells() }
+        reserve(tabs + room)
+        if tabs == 1 {
+            // Nearly always: the next column.
+            base[count] = 0x09
+            count += 1
+        } else if tabs > 1 {
+            (base + count).initialize(repeating: 0x09, count: tabs)
+            count += tabs
+        }
+        return count
+    }
+
+    /// A cell's text, from `start` to the end, is written.
+    @inline(__always)
+    private func closeCell(column: Int, start: Int) {
+        if disordered { cells.append((column, start, count)) }
         if column > rowColumn { rowColumn = column }
     }
 
     /// The row numbered `number` ends: it becomes a line when it has a cell with text.
     @inline(__always)
     func rowEnded(number: Int) {
-        guard !cells.isEmpty else { return }
+        // A cell with text was written (`rowColumn` is its column, or the highest one).
+        guard rowColumn > 0 else { return }
         if skip > 0 {
             skip -= 1
             rowStarted()
@@ -153,7 +219,7 @@ final class TSVLines {
         next = number + 1
         committed = count
         rowsWritten += 1
-        cells.removeAll(keepingCapacity: true)
+        if !cells.isEmpty { cells.removeAll(keepingCapacity: true) }
         rowColumn = 0
     }
 
@@ -223,6 +289,10 @@ enum TSVEscaping {
                     index += 8
                     continue
                 }
+            } else if n >= 8 && index > 0 {
+                // The last few bytes: the word ending the text (its first bytes already passed).
+                let word = UnsafeRawPointer(input + n - 8).loadUnaligned(as: UInt64.self)
+                if !mayNeedEscaping(word) { break }
             }
             let escaped: UInt8
             switch input[index] {
@@ -234,7 +304,7 @@ enum TSVEscaping {
                 index += 1
                 continue
             }
-            (out + written).update(from: input + runStart, count: index - runStart)
+            copy(input + runStart, to: out + written, count: index - runStart)
             written += index - runStart
             out[written] = 0x5C
             out[written + 1] = escaped
@@ -242,8 +312,40 @@ enum TSVEscaping {
             index += 1
             runStart = index
         }
-        (out + written).update(from: input + runStart, count: n - runStart)
+        copy(input + runStart, to: out + written, count: n - runStart)
         return written + n - runStart
+    }
+
+    /// `count` bytes from `source` to `target` (not overlapping). Most cell texts are short, and
+    /// a call to `memmove` for each cost more than the copy: up to 32 bytes are moved as
+    /// overlapping words (or halves, or single bytes), read and written only within the bounds.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 17...32:
+            let a = from.loadUnaligned(as: UInt64.self), b = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let c = from.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+            let d = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: c, toByteOffset: count - 16, as: UInt64.self)
+            to.storeBytes(of: d, toByteOffset: count - 8, as: UInt64.self)
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            for i in 0..<count { target[i] = source[i] }
+        case 0:
+            break
+        default:
+            target.update(from: source, count: count)
+        }
     }
 
     /// Whether one of the eight bytes of `word` may be a backslash, tab, newline or CR: any byte

@@ -69,7 +69,8 @@ struct XMLLexer {
                     || b == UInt8(ascii: "E") || b == UInt8(ascii: "e") || b == UInt8(ascii: "+") else { break }
             q += 1
         }
-        guard end - q >= 8, memcmp(q, "</v></c>", 8) == 0 else { return nil }
+        // `</v></c>` as one little-endian word.
+        guard end - q >= 8, UnsafeRawPointer(q).loadUnaligned(as: UInt64.self) == 0x3E63_2F3C_3E76_2F3C else { return nil }
         p = q + 8
         return UnsafeBufferPointer(start: start, count: q - start)
     }

@@ -23,8 +23,14 @@ final class StandardOutput {
         if buffer.count >= Self.capacity { drain() }
     }
 
-    /// Appends `bytes` (whole lines, as `CellDump` hands them).
+    /// Appends `bytes` (whole lines, as `CellDump` hands them); a block of a buffer's size or
+    /// more goes out as it is, after what is buffered, instead of being copied in first.
     func write(bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count >= Self.capacity, let base = bytes.baseAddress {
+            drain()
+            send(UnsafeRawBufferPointer(start: base, count: bytes.count))
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.capacity { drain() }
     }
@@ -40,18 +46,21 @@ final class StandardOutput {
 
     private func drain() {
         defer { buffer.removeAll(keepingCapacity: true) }
-        guard !failed else { return }
-        buffer.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = systemWrite(1, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    return
-                }
-                offset += n
+        buffer.withUnsafeBytes { send($0) }
+    }
+
+    /// `write(2)` until every byte is out; a failure is kept for `flush`.
+    private func send(_ bytes: UnsafeRawBufferPointer) {
+        guard !failed, !bytes.isEmpty else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = systemWrite(1, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                return
             }
+            offset += n
         }
     }
 }

@@ -151,6 +151,27 @@ import Testing
         #expect(lines[2].hasPrefix("\tRéparations Lefèvre SARL\t33145678901, 33612340000"))
         #expect(lines[4].contains("\t33698765432\t"))
     }
+
+    /// A dump larger than the spool's memory and than the output buffer: the spooled text
+    /// goes out in blocks of megabytes, written as they are, and rows before the one wider
+    /// row in the middle get their padding on the way out.
+    @Test func inspectWritesALargeDumpWhole() throws {
+        var csv = "a,b,c\n"
+        var expected = "a\tb\tc\t\n"
+        for i in 1...250_000 {
+            if i == 125_000 {
+                csv += "wide,row,with,four\n"
+                expected += "wide\trow\twith\tfour\n"
+            }
+            csv += "name \(i) x,street \(i) y,city z\n"
+            expected += "name \(i) x\tstreet \(i) y\tcity z\t\n"
+        }
+        try csv.write(toFile: folder.file("large.csv"), atomically: true, encoding: .utf8)
+        let result = try clientimport("inspect", "large.csv")
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.utf8.count > 8 << 20)   // past the spool's 8 MiB in memory
+        #expect(result.standardOutput == expected)
+    }
 }
 
 /// The template is a real XLSX that independent readers open.

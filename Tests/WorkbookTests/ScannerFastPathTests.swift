@@ -44,6 +44,37 @@ import TestSupport
         }
     }
 
+    /// Short copies are made of two overlapping words, halves or single bytes: every length
+    /// from 0 to past the word cases, at every alignment, copies exactly its bytes and writes
+    /// nothing around them; cells written as they are (`cell(column:plain:)`) and escaped
+    /// (`cell(column:escaping:)`) come out as through the closure.
+    @Test func shortCopiesMoveExactlyTheirBytes() {
+        let source = (0..<64).map { UInt8(0x20 + $0) }
+        for length in 0...40 {
+            for offset in 0..<9 {
+                var target = [UInt8](repeating: 0xEE, count: 80)
+                source.withUnsafeBufferPointer { from in
+                    target.withUnsafeMutableBufferPointer { to in
+                        TSVEscaping.copy(from.baseAddress! + offset, to: to.baseAddress! + 8, count: length)
+                    }
+                }
+                #expect(Array(target[8..<(8 + length)]) == Array(source[offset..<(offset + length)]), "\(length) at \(offset)")
+                #expect(target[..<8].allSatisfy { $0 == 0xEE } && target[(8 + length)...].allSatisfy { $0 == 0xEE }, "\(length) at \(offset)")
+            }
+            let text = Array(source[..<length])
+            let viaClosure = TSVLines(capacity: 1), direct = TSVLines(capacity: 1)
+            for column in [2, 3, 7] {
+                viaClosure.cell(column: column) { out in text.withUnsafeBufferPointer { out.append($0) } }
+                text.withUnsafeBufferPointer { direct.cell(column: column, plain: $0) }
+                viaClosure.cell(column: column + 10) { out in text.withUnsafeBufferPointer { out.appendEscaped($0) } }
+                text.withUnsafeBufferPointer { direct.cell(column: column + 10, escaping: $0) }
+            }
+            viaClosure.rowEnded(number: 1)
+            direct.rowEnded(number: 1)
+            #expect(Array(direct.bytes) == Array(viaClosure.bytes) && direct.tabs == viaClosure.tabs, "\(length)")
+        }
+    }
+
     /// The word tests may answer yes for a word that holds no such byte, never no for one that does.
     @Test func wordTestsMissNoByte() {
         let fillers: [UInt8] = [0x41, 0x20, 0x7F, 0x80, 0xD0, 0xFF, 0x5D, 0x3D]
@@ -139,5 +170,24 @@ import TestSupport
             let path = try book(#"<row r="1">\#(bad)</row>"#)
             #expect(throws: WorkbookError.self, "\(bad)") { try readRows(path) }
         }
+
+        // A reference that repeats its row's `r` is compared whole; one that does not — a
+        // prefix of it, longer, another row, a row written with a leading zero — is read digit
+        // by digit, and gives the same cells.
+        let repeats = try book("""
+            <row r="12"><c r="A12" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C123"><v>3</v></c><c r="D13"><v>4</v></c>\
+            <c r="E12"><v>5</v></c></row>\
+            <row r="013"><c r="A013"><v>6</v></c><c r="B13"><v>7</v></c></row>\
+            <row r="14"><c r="A14" t="s"><v>1</v></c><c r="B14" s="1"><v>45000</v></c><c r="C14" s="2"/><c r="D14" s="0"><v>7</v></c>\
+            <c r="E14" t="s"/><c r="F14" s="1" t="s"><v>0</v></c><c r="G14" t="s" ><v>1</v></c></row>\
+            <row r="1048576"><c r="A1048576"><v>8</v></c><c r="B104857"><v>9</v></c></row>
+            """)
+        let repeated = try readRows(repeats)
+        #expect(texts(repeated) == [["zero", "one\\two", "3", "4", "5"], ["6", "7"],
+                                    ["one\\two", "2023-03-15", "", "7", "", "zero", "one\\two"], ["8", "9"]])
+        #expect(repeated.map(\.number) == [12, 13, 14, 1_048_576])
+        #expect(try TSVDumpPropertyTests.bytePath(repeats) == TSVDumpPropertyTests.cellPath(repeats))
+        let pastTheLastRow = try book(#"<row r="1048576"><c r="A10485760"><v>1</v></c></row>"#)
+        #expect(throws: WorkbookError.self) { try readRows(pastTheLastRow) }
     }
 }

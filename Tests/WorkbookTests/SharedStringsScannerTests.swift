@@ -79,6 +79,39 @@ import TestSupport
         #expect(parsed[7] == "Клієнт 7 №7 & co")
     }
 
+    /// `<si><t>TEXT</t></si>` is read by literal matches; the shapes that start like it and
+    /// are not it go the general way, and every split of the part between two inflated blocks
+    /// (down to one byte) gives libxml2's table.
+    @Test func thePlainItemShortcutMatchesLibxml2AtEveryBlockBoundary() throws {
+        let folder = try TemporaryDirectory()
+        let items = [
+            "<si><t>plain</t></si>",
+            "<si><t xml:space=\"preserve\"> kept </t></si>",
+            "<si><t xml:space=\"preserve\"></t></si>",
+            "<si><t></t></si>",
+            "<si><t>then a run</t><r><t> run</t></r></si>",
+            "<si><t>space before the end</t> </si>",
+            "<si><t>space in the end tag</t ></si>",
+            "<si><t xml:space=\"default\">another value</t></si>",
+            "<si><t xml:space='preserve'>single quotes</t></si>",
+            "<si><t>a &amp; b &#x41;_x0042_ Олександр 😀</t></si>",
+            "<si><t>phonetic after</t><rPh sb=\"0\" eb=\"1\"><t>ふ</t></rPh></si>",
+        ]
+        let path = try workbook(rows: "", sharedStrings: items, in: folder)
+        let archive = try ZipArchive(path: path)
+        let entry = try #require(archive.entry(named: "xl/sharedStrings.xml"))
+        let parsed = try SharedStrings.parse(archive.open(entry), file: path)
+        let cache = SharedStringsCache()
+        let expected = (0..<parsed.count).map { parsed.string(at: $0, cache: cache) }
+        #expect(expected == ["plain", " kept ", "", "", "then a run run", "space before the end", "space in the end tag",
+                             "another value", "single quotes", "a & b AB Олександр 😀", "phonetic after"])
+        for blockSize in [1, 2, 3, 5, 7, 11, 28, 29, 64, 1 << 16] {
+            let table = try #require(try SharedStrings.scan(InflateAhead(archive.open(entry), blockSize: blockSize), file: path),
+                                     "block size \(blockSize)")
+            #expect((0..<table.count).map { table.string(at: $0, cache: SharedStringsCache()) } == expected, "block size \(blockSize)")
+        }
+    }
+
     @Test func errorsAndWarningsAreTheSameOnBothPaths() throws {
         let folder = try TemporaryDirectory()
         // A lone surrogate was an error; it is now U+FFFD with a warning, on both paths.

@@ -356,4 +356,53 @@ func trimmed(_ cells: [[String]]) -> [[String]] {
             #expect(String(decoding: spooled, as: UTF8.self) == buffered, "\(path) \(sheet)")
         }
     }
+
+    /// `<dimension>` is not read for the width: one narrower than the rows or wider than any
+    /// of them, and none at all, give the grid of the rows themselves.
+    @Test(arguments: [#"<dimension ref="A1:B2"/>"#, #"<dimension ref="A1:Z9"/>"#, ""])
+    func theWidthComesFromTheRowsNotDimension(dimension: String) throws {
+        let folder = try TemporaryDirectory()
+        let rows = #"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row><row r="3"><c r="E3" t="inlineStr"><is><t>e</t></is></c></row>"#
+        let sheet = #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\#(dimension)<sheetData>\#(rows)</sheetData></worksheet>"#
+        let path = try HostileZip.workbook(sheet: sheet).write(in: folder)
+        var spooled: [UInt8] = []
+        try CellDump.tsv(XLSXReader(path: path).rows(), spoolMemory: 1) { spooled += $0 }
+        #expect(String(decoding: spooled, as: UTF8.self) == "a\tb\t\t\t\n\t\t\t\t\n\t\t\t\te\n")
+    }
+
+    /// Lines are held padded to the widest row so far; rows before a wider one are padded
+    /// again on the way out. Widths that grow row after row (each spooled batch to its own
+    /// width), the widest row first, last, or after the spool went to its file, and rows
+    /// narrower than the first: always the buffered dump, handed out in whole lines.
+    @Test(arguments: [1, 64, 4096, CellDump.spoolMemory])
+    func rowsBeforeAWiderRowArePaddedAgain(spoolMemory: Int) throws {
+        let folder = try TemporaryDirectory()
+        let shapes: [[Int]] = [
+            Array(1...300),                                   // wider on every row
+            [40] + Array(repeating: 3, count: 300),           // the widest first
+            Array(repeating: 2, count: 300) + [5, 1, 60],     // the widest last, after narrower
+            Array(repeating: 7, count: 150) + [2] + Array(repeating: 9, count: 150),
+        ]
+        for widths in shapes {
+            // Rows r = 2, 4, 6…: gaps become blank lines, padded like any other.
+            let rows = widths.enumerated().map { index, width in
+                let r = 2 * index + 2
+                let cells = (0..<width).map { c in
+                    #"<c r="\#(ColumnLetters.letters(ofIndex: c))\#(r)" t="inlineStr"><is><t>\#(c == width - 1 ? "e\\" + String(r) : String(c))</t></is></c>"#
+                }.joined()
+                return #"<row r="\#(r)">\#(cells)</row>"#
+            }.joined()
+            let path = try HostileZip.workbook(sheet: HostileZip.sheet(rows)).write(in: folder)
+            var buffered = ""
+            try CellDump.tsv(XLSXReader(path: path).rows(), to: { buffered += $0 })
+            var chunks: [[UInt8]] = []
+            try CellDump.tsv(XLSXReader(path: path).rows(), spoolMemory: spoolMemory) { chunks.append(Array($0)) }
+            #expect(String(decoding: chunks.joined(), as: UTF8.self) == buffered, "widths \(widths.prefix(3))…")
+            #expect(chunks.allSatisfy { $0.last == 0x0A }, "whole lines")
+            // The same through the generic path (rows as `Cell`s, not the sheet's bytes).
+            var generic: [UInt8] = []
+            try CellDump.tsv(ReadAheadRows(XLSXReader(path: path).rows()), spoolMemory: spoolMemory) { generic += $0 }
+            #expect(String(decoding: generic, as: UTF8.self) == buffered, "generic path, widths \(widths.prefix(3))…")
+        }
+    }
 }
