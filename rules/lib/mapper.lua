@@ -19,17 +19,20 @@ local mapper = {}
 -- `split(cells, at)`: the values by header and the list of cells of the row whose cells are
 -- `cells[at + 1]` … `cells[at + #headers]`, made by one table constructor each (compiled once per
 -- header list): sized once, where filling an empty table key by key resized it seven times a row.
--- A header named twice takes the later cell's value, as assigning them in order did. Nil when
--- the chunk cannot be compiled (the caller then fills the tables one key at a time).
+-- The list is made first and the values read from it by constant index (one instruction each,
+-- where `cells[at + i]` took two, and no `or ""`: a row of the header row's width has every
+-- cell). A header named twice takes the later cell's value, as assigning them in order did. Nil
+-- when the chunk cannot be compiled (the caller then fills the tables one key at a time).
 local function splitter(headers)
   local last = {}
   for i, header in ipairs(headers) do last[header] = i end
   local fields, list = {}, {}
   for i, header in ipairs(headers) do
-    if last[header] == i then fields[#fields + 1] = string.format("[%q] = c[at + %d] or \"\"", header, i) end
+    if last[header] == i then fields[#fields + 1] = string.format("[%q] = l[%d]", header, i) end
     list[#list + 1] = string.format("c[at + %d]", i)
   end
-  local source = "local c, at = ...\nreturn {\n" .. table.concat(fields, ",\n") .. "\n}, {\n" .. table.concat(list, ",\n") .. "\n}"
+  local source = "local c, at = ...\nlocal l = {\n" .. table.concat(list, ",\n") .. "\n}\nreturn {\n" ..
+    table.concat(fields, ",\n") .. "\n}, l"
   return (load(source, "=lib.mapper row", "t", {}))
 end
 
