@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "CLuaSandbox", dependencies: ["CLua", "CLuaLimits"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         // the phone splitter scripts call as `clientimport.split_numbers`.
         .target(name: "CPhoneNumbers", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
-        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers"]),
+        // the trim scripts call as `clientimport.trim`.
+        .target(name: "CTextTrim", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        .target(name: "LuaBridge", dependencies: ["CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers", "CTextTrim"]),
         .target(name: "ClientBase", dependencies: ["CSQLite", "CLibPQ"]),
         .target(name: "Importer", dependencies: [
             "Workbook", "LuaBridge", "ClientBase", .product(name: "Crypto", package: "swift-crypto"),
@@ -67,7 +69,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport", "bench"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LuaBridgeTests", dependencies: [
-            "LuaBridge", "CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            "LuaBridge", "CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers", "CTextTrim", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ClientBaseTests", dependencies: ["ClientBase", "CSQLite", "TestSupport"]),
         .testTarget(name: "ImporterTests", dependencies: [

@@ -112,7 +112,8 @@ end
 -- Every value of a numbered group ("Phone 1 - Value" with "Phone 1 - Label" or "- Type").
 local function items(row, groups)
   local list = {}
-  for _, group in ipairs(groups) do
+  for g = 1, #groups do -- the plan's lists: sequences
+    local group = groups[g]
     local raw_label = group.label_or_type and row[group.label_or_type]
     local cell = row[group.value]
     -- An empty group gives no value: its label is read (it may name a problem's cell) but
@@ -131,7 +132,8 @@ local find = string.find
 
 local function addresses(row, groups)
   local list = {}
-  for _, group in ipairs(groups) do
+  for g = 1, #groups do -- the plan's lists: sequences
+    local group = groups[g]
     local raw_label = group.label_or_type and row[group.label_or_type]
     -- A cell of several addresses gives its first (what `match("^(.-) ::: ")` found, without a pattern).
     local formatted = row[group.formatted]

@@ -44,33 +44,85 @@ struct PluginMapper {
     let plugin: Plugin
     /// The source file's header row.
     let headers: [String]
+    /// The columns of each of `keys`.
+    let columnsOfKey: [String: [Int]]
+
+    init(checker: any RowChecking, keys: [String], mapBatch: LuaFunction, readOf: LuaFunction, position: LuaFunction,
+         plugin: Plugin, headers: [String]) {
+        self.checker = checker
+        self.keys = keys
+        self.mapBatch = mapBatch
+        self.readOf = readOf
+        self.position = position
+        self.plugin = plugin
+        self.headers = headers
+        columnsOfKey = Dictionary(keys.enumerated().map { ($0.element, [$0.offset]) }, uniquingKeysWith: +)
+    }
 
     /// Maps `rows` (each its cells' texts and its number) and checks the clients they became.
     func map(_ rows: [(cells: [String], number: Int)]) throws -> MappedBatch {
         var mapped: [MappedRow] = []
-        var clients: [(row: Int, fields: LuaTable)] = []
+        mapped.reserveCapacity(rows.count)
+        var clients: [(row: Int, fields: ClientValue)] = []
+        // Each client's texts in the rule set's columns and its custom fields, made in one pass
+        // over its fields (dictionaries by key per client cost more than the checks).
+        var columnTexts: [[String]] = [], customTexts: [[(name: String, text: String)]] = []
+        var customNames: [String] = [], customColumn: [String: Int] = [:]
         for (offset, outcome) in try mapOutcomes(rows).enumerated() {
-            var row = Self.row(outcome, number: rows[offset].number, release: plugin.lua.release)
+            var row: MappedRow
+            var found: [ClientValue] = []
+            switch outcome {
+            case .plain(let plain):
+                row = MappedRow(number: rows[offset].number, skipReason: plain.skip, rejectReason: plain.reject, notes: plain.warnings)
+                found = plain.clients.map(ClientValue.plain)
+            case .general(let value):
+                row = Self.row(value, number: rows[offset].number, release: plugin.lua.release)
+                found = Self.clients(of: value).map(ClientValue.table)
+            }
             if row.skipReason == nil, row.rejectReason == nil {
-                for fields in Self.clients(of: outcome) {
-                    row.clients.append((index: clients.count, keys: Self.filledKeys(fields), sources: FieldSources()))
-                    clients.append((offset, fields))
+                for client in found {
+                    var texts = [String](repeating: "", count: keys.count), custom: [(name: String, text: String)] = []
+                    var filled: [String] = []
+                    func add(_ name: String, _ text: String) {
+                        if customColumn[name] == nil {
+                            customColumn[name] = customNames.count
+                            customNames.append(name)
+                        }
+                        custom.append((name, text))
+                    }
+                    func set(_ key: String, _ text: @autoclosure () -> String) {
+                        filled.append(key)
+                        guard let columns = columnsOfKey[key] else { return }
+                        let text = text()
+                        for column in columns { texts[column] = text }
+                    }
+                    switch client {
+                    case .table(let fields):
+                        for case let (.string(key), value) in fields.fields {
+                            guard key == "custom" else { set(key, Self.cellText(value)); continue }
+                            for case let (.string(name), value) in value.tableValue?.fields ?? [:] { add(name, Self.cellText(value)) }
+                        }
+                    case .plain(let fields):
+                        for (key, value) in fields {
+                            guard key == "custom" else { set(key, Self.cellText(value)); continue }
+                            if case .record(let values) = value {
+                                for (name, value) in values { add(name, Self.cellText(value)) }
+                            }
+                        }
+                    }
+                    row.clients.append((index: clients.count, keys: filled.sorted(), sources: FieldSources()))
+                    clients.append((offset, client))
+                    columnTexts.append(texts)
+                    customTexts.append(custom)
                 }
             }
             mapped.append(row)
         }
-        var customNames: [String] = [], seen: Set<String> = []
-        for (_, fields) in clients {
-            for case let (.string(name), _) in fields["custom"].tableValue?.fields ?? [:] where seen.insert(name).inserted {
-                customNames.append(name)
-            }
-        }
         var batch = TextBatch(keys: keys, customNames: customNames)
-        for (offset, fields) in clients {
-            var texts: [String: String] = [:], custom: [String: String] = [:]
-            for case let (.string(key), value) in fields.fields where key != "custom" { texts[key] = Self.cellText(value) }
-            for case let (.string(name), value) in fields["custom"].tableValue?.fields ?? [:] { custom[name] = Self.cellText(value) }
-            batch.append(row: rows[offset].number, texts: texts, custom: custom)
+        for (index, (offset, _)) in clients.enumerated() {
+            var custom = [String?](repeating: nil, count: customNames.count)
+            for (name, text) in customTexts[index] { custom[customColumn[name] ?? 0] = text }
+            batch.append(row: rows[offset].number, columns: columnTexts[index], custom: custom)
         }
         let checked = try checker.check(batch)
         // Where a problem's value came from, asked of the plugin only for rows with one.
@@ -79,16 +131,21 @@ struct PluginMapper {
             for (position, client) in row.clients.enumerated()
             where !checked.errors[client.index].isEmpty || !checked.warnings[client.index].isEmpty {
                 if readByRow[offset] == nil { readByRow[offset] = try headersRead(row: offset) }
-                mapped[offset].clients[position].sources = FieldSources(
-                    client: clients[client.index].fields, read: readByRow[offset] ?? [], headers: headers, cells: rows[offset].cells)
+                let read = readByRow[offset] ?? [], cells = rows[offset].cells
+                mapped[offset].clients[position].sources = switch clients[client.index].fields {
+                case .table(let fields): FieldSources(client: fields, read: read, headers: headers, cells: cells)
+                case .plain(let fields): FieldSources(client: fields, read: read, headers: headers, cells: cells)
+                }
             }
         }
         return MappedBatch(rows: mapped, checked: checked, keys: keys, customNames: customNames)
     }
 
-    /// `map` on each row in the plugin's state, in one call; each row's outcome copied to Swift
-    /// on its own (the copy limits bound one row's outcome, as when rows were mapped one a call).
-    private func mapOutcomes(_ rows: [(cells: [String], number: Int)]) throws -> [LuaValue] {
+    /// `map` on each row in the plugin's state, in one call; each row's outcome read on its own
+    /// (the copy limits bound one row's outcome, as when rows were mapped one a call): in place
+    /// when it has the usual shape (`PlainOutcome`), else copied as a `LuaValue` for the checks
+    /// of `row(_:number:release:)`.
+    private func mapOutcomes(_ rows: [(cells: [String], number: Int)]) throws -> [Outcome] {
         guard !rows.isEmpty else { return [] }
         let argument = LuaArgument.record([
             ("rows", .integers(rows.map { Int64($0.number) })),
@@ -100,8 +157,11 @@ struct PluginMapper {
             return try plugin.lua.call(mapBatch, building: [argument]) { view, _ in
                 try rows.indices.map { offset in
                     copying = rows[offset].number
-                    guard let view else { return .nil }
-                    return try view.value(at: offset + 1)
+                    guard let view else { return .general(.nil) }
+                    if let plain = view.plainValue(at: offset + 1, depth: PlainOutcome.depth).flatMap(PlainOutcome.init) {
+                        return .plain(plain)
+                    }
+                    return .general(try view.value(at: offset + 1))
                 }
             }
         } catch let error as LuaError {
@@ -133,9 +193,8 @@ struct PluginMapper {
         var row = MappedRow(number: number, skipReason: outcome["skip"].stringValue, rejectReason: outcome["reject"].stringValue,
                             notes: outcome["warnings"].tableValue?.array.compactMap(\.stringValue) ?? [])
         // Functions cannot cross to the rule set's state (and would run there if they could).
-        let functions = Self.functions(in: outcome)
-        if !functions.isEmpty {
-            functions.forEach(release)
+        if Self.containsFunction(outcome) {
+            Self.functions(in: outcome).forEach(release)
             row.rejectReason = row.rejectReason ?? "its map returned a function in a client; a client's fields are texts, numbers, booleans or lists of them"
             return row
         }
@@ -157,12 +216,21 @@ struct PluginMapper {
         (outcome["clients"].tableValue?.array ?? []).compactMap(\.tableValue)
     }
 
-    /// The fields the plugin filled, read here rather than taken from the plugin's word.
-    private static func filledKeys(_ fields: LuaTable) -> [String] {
-        fields.fields.keys.compactMap { key -> String? in
-            if case .string(let name) = key, name != "custom" { return name }
-            return nil
-        }.sorted()
+    /// `cellText` of a value read in place.
+    static func cellText(_ value: LuaPlainValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .bool(let flag): flag ? "1" : ""
+        case .integer(let number): String(number)
+        case .number(let number): luaText(number)
+        case .list(let items): items.map(itemText).joined(separator: ", ")
+        case .record: ""
+        }
+    }
+
+    private static func itemText(_ value: LuaPlainValue) -> String {
+        if case .bool(let flag) = value { return flag ? "true" : "false" }
+        return cellText(value)
     }
 
     /// A field's value as the checks read a cell (`as_text` in `rules/lib/engine.lua`): numbers
@@ -223,11 +291,89 @@ struct PluginMapper {
         return nil
     }
 
+    /// Whether `value` holds a function anywhere (most outcomes hold none: no list is made).
+    private static func containsFunction(_ value: LuaValue) -> Bool {
+        switch value {
+        case .function: true
+        case .table(let table): table.array.contains(where: containsFunction) || table.fields.values.contains(where: containsFunction)
+        default: false
+        }
+    }
+
     private static func functions(in value: LuaValue) -> [LuaFunction] {
         switch value {
         case .function(let function): [function]
         case .table(let table): table.array.flatMap(functions(in:)) + table.fields.values.flatMap(functions(in:))
         default: []
+        }
+    }
+}
+
+/// A row's outcome as `map_batch` returned it.
+private enum Outcome {
+    /// Of the usual shape, read in place.
+    case plain(PlainOutcome)
+    /// Anything else, copied whole: `PluginMapper.row` says what is wrong with it, if anything.
+    case general(LuaValue)
+}
+
+/// A client `map` returned, as read.
+private enum ClientValue {
+    case table(LuaTable)
+    case plain([(key: String, value: LuaPlainValue)])
+}
+
+/// An outcome of the shape `lib.mapper` gives a row whose `map` returned clients of texts,
+/// numbers, booleans and lists of them: `{ clients = { client… }, warnings = { text… },
+/// skip = text?, reject = text? }`. Nil for any other (the general copy and checks take it): so
+/// a plain outcome never holds what `PluginMapper.row` would refuse.
+private struct PlainOutcome {
+    /// Tables deep: outcome, clients, a client, its `custom`, a list in it.
+    static let depth = 5
+
+    var skip: String?
+    var reject: String?
+    var warnings: [String] = []
+    var clients: [[(key: String, value: LuaPlainValue)]] = []
+
+    init?(_ value: LuaPlainValue) {
+        guard case .record(let fields) = value else { return nil }
+        func isCell(_ value: LuaPlainValue) -> Bool {
+            switch value {
+            case .string, .integer, .number, .bool: true
+            case .list(let items): items.allSatisfy { if case .list = $0 { false } else if case .record = $0 { false } else { true } }
+            case .record: false
+            }
+        }
+        for (key, value) in fields {
+            switch (key, value) {
+            case ("skip", .string(let text)): skip = text
+            case ("reject", .string(let text)): reject = text
+            case ("warnings", .list(let items)):
+                for case .string(let text) in items { warnings.append(text) }
+                guard warnings.count == items.count else { return nil }
+            case ("clients", .list(let items)):
+                for item in items {
+                    switch item {
+                    case .list(let empty) where empty.isEmpty: clients.append([])
+                    case .record(let client):
+                        for (key, value) in client {
+                            if key == "custom" {
+                                switch value {
+                                case .list(let empty) where empty.isEmpty: continue
+                                case .record(let custom) where custom.allSatisfy({ isCell($0.value) }): continue
+                                default: return nil
+                                }
+                            } else if !isCell(value) {
+                                return nil
+                            }
+                        }
+                        clients.append(client)
+                    default: return nil
+                    }
+                }
+            default: return nil
+            }
         }
     }
 }
@@ -301,6 +447,16 @@ struct FieldSources: Sendable {
         self.read = read; self.headers = headers; self.cells = cells
     }
 
+    init(client: [(key: String, value: LuaPlainValue)], read: Set<String>, headers: [String], cells: [String]) {
+        for (key, value) in client {
+            guard key == "custom" else { fieldTexts[key] = Self.text(value); continue }
+            if case .record(let custom) = value {
+                for (name, value) in custom { customTexts[name] = Self.text(value) }
+            }
+        }
+        self.read = read; self.headers = headers; self.cells = cells
+    }
+
     /// The columns (0-based) whose cells fed the field a problem is about: a cell holding the
     /// field's text, or a part of it when long enough not to match by chance (one phone of a
     /// list, a street in an address); those `map` read, and the one holding the part at fault,
@@ -339,6 +495,17 @@ struct FieldSources: Sendable {
             else { break }
         }
         return slice
+    }
+
+    /// `text` of a value read in place.
+    private static func text(_ value: LuaPlainValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .integer(let number): String(number)
+        case .number(let number): String(number)
+        case .bool, .record: ""
+        case .list(let list): list.map(text).joined(separator: ", ")
+        }
     }
 
     /// A field's value as the checks read it (a list joined with ", ", as the engine joins it).

@@ -64,6 +64,14 @@ struct TextBatch {
         for (c, name) in customNames.enumerated() { customTexts[c].append(custom[name]) }
     }
 
+    /// Appends a row given column by column: `columns[c]` is its text for `keys[c]`,
+    /// `custom[c]` for `customNames[c]` (nil: the row does not have that custom field).
+    mutating func append(row number: Int, columns: [String], custom: [String?]) {
+        rowNumbers.append(number)
+        for (c, text) in columns.enumerated() { texts[c].append(text) }
+        for (c, text) in custom.enumerated() { customTexts[c].append(text) }
+    }
+
     mutating func removeAll() {
         rowNumbers.removeAll(keepingCapacity: true)
         for c in texts.indices { texts[c].removeAll(keepingCapacity: true) }

@@ -48,6 +48,7 @@ public final class RuleEngine {
     static func prepare(_ lua: LuaState) throws {
         lua.set("api_version", in: "clientimport", to: .integer(Self.apiVersion))
         lua.register("split_numbers", in: "clientimport", native: .splitNumbers)
+        lua.register("trim", in: "clientimport", native: .trim)
         lua.register("decode_bytes", in: "clientimport", decodeBytes)
         // The verbs go in through the host: scripts see the namespace read-only.
         let verbs = try lua.run(string: "return require('lib.prelude')", chunkName: "=prelude").first?.tableValue ?? LuaTable()

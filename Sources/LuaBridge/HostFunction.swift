@@ -55,4 +55,8 @@ public enum LuaNativeFunction: Sendable {
     /// part's digits, "+" first when the part starts with "+" — or nil and the first trimmed part
     /// holding a byte that is neither a digit, white space, U+00A0 nor in `allowed`.
     case splitNumbers
+    /// `trim(s)`: `s` without ASCII white space and U+00A0 at either end, each U+00A0 inside a
+    /// space; nil gives "", another non-string its `tostring` first (`lib.text`'s Lua `trim` is
+    /// the reference it is tested against).
+    case trim
 }

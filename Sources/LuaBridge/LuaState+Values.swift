@@ -231,7 +231,7 @@ extension LuaState {
 
     /// The string at `index`, which must be a Lua string (numbers would be converted in place).
     @inline(__always)
-    private func stringUnchecked(at index: Int32, in L: OpaquePointer) -> String {
+    func stringUnchecked(at index: Int32, in L: OpaquePointer) -> String {
         var length = 0
         guard let bytes = lua_tolstring(L, index, &length) else { return "" }
         return bytes.withMemoryRebound(to: UInt8.self, capacity: length) {

@@ -2,6 +2,7 @@ import CLua
 import CLuaLimits
 import CLuaSandbox
 import CPhoneNumbers
+import CTextTrim
 
 /// An owning, sandboxed Lua 5.4 state: loads chunks, calls Lua functions and exposes Swift
 /// closures to Lua, under an instruction budget and a memory ceiling.
@@ -256,6 +257,7 @@ public final class LuaState {
         lua_pushlstring(L, name, name.utf8.count)
         switch function {
         case .splitNumbers: ci_phone_push_split_numbers(L)
+        case .trim: ci_text_push_trim(L)
         }
         lua_rawset(L, -3)
         ci_lua_pop(L, 1)

@@ -2,7 +2,7 @@
 -- labels kept in notes, and the columns a plugin did not map (for keep_unmapped_as_custom_fields).
 local text = require("lib.text")
 
-local find = string.find
+local find, byte = string.find, string.byte
 -- Module functions are called through locals: `text` is a read-only view in the sandbox, and
 -- each `text.trim` through it cost a C call, about 40 of them for every row a plugin maps.
 local trim = text.trim
@@ -54,7 +54,7 @@ end
 function contacts.label(raw)
   local s = trim(raw)
   local primary = false
-  if s:sub(1, 1) == "*" then
+  if byte(s, 1) == 42 then -- "*"
     primary = true
     s = trim(s:sub(2))
   end

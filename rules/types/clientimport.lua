@@ -12,6 +12,7 @@
 ---@field skip fun(reason: string?): clientimport.Verb Returned by a plugin's `map` to leave the row out; the reason is reported as a warning and the import goes on.
 ---@field reject fun(reason: string?): clientimport.Verb Returned by a plugin's `map` to make the row an error; the whole file is then rejected and nothing changes.
 ---@field split_numbers fun(text: string, separators: string, allowed: string?): string[]?, string? Splits `text` on any of the `separators` bytes, trims each part and drops empty ones; returns each part's digits ("+" first when the part starts with "+"), or nil and the first part holding a character other than digits, spaces and `allowed`. Written in C: one pass where `gsub(part, "%D", "")` per part costs several.
+---@field trim fun(s: any): string What `lib.text`'s `trim` does, written in C: `s` without spaces, tabs, line breaks and non-breaking spaces at both ends, each non-breaking space inside a space; nil gives `""`, another value its `tostring` first. `lib.text` uses it when the host gives it; its Lua `trim` stays the reference the two are tested against.
 ---@field decode_bytes fun(bytes: string, charset: string?): string, string, boolean Decodes bytes carried one a character (U+0000–U+00FF, as `read` gets an 8-bit file) in `charset` (UTF-8, Windows-1251/1252, ISO-8859-1/-5/-15); returns the text, the encoding used and whether it was guessed: bytes with no charset, an unknown one, or not valid in the declared UTF-8 are decoded as the CSV reader decodes an 8-bit file, and the caller should warn.
 clientimport = {}
 
@@ -159,7 +160,8 @@ clientimport = {}
 
 ---Small pure text helpers. `require("lib.text")`
 ---@class clientimport.lib.text
----@field trim fun(s: any): string Trims spaces, tabs, line breaks and non-breaking spaces at both ends; nil gives `""`.
+---@field trim fun(s: any): string Trims spaces, tabs, line breaks and non-breaking spaces at both ends (non-breaking spaces inside become spaces); nil gives `""`. The host's `clientimport.trim` (C) when there is one, else `lua_trim`.
+---@field lua_trim fun(s: any): string The same trim written in Lua: the reference `clientimport.trim` is tested against, and `trim` where the host gives none (plain `lua5.4`).
 ---@field split fun(s: string?, separators: string): string[] Splits on any single character of `separators`, trimming each part and dropping empty ones.
 ---@field fold fun(s: string?): string Trimmed, lower-cased, white space folded to one space: for comparing headers.
 ---@field is_wide_space fun(code: integer): boolean Whether a code point is Unicode white space beyond ASCII (U+00A0, U+202F, U+2000–U+200A, …).

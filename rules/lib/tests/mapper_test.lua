@@ -49,4 +49,50 @@ return {
       check.equal(#read_of(r), #HEADERS - 1, "row " .. r .. " headers read")
     end
   end,
+  map_gets_the_plain_row_and_read_of_maps_the_row_again_to_record_the_headers_read = function()
+    -- Row r reads "A" when r is even, "B" and "C" when odd, every header (pairs) on row 3; the
+    -- row map_batch hands over is the values table itself (rawget finds them, no proxy per row).
+    local calls, plain = 0, {}
+    local plugin = {
+      map = function(row, ctx)
+        calls = calls + 1
+        plain[ctx.row] = rawget(row, "A")
+        if ctx.row == 3 then
+          for _ in pairs(row) do end
+        elseif ctx.row % 2 == 0 then
+          return { name = row.A }
+        end
+        return { name = row.B .. row.C }
+      end,
+    }
+    local map_batch, read_of = mapper.new(plugin, { headers = { "A", "B", "C", "D" }, options = {} })
+    local batch = { rows = { 2, 3, 4, 5 }, counts = { 4, 4, 3, 4 }, cells = {} }
+    for i = 1, 15 do batch.cells[i] = "v" .. i end
+    local outcomes = map_batch(batch)
+    check.equal(calls, 4, "map once a row")
+    check.equal(outcomes[1].clients[1].name, "v1")
+    check.equal(outcomes[4].clients[1].name, "v13v14")
+    for r = 2, 5 do check.equal(plain[r] ~= nil, true, "row " .. r .. " plain") end
+    local function sorted(list) table.sort(list) return table.concat(list, ",") end
+    check.equal(sorted(read_of(1)), "A")
+    check.equal(sorted(read_of(2)), "A,B,C,D")
+    check.equal(sorted(read_of(3)), "A")
+    check.equal(sorted(read_of(4)), "B,C")
+    check.equal(calls, 8, "read_of maps its row again")
+    check.equal(#read_of(5), 0, "no such row")
+  end,
+  read_of_keeps_what_map_read_before_an_error = function()
+    local first = true
+    local plugin = {
+      map = function(row)
+        local a = row.A
+        if not first then error("only once") end
+        first = false
+        return { name = a .. row.B }
+      end,
+    }
+    local map_batch, read_of = mapper.new(plugin, { headers = { "A", "B" }, options = {} })
+    map_batch({ rows = { 2 }, counts = { 2 }, cells = { "x", "y" } })
+    check.equal(table.concat(read_of(1), ","), "A")
+  end,
 }

@@ -46,4 +46,62 @@ return {
     check.equal(text.trim(1.0), "1.0")
     check.equal(text.trim(nil), "")
   end,
+  -- The host's C trim against the Lua one (the reference), on generated and adversarial input:
+  -- the same text for every input, and `text.trim` is the C one in the sandbox.
+  native_trim_gives_what_the_lua_trim_gives = function()
+    local native = clientimport and clientimport.trim
+    check.equal(type(native), "function", "clientimport.trim")
+    check.equal(text.trim, native, "text.trim is the host's")
+    local NBSP = "\194\160"
+    -- Every kind of Unicode white space (only ASCII and U+00A0 are trimmed: the rest must stay,
+    -- in both), U+00A0's bytes alone and doubled, and a few letters.
+    local spaces = { "\t", "\n", "\v", "\f", "\r", " ", "\r\n", NBSP, NBSP .. NBSP, "\194", "\160", "\194\194\160", "\160\194" }
+    for _, code in ipairs({ 0x85, 0x1680, 0x180E, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF }) do
+      spaces[#spaces + 1] = utf8.char(code)
+    end
+    for code = 0x2000, 0x200A do spaces[#spaces + 1] = utf8.char(code) end
+    local letters = { "a", "Ж", "0", "é", "b c", "\0", "%s", "*", ":::" }
+    local inputs = {
+      "", " ", NBSP, 0, 1, 1.0, -0.0, 12.5, 1 / 0, -1 / 0, 0 / 0, 1e300, math.maxinteger, math.mininteger, true, false,
+      setmetatable({}, { __tostring = function() return NBSP .. " shown " .. NBSP end }),
+      string.rep(" ", 3000), string.rep(NBSP, 3000), string.rep(NBSP, 50000) .. "x", "x" .. string.rep(" ", 100000) .. "y",
+      string.rep("long text ", 20000) .. NBSP, " " .. string.rep("Ж", 60000) .. "\n",
+    }
+    -- Lengths around the Lua trim's cache limit (200 bytes).
+    for length = 196, 204 do
+      inputs[#inputs + 1] = " " .. string.rep("x", length - 2) .. " "
+      inputs[#inputs + 1] = string.rep("y", length)
+      inputs[#inputs + 1] = NBSP .. string.rep("z", length - 2)
+    end
+    for _, space in ipairs(spaces) do
+      for _, letter in ipairs(letters) do
+        inputs[#inputs + 1] = space .. letter .. space
+        inputs[#inputs + 1] = letter .. space .. letter
+        inputs[#inputs + 1] = space .. space .. letter
+        inputs[#inputs + 1] = letter .. space
+      end
+      inputs[#inputs + 1] = space
+    end
+    -- Generated: more texts than the Lua trim's cache holds (4,096), each given twice, so that
+    -- its hits, misses and restarts all meet the C trim.
+    local pieces = {}
+    for _, space in ipairs(spaces) do pieces[#pieces + 1] = space end
+    for _, letter in ipairs(letters) do pieces[#pieces + 1] = letter end
+    local seed = 11
+    local function random(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n + 1 end
+    for _ = 1, 9000 do
+      local parts = {}
+      for _ = 1, random(8) - 1 do parts[#parts + 1] = pieces[random(#pieces)] end
+      inputs[#inputs + 1] = table.concat(parts)
+    end
+    local count = #inputs
+    for round = 1, 2 do
+      for i = 1, count do
+        local input = inputs[i]
+        check.equal(native(input), text.lua_trim(input), "round " .. round .. ", input " .. i)
+      end
+    end
+    check.equal(native(nil), text.lua_trim(nil), "nil")
+    check.equal(native(), "", "no argument")
+  end,
 }
