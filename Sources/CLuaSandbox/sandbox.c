@@ -5,6 +5,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MODULES_KEY "clientimport.LuaBridge.modules"
 
@@ -129,9 +130,11 @@ static int confined_require(lua_State *L) {
         int status = luaL_loadfilex(L, lua_tostring(L, 5), "t");
         if (status == LUA_OK) {
             found = 1;                                          // 6: chunk
-        } else if (status == LUA_ERRFILE) {
-            lua_settop(L, 4);
+        } else if (status == LUA_ERRFILE && access(lua_tostring(L, 5), F_OK) != 0) {
+            lua_settop(L, 4);                                   // not there: try the next folder
         } else {
+            // A file that is there but cannot be opened or read (permissions, no descriptors
+            // left, an I/O error) is reported as it is, not as "not found".
             return lua_error(L);
         }
     }

@@ -106,6 +106,19 @@ import Testing
             .hasPrefix("rule:1: module 'lib.absent' not found; searched: (no module paths are configured)"))
     }
 
+    /// A module file that is there but cannot be read is named with the reason, not reported as
+    /// missing (nor skipped for a same-named module further down the path).
+    @Test func aModuleThatIsThereButCannotBeReadIsNotCalledMissing() throws {
+        let first = try TemporaryDirectory(), second = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: first.path + "/lib/broken.lua", withIntermediateDirectories: true)
+        try second.write("lib/broken.lua", "return 'second'")
+        let fixture = try CStateFixture(.sandbox(moduleDirectories: [first.path, second.path]))
+        let outcome = fixture.run("return require('lib.broken')", chunk: "rule")
+        #expect(outcome.status != LUA_OK)
+        #expect(outcome.message.contains("cannot read \(first.path)/lib/broken.lua"), "\(outcome.message)")
+        #expect(!outcome.message.contains("not found"), "\(outcome.message)")
+    }
+
     @Test func requireRefusesCyclesBinaryModulesAndForgetsAModuleThatFailed() throws {
         let root = try TemporaryDirectory()
         try root.write("a.lua", "return require('b')")
