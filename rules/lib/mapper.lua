@@ -54,6 +54,11 @@ function mapper.new(plugin, ctx)
       rawset(row_ctx, "cells", cells)
       return cells
     end,
+    -- `pairs(ctx)` lists `cells` too, as it lists every other key.
+    __pairs = function(row_ctx)
+      local _ = row_ctx.cells
+      return next, row_ctx, nil
+    end,
   }
   -- Row `cells[at + 1]` … `cells[at + count]` of a batch; with `read`, the row `map` sees records
   -- in it the headers it reads.

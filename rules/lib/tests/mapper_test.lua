@@ -108,6 +108,12 @@ return {
         if r % 2 == 1 then
           local cells = ctx.cells
           seen[r].cells, seen[r].again = cells, ctx.cells
+        elseif r == 6 then
+          -- pairs lists cells with the rest, made then.
+          local keys = {}
+          for key, value in pairs(ctx) do keys[#keys + 1] = key; if key == "cells" then seen[r].cells = value end end
+          table.sort(keys)
+          seen[r].keys = table.concat(keys, " ")
         end
         if r == 4 then ctx.warn("four"); return clientimport and clientimport.skip("four") or { __verb = "skip", reason = "four" } end
         if r == 5 then ctx.warn("five"); return 5 end
@@ -129,6 +135,8 @@ return {
     check.same(seen[3].cells, { "v7", "v8" })
     check.same(seen[5].cells, { "v12", "v13", "v14", "v15" })
     check.equal(seen[3].again, seen[3].cells, "ctx.cells read twice is one list")
+    check.equal(seen[6].keys, "cells headers options row warn")
+    check.same(seen[6].cells, { "v16", "v17", "v18" })
     check.equal(outcomes[1].warnings, nil, "row 1 warned nothing")
     check.same(outcomes[2].warnings, { "two a", "22" })
     check.equal(outcomes[3].warnings, nil, "row 3 warned nothing")
