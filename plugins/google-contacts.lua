@@ -12,8 +12,10 @@ local contacts = require("lib.contacts")
 -- The helpers `map` calls for every row, as locals: `contacts` is a read-only view in the
 -- sandbox, where each `contacts.x` costs a C call.
 local label_of, split_multi, compose_address = contacts.label, contacts.split_multi, contacts.address
-local value_of, names_of, phones_of, primary_of = contacts.value, contacts.names, contacts.phones, contacts.primary_email
-local notes_of, track, finish = contacts.notes, contacts.track, contacts.finish
+local formatted_address, present = contacts.formatted_address, contacts.present
+local name_fields, phones_of, primary_of = contacts.name_fields, contacts.phones, contacts.primary_email
+local track, finish = contacts.track, contacts.finish
+local find = string.find
 
 local RECOGNITION = {
   system = "Google CSV", language = "en",
@@ -109,6 +111,16 @@ local function plan_of(headers)
   return plan
 end
 
+-- The first non-empty value among `headers` (`contacts.value` over the plan's lists, which are
+-- sequences: a numeric loop, no `ipairs` call a header).
+local function value_of(row, headers)
+  for i = 1, #headers do
+    local value = present(row[headers[i]])
+    if value then return value end
+  end
+  return nil
+end
+
 -- Every value of a numbered group ("Phone 1 - Value" with "Phone 1 - Label" or "- Type").
 local function items(row, groups)
   local list = {}
@@ -120,15 +132,19 @@ local function items(row, groups)
     -- not worked out.
     if cell ~= nil and cell ~= "" then
       local label, primary = label_of(raw_label)
-      for i, value in ipairs(split_multi(cell)) do
-        list[#list + 1] = { value = value, label = label, primary = primary and i == 1 }
+      if not find(cell, "\n", 1, true) and not find(cell, " ::: ", 1, true) then
+        -- One value (most cells): what `split_multi` gives, without its list.
+        local value = present(cell)
+        if value then list[#list + 1] = { value = value, label = label, primary = primary } end
+      else
+        for i, value in ipairs(split_multi(cell)) do
+          list[#list + 1] = { value = value, label = label, primary = primary and i == 1 }
+        end
       end
     end
   end
   return list
 end
-
-local find = string.find
 
 local function addresses(row, groups)
   local list = {}
@@ -139,18 +155,33 @@ local function addresses(row, groups)
     local formatted = row[group.formatted]
     local several = formatted and find(formatted, " ::: ", 1, true)
     if several then formatted = formatted:sub(1, several - 1) end
-    local value = compose_address({
-      formatted = formatted,
-      street = row[group.street], street2 = row[group.street2], po_box = row[group.po_box],
-      postal_code = row[group.postal_code], city = row[group.city], region = row[group.region],
-      country = row[group.country],
-    })
+    -- Every part is read (a part read is a column mapped, for --keep-unmapped-as-custom-fields and
+    -- a problem's cell), but a table is made for them only without a formatted address, which
+    -- wins (`contacts.address`).
+    local street, street2, po_box = row[group.street], row[group.street2], row[group.po_box]
+    local postal_code, city, region, country = row[group.postal_code], row[group.city], row[group.region], row[group.country]
+    local value = formatted and formatted_address(formatted)
+    if not value then
+      value = compose_address({
+        street = street, street2 = street2, po_box = po_box,
+        postal_code = postal_code, city = city, region = region, country = country,
+      })
+    end
     if value ~= "" then
       local label, primary = label_of(raw_label)
       list[#list + 1] = { value = value, label = label, primary = primary }
     end
   end
   return list
+end
+
+-- `note` with `part` (trimmed) as its next line, when `part` holds something: what
+-- `contacts.notes` makes of the parts one by one, without a table for them.
+local function add_line(note, part)
+  if part == nil then return note end
+  part = present(part)
+  if not part then return note end
+  return note and note .. "\n" .. part or part
 end
 
 -- Labels other than Google's own system groups ("* myContacts", legacy "* My Contacts", "* starred").
@@ -189,25 +220,24 @@ return {
   end,
 
   map = function(raw, ctx)
-    local row, used = track(raw, ctx)
+    -- The headers read are tracked only when the user keeps the unmapped columns (`contacts.track`).
+    local options = ctx.options
+    local row, used = raw, nil
+    if options and options.keep_unmapped_as_custom_fields then row, used = track(raw, ctx) end
     local plan = plan_of(ctx.headers)
-    local name, last_name, juridical, company = names_of({
-      first = value_of(row, plan.first),
-      middle = value_of(row, plan.middle),
-      last = value_of(row, plan.last),
-      organization = value_of(row, plan.organization),
-      full = value_of(row, plan.full),
-    })
+    local name, last_name, juridical, company = name_fields(value_of(row, plan.first), value_of(row, plan.middle),
+      value_of(row, plan.last), value_of(row, plan.organization), value_of(row, plan.full))
     local phones, phone_note = phones_of(items(row, plan.phones))
     local email, email_note = primary_of(items(row, plan.emails))
     local address_list = addresses(row, plan.addresses)
     local address, address_note = primary_of(address_list)
     if address_note then address_note = address_note:gsub("^Other emails", "Other addresses") end
+    local notes = add_line(add_line(nil, row.Notes), company)
+    notes = add_line(add_line(add_line(notes, phone_note), email_note), address_note)
+    notes = add_line(notes, user_labels(value_of(row, plan.labels)))
     local client = {
       name = name, last_name = last_name, juridical = juridical,
-      phone = phones, email = email, address = address,
-      notes = notes_of({ row.Notes, company, phone_note, email_note, address_note,
-                               user_labels(value_of(row, plan.labels)) }),
+      phone = phones, email = email, address = address, notes = notes or "",
     }
     local finished, why = finish(client, raw, used, ctx)
     if not finished then return clientimport.skip(why) end

@@ -298,4 +298,32 @@ import Workbook
         let plain = try #require(try lua.call(map, [.table(LuaTable(fields: row)), context(keep: false)]).first)
         #expect(plain["custom"].isNil)
     }
+
+    /// Google's address parts are read even when the formatted address wins (the plugin puts them
+    /// in a table only without one): read, they are mapped columns and not kept as custom fields.
+    @Test func googleAddressPartsAreMappedEvenBesideAFormattedAddress() throws {
+        let (lua, plugins) = try Self.loadPlugins()
+        let map = try #require(plugins["google-contacts"]?["map"].functionValue)
+        let headers = ["First Name", "Last Name", "Phone 1 - Label", "Phone 1 - Value", "Address 1 - Label",
+                       "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City", "Address 1 - Postal Code",
+                       "Address 1 - Country", "Website 1 - Value"]
+        let values = ["Jean", "Dupont", "Mobile", "+33 6 12 34 56 78", "Home", "12 rue Nationale\n75002 Paris",
+                      "12 rue Nationale", "Paris", "75002", "France", "https://example.fr"]
+        var row: [LuaKey: LuaValue] = [:]
+        for (header, value) in zip(headers, values) { row[.string(header)] = .string(value) }
+        func context(keep: Bool) -> LuaValue {
+            .table(LuaTable(fields: [
+                .string("row"): .integer(2), .string("headers"): .table(LuaTable(array: headers.map(LuaValue.string))),
+                .string("options"): .table(LuaTable(fields: [.string("keep_unmapped_as_custom_fields"): .bool(keep)])),
+            ]))
+        }
+        let kept = try #require(try lua.call(map, [.table(LuaTable(fields: row)), context(keep: true)]).first)
+        #expect(kept["address"].stringValue == "12 rue Nationale, 75002 Paris")
+        #expect(kept["custom"].tableValue?.fields.count == 1, "\(kept["custom"])")
+        #expect(kept["custom"]["Website 1 - Value"].stringValue == "https://example.fr")
+        let plain = try #require(try lua.call(map, [.table(LuaTable(fields: row)), context(keep: false)]).first)
+        #expect(plain["address"].stringValue == "12 rue Nationale, 75002 Paris")
+        #expect(plain["custom"].isNil)
+        #expect(plain["notes"].stringValue == "Phones: +33 6 12 34 56 78 (Mobile)")
+    }
 }

@@ -68,10 +68,17 @@ end
 --- an organisation alone is a company (juridical); an organisation beside a
 --- person is returned as a note ("Company: …"), since RemOnline's client card has no place for it.
 function contacts.names(parts)
-  local first = contacts.join({ parts.first, parts.middle }, " ")
-  local last = present(parts.last) or ""
-  local organization = present(parts.organization)
-  local full = present(parts.full)
+  return contacts.name_fields(parts.first, parts.middle, parts.last, parts.organization, parts.full)
+end
+
+--- `contacts.names` with the parts one by one (no table to make for every row).
+function contacts.name_fields(first, middle, last, organization, full)
+  -- What `join({ first, middle }, " ")` gives.
+  local given, second = present(first), present(middle)
+  first = given and (second and given .. " " .. second or given) or second or ""
+  last = present(last) or ""
+  organization = present(organization)
+  full = present(full)
   if first == "" and last == "" and full and full ~= organization then first = full end
   if first == "" and last ~= "" then
     first, last = last, ""
@@ -83,25 +90,29 @@ function contacts.names(parts)
   return "", "", false, nil
 end
 
+--- A formatted address's lines, trimmed, without the empty ones, joined with ", " (what joining
+--- `text.split(formatted, "\n\r")` gives); nil when the address is empty.
+function contacts.formatted_address(formatted)
+  formatted = present(formatted)
+  if not formatted then return nil end
+  -- Found without a pattern and joined as found: most addresses of an export have one or two lines.
+  local joined, at = nil, 1
+  while true do
+    local newline, cr = find(formatted, "\n", at, true), find(formatted, "\r", at, true)
+    local stop = newline and cr and (newline < cr and newline or cr) or newline or cr
+    local line = present(formatted:sub(at, stop and stop - 1 or -1))
+    if line then joined = joined and joined .. ", " .. line or line end
+    if not stop then break end
+    at = stop + 1
+  end
+  return joined or ""
+end
+
 --- Composes an address from its parts: street, street2, po_box, postal_code + city, region, country.
 --- A formatted address (with its line breaks turned into ", ") wins when there is one.
 function contacts.address(parts)
-  local formatted = present(parts.formatted)
-  if formatted then
-    -- Its lines, trimmed, without the empty ones, joined with ", " (what joining
-    -- `text.split(formatted, "\n\r")` gives), found without a pattern: most addresses of an
-    -- export have one or two lines.
-    local lines, at = {}, 1
-    while true do
-      local newline, cr = find(formatted, "\n", at, true), find(formatted, "\r", at, true)
-      local stop = newline and cr and (newline < cr and newline or cr) or newline or cr
-      local line = present(formatted:sub(at, stop and stop - 1 or -1))
-      if line then lines[#lines + 1] = line end
-      if not stop then break end
-      at = stop + 1
-    end
-    return table.concat(lines, ", ")
-  end
+  local formatted = contacts.formatted_address(parts.formatted)
+  if formatted then return formatted end
   local town = contacts.join({ parts.postal_code, parts.city }, " ")
   return contacts.join({ parts.street, parts.street2, parts.street3, parts.po_box, town, parts.region, parts.country })
 end

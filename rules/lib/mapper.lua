@@ -7,7 +7,8 @@ local mapper = {}
 --- row (values by header) into one or more clients by field key. `map_batch` runs it on each row
 --- of a batch — `batch.rows[i]` is row i's number, `batch.counts[i]` how many of `batch.cells`
 --- (the rows' cells one after another) are its cells — and returns the rows' outcomes in order,
---- each { clients = { client … }, skip = reason?, reject = reason?, warnings = { text … } },
+--- each { clients = { client … }, skip = reason?, reject = reason?, warnings = { text … }? } (no
+--- `warnings` when the row gave none),
 --- which the host copies out of this state and checks with the rule set. `read_of(i)` lists the
 --- headers row i of the last batch read: the host asks only for a row with a problem, to tell
 --- which source cell fed the field. `map_batch` gives `map` the plain table of the row's values;
@@ -16,23 +17,20 @@ local mapper = {}
 --- function of its row, and the few rows with a problem are mapped twice). `position()` is the
 --- number of the row `map` was last given, to name it in an error.
 
--- `split(cells, at)`: the values by header and the list of cells of the row whose cells are
--- `cells[at + 1]` … `cells[at + #headers]`, made by one table constructor each (compiled once per
--- header list): sized once, where filling an empty table key by key resized it seven times a row.
--- The list is made first and the values read from it by constant index (one instruction each,
--- where `cells[at + i]` took two, and no `or ""`: a row of the header row's width has every
--- cell). A header named twice takes the later cell's value, as assigning them in order did. Nil
--- when the chunk cannot be compiled (the caller then fills the tables one key at a time).
+-- `split(cells, at)`: the values by header of the row whose cells are `cells[at + 1]` …
+-- `cells[at + #headers]`, made by one table constructor (compiled once per header list): sized
+-- once, where filling an empty table key by key resized it seven times a row. No `or ""`: a row
+-- of the header row's width has every cell. A header named twice takes the later cell's value,
+-- as assigning them in order did. Nil when the chunk cannot be compiled (the caller then fills
+-- the table one key at a time).
 local function splitter(headers)
   local last = {}
   for i, header in ipairs(headers) do last[header] = i end
-  local fields, list = {}, {}
+  local fields = {}
   for i, header in ipairs(headers) do
-    if last[header] == i then fields[#fields + 1] = string.format("[%q] = l[%d]", header, i) end
-    list[#list + 1] = string.format("c[at + %d]", i)
+    if last[header] == i then fields[#fields + 1] = string.format("[%q] = c[at + %d]", header, i) end
   end
-  local source = "local c, at = ...\nlocal l = {\n" .. table.concat(list, ",\n") .. "\n}\nreturn {\n" ..
-    table.concat(fields, ",\n") .. "\n}, l"
+  local source = "local c, at = ...\nreturn {\n" .. table.concat(fields, ",\n") .. "\n}"
   return (load(source, "=lib.mapper row", "t", {}))
 end
 
@@ -40,17 +38,38 @@ function mapper.new(plugin, ctx)
   local headers = ctx.headers
   local width = #headers
   local split = splitter(headers)
+  -- The row being mapped, for `ctx.cells` and `ctx.warn`: one metatable and one `warn` for
+  -- every row, where a list of the row's cells, a notes table and a closure a row cost a sixth
+  -- of the mapper's work (few plugins read `ctx.cells`, few rows warn).
+  local row_cells, row_at, row_count, notes
+  local function warn(message)
+    local note = tostring(message)
+    if notes then notes[#notes + 1] = note else notes = { note } end
+  end
+  local row_ctx_meta = {
+    __index = function(row_ctx, key)
+      if key ~= "cells" then return nil end
+      -- Made on the first read, kept for the next.
+      local cells = table.move(row_cells, row_at + 1, row_at + row_count, 1, {})
+      rawset(row_ctx, "cells", cells)
+      return cells
+    end,
+    -- `pairs(ctx)` lists `cells` too, as it lists every other key.
+    __pairs = function(row_ctx)
+      local _ = row_ctx.cells
+      return next, row_ctx, nil
+    end,
+  }
   -- Row `cells[at + 1]` … `cells[at + count]` of a batch; with `read`, the row `map` sees records
   -- in it the headers it reads.
   local function map(batch_cells, at, count, row_number, read)
-    local values, cells
+    local values
     if count == width and split then
-      values, cells = split(batch_cells, at)
+      values = split(batch_cells, at)
     else
-      cells = table.move(batch_cells, at + 1, at + count, 1, {})
       values = {}
       for i = 1, width do
-        values[headers[i]] = cells[i] or ""
+        values[headers[i]] = i <= count and batch_cells[at + i] or ""
       end
     end
     local row = values
@@ -70,22 +89,23 @@ function mapper.new(plugin, ctx)
         end,
       })
     end
-    local notes = {}
-    local row_ctx = {
-      row = row_number, headers = headers, options = ctx.options, cells = cells,
-      warn = function(message) notes[#notes + 1] = tostring(message) end,
-    }
+    row_cells, row_at, row_count, notes = batch_cells, at, count, nil
+    local row_ctx = setmetatable({ row = row_number, headers = headers, options = ctx.options, warn = warn }, row_ctx_meta)
     local mapped = plugin.map(row, row_ctx)
-    local outcome = { clients = {}, warnings = notes }
+    -- `warnings` last: a reason's `__tostring` may still warn.
     if type(mapped) ~= "table" then
-      outcome.reject = "the plugin's map returned " .. type(mapped) ..
-        "; it must return a client table, a list of them, clientimport.skip(reason) or clientimport.reject(reason)"
-      return outcome
+      return { clients = {}, reject = "the plugin's map returned " .. type(mapped) ..
+        "; it must return a client table, a list of them, clientimport.skip(reason) or clientimport.reject(reason)",
+        warnings = notes }
     end
-    if mapped.__verb == "skip" then outcome.skip = tostring(mapped.reason or "skipped by the plugin"); return outcome end
-    if mapped.__verb == "reject" then outcome.reject = tostring(mapped.reason or "rejected by the plugin"); return outcome end
-    outcome.clients = (mapped[1] ~= nil and type(mapped[1]) == "table") and mapped or { mapped }
-    return outcome
+    local verb = mapped.__verb
+    if verb == "skip" then
+      return { clients = {}, skip = tostring(mapped.reason or "skipped by the plugin"), warnings = notes }
+    end
+    if verb == "reject" then
+      return { clients = {}, reject = tostring(mapped.reason or "rejected by the plugin"), warnings = notes }
+    end
+    return { clients = (mapped[1] ~= nil and type(mapped[1]) == "table") and mapped or { mapped }, warnings = notes }
   end
 
   -- Rows are mapped a batch per call from the host: one call, and one copy of the outcomes,

@@ -194,7 +194,9 @@ clientimport = {}
 ---@field split_multi fun(value: string?): string[] Splits a cell holding several values separated by `" ::: "` (Google) or line breaks.
 ---@field label fun(raw: string?): string?, boolean A label without its `"* "` primary mark, and whether it had one.
 ---@field names fun(parts: { first: string?, middle: string?, last: string?, organization: string?, full: string? }): string, string, boolean, string? `name`, `last_name`, `juridical` and a note (`"Company: …"`) from a person's and an organisation's names.
+---@field name_fields fun(first: string?, middle: string?, last: string?, organization: string?, full: string?): string, string, boolean, string? `names` with the parts one by one (no table to make for every row).
 ---@field address fun(parts: table): string One line from `formatted`, or from `street`, `street2`, `street3`, `po_box`, `postal_code`, `city`, `region`, `country`.
+---@field formatted_address fun(formatted: string?): string? A formatted address as `address` gives it (its lines trimmed, joined with `", "`); nil when it is empty.
 ---@field primary_email fun(list: { value: string, label: string?, primary: boolean? }[]): string, string? The first primary (else first) address, and a note listing the others.
 ---@field phones fun(list: { value: string, label: string?, primary: boolean? }[]): string[], string? Every number once, primary first, and a note with their labels (nil when none has one).
 ---@field notes fun(parts: table): string Joins note parts one a line, leaving out empty ones.

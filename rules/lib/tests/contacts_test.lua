@@ -155,4 +155,54 @@ return {
       check.equal(contacts.address({ formatted = formatted, street = "s" }), reference, "formatted " .. i .. " " .. string.format("%q", formatted))
     end
   end,
+  formatted_address_is_what_address_gives_for_a_formatted_address = function()
+    local pieces = { "\n", "\r", "\r\n", " ", "\194\160", "12 rue", "Paris", "", "\t", "ул. Миру" }
+    local seed = 5
+    local function random(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n + 1 end
+    for i = 1, 2000 do
+      local parts = {}
+      for _ = 1, random(7) do parts[#parts + 1] = pieces[random(#pieces)] end
+      local formatted = table.concat(parts)
+      local want = contacts.present(formatted) and contacts.address({ formatted = formatted }) or nil
+      check.equal(contacts.formatted_address(formatted), want, "formatted " .. i .. " " .. string.format("%q", formatted))
+    end
+    check.equal(contacts.formatted_address(nil), nil)
+  end,
+  name_fields_are_names_with_the_parts_one_by_one = function()
+    -- The reference: names as it was written, with join.
+    local function reference(parts)
+      local first = contacts.join({ parts.first, parts.middle }, " ")
+      local last = contacts.present(parts.last) or ""
+      local organization, full = contacts.present(parts.organization), contacts.present(parts.full)
+      if first == "" and last == "" and full and full ~= organization then first = full end
+      if first == "" and last ~= "" then first, last = last, "" end
+      if first ~= "" then return first, last, false, organization and ("Company: " .. organization) or nil end
+      if organization then return organization, "", true, nil end
+      return "", "", false, nil
+    end
+    local values = { false, "", " ", "Jean", " Марія ", "Atelier", "\194\160x\194\160" }
+    local keys = { "first", "middle", "last", "organization", "full" }
+    local count = 0
+    -- Every combination of the values over the five parts (false stands for nil).
+    local function each(parts, k)
+      if k > #keys then
+        count = count + 1
+        local a = { reference(parts) }
+        local b = { contacts.name_fields(parts.first, parts.middle, parts.last, parts.organization, parts.full) }
+        local c = { contacts.names(parts) }
+        for i = 1, 4 do
+          check.equal(b[i], a[i], "name_fields result " .. i .. " of combination " .. count)
+          check.equal(c[i], a[i], "names result " .. i .. " of combination " .. count)
+        end
+        return
+      end
+      for _, value in ipairs(values) do
+        parts[keys[k]] = value or nil
+        each(parts, k + 1)
+      end
+      parts[keys[k]] = nil
+    end
+    each({}, 1)
+    check.equal(count, (#values) ^ (#keys))
+  end,
 }

@@ -95,4 +95,59 @@ return {
     map_batch({ rows = { 2 }, counts = { 2 }, cells = { "x", "y" } })
     check.equal(table.concat(read_of(1), ","), "A")
   end,
+  ctx_cells_are_made_when_read_and_warnings_stay_with_their_row = function()
+    -- One metatable and one `warn` serve every row: `ctx.cells` is made on its first read (the
+    -- same list on the next), from the row's own cells whatever its width, and a row's warnings
+    -- are its own (none: no `warnings`).
+    local seen = {}
+    local plugin = {
+      map = function(row, ctx)
+        local r = ctx.row
+        seen[r] = { before = rawget(ctx, "cells"), row = ctx.row, headers = ctx.headers, options = ctx.options }
+        if r == 2 then ctx.warn("two a"); ctx.warn(22) end
+        if r % 2 == 1 then
+          local cells = ctx.cells
+          seen[r].cells, seen[r].again = cells, ctx.cells
+        elseif r == 6 then
+          -- pairs lists cells with the rest, made then.
+          local keys = {}
+          for key, value in pairs(ctx) do keys[#keys + 1] = key; if key == "cells" then seen[r].cells = value end end
+          table.sort(keys)
+          seen[r].keys = table.concat(keys, " ")
+        end
+        if r == 4 then ctx.warn("four"); return clientimport and clientimport.skip("four") or { __verb = "skip", reason = "four" } end
+        if r == 5 then ctx.warn("five"); return 5 end
+        return { name = row.A }
+      end,
+    }
+    local headers, options = { "A", "B", "C" }, { keep_unmapped_as_custom_fields = false }
+    local map_batch, read_of = mapper.new(plugin, { headers = headers, options = options })
+    local batch = { rows = { 1, 2, 3, 4, 5, 6 }, counts = { 3, 3, 2, 3, 4, 3 }, cells = {} }
+    for i = 1, 18 do batch.cells[i] = "v" .. i end
+    local outcomes = map_batch(batch)
+    for r = 1, 6 do
+      check.equal(seen[r].before, nil, "row " .. r .. ": cells made before they were read")
+      check.equal(seen[r].row, r, "row " .. r .. " ctx.row")
+      check.equal(seen[r].headers, headers, "row " .. r .. " ctx.headers")
+      check.equal(seen[r].options, options, "row " .. r .. " ctx.options")
+    end
+    check.same(seen[1].cells, { "v1", "v2", "v3" })
+    check.same(seen[3].cells, { "v7", "v8" })
+    check.same(seen[5].cells, { "v12", "v13", "v14", "v15" })
+    check.equal(seen[3].again, seen[3].cells, "ctx.cells read twice is one list")
+    check.equal(seen[6].keys, "cells headers options row warn")
+    check.same(seen[6].cells, { "v16", "v17", "v18" })
+    check.equal(outcomes[1].warnings, nil, "row 1 warned nothing")
+    check.same(outcomes[2].warnings, { "two a", "22" })
+    check.equal(outcomes[3].warnings, nil, "row 3 warned nothing")
+    check.same(outcomes[4].warnings, { "four" })
+    check.equal(outcomes[4].skip, "four")
+    check.same(outcomes[5].warnings, { "five" })
+    check.equal(outcomes[5].reject:find("returned number", 1, true) ~= nil, true, outcomes[5].reject)
+    check.equal(outcomes[6].clients[1].name, "v16")
+    check.equal(outcomes[6].warnings, nil, "row 6 warned nothing")
+    -- Mapping row 2 again for read_of leaves the outcomes as they were.
+    read_of(2)
+    check.same(outcomes[2].warnings, { "two a", "22" })
+  end,
 }
