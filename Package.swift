@@ -37,7 +37,7 @@ let package = Package(
         // views, library guards;
         .target(name: "CLuaSandbox", dependencies: ["CLua", "CLuaLimits"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         // the phone splitter scripts call as `clientimport.split_numbers`.
-        .target(name: "CPhoneNumbers", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
+        .target(name: "CPhoneNumbers", dependencies: ["CLua", "CTextTrim"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         // the trim scripts call as `clientimport.trim`.
         .target(name: "CTextTrim", dependencies: ["CLua"], cSettings: [.unsafeFlags(["-Wall", "-Wextra"])]),
         .target(name: "LuaBridge", dependencies: ["CLua", "CLuaLimits", "CLuaSandbox", "CPhoneNumbers", "CTextTrim"]),

@@ -1,5 +1,6 @@
 // The phone splitter: see include/ci_phone_numbers.h.
 #include "ci_phone_numbers.h"
+#include <ci_text_trim.h>
 #include <lauxlib.h>
 
 /// Whether `text[i]` starts U+00A0 (a non-breaking space, C2 A0 in UTF-8).
@@ -27,16 +28,7 @@ int ci_phone_split_numbers(lua_State *L) {
         size_t end = start;
         while (end < length && !separator[text[end]]) end++;
         size_t first = start, last = end;
-        for (;;) {
-            if (first < last && is_space(text[first])) first++;
-            else if (is_nbsp(text, first, last)) first += 2;
-            else break;
-        }
-        for (;;) {
-            if (last > first && is_space(text[last - 1])) last--;
-            else if (last >= first + 2 && is_nbsp(text, last - 2, last)) last -= 2;
-            else break;
-        }
+        ci_text_trim_bounds(text, &first, &last);
         if (first < last) {
             luaL_buffinit(L, &digits);
             if (text[first] == '+') luaL_addchar(&digits, '+');

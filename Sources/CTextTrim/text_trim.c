@@ -10,6 +10,22 @@ static int is_nbsp(const unsigned char *text, size_t i, size_t end) {
 /// ASCII white space, as Lua's `%s` in the C locale.
 static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
+void ci_text_trim_bounds(const unsigned char *text, size_t *first, size_t *last) {
+    size_t start = *first, end = *last;
+    for (;;) {
+        if (start < end && is_space(text[start])) start++;
+        else if (is_nbsp(text, start, end)) start += 2;
+        else break;
+    }
+    for (;;) {
+        if (end > start && is_space(text[end - 1])) end--;
+        else if (end >= start + 2 && is_nbsp(text, end - 2, end)) end -= 2;
+        else break;
+    }
+    *first = start;
+    *last = end;
+}
+
 int ci_text_trim(lua_State *L) {
     int type = lua_type(L, 1);
     if (type == LUA_TNONE || type == LUA_TNIL) {
@@ -25,19 +41,8 @@ int ci_text_trim(lua_State *L) {
         // As `tostring` writes it (numbers "1", "1.0"; `__tostring`, `__name`), pushed at 2.
         text = (const unsigned char *)luaL_tolstring(L, 1, &length);
     }
-    // A U+00A0 pair cannot overlap another (its second byte is not C2), so pairs found from
-    // either end are those Lua's left-to-right `gsub` replaces.
     size_t first = 0, last = length;
-    for (;;) {
-        if (first < last && is_space(text[first])) first++;
-        else if (is_nbsp(text, first, last)) first += 2;
-        else break;
-    }
-    for (;;) {
-        if (last > first && is_space(text[last - 1])) last--;
-        else if (last >= first + 2 && is_nbsp(text, last - 2, last)) last -= 2;
-        else break;
-    }
+    ci_text_trim_bounds(text, &first, &last);
     size_t inside = first;
     while (inside < last && !is_nbsp(text, inside, last)) inside++;
     if (inside == last) {
