@@ -297,37 +297,63 @@ final class TemplateBatches {
         var checked: CheckedBatch
     }
 
-    private let rows: any RowReader
+    private var rows: LimitedRows
     private let checker: any RowChecking
     private let mapping: ColumnMapping
-    private let rowLimit: Int?
-    private var rowsRead = 0
 
     init(rows: any RowReader, checker: any RowChecking, mapping: ColumnMapping, rowLimit: Int?) {
-        self.rows = rows
+        self.rows = LimitedRows(rows, limit: rowLimit)
         self.checker = checker
         self.mapping = mapping
-        self.rowLimit = rowLimit
     }
 
     /// The next batch of up to `ImportPipeline.batchRows` rows, checked; nil at the end.
     func next() throws -> Checked? {
         var batch = TextBatch(mapping: mapping)
-        var read = 0
-        var overLimit: Int?
-        while batch.count < ImportPipeline.batchRows, let row = try rows.nextRow() {
-            read += 1
+        guard let read = try rows.nextBatch(upTo: ImportPipeline.batchRows, { batch.append($0) }) else { return nil }
+        return Checked(rowsRead: read.rowsRead, fractionRead: rows.fractionRead, firstRowOverLimit: read.firstRowOverLimit,
+                       rowNumbers: batch.rowNumbers, checked: try checker.check(batch))
+    }
+}
+
+/// A file's rows taken a batch at a time under the import's row limit. Rows over the limit are
+/// counted, not handed on: the file is rejected anyway, and the count tells the user how long it is.
+struct LimitedRows {
+    /// What one batch read.
+    struct Batch {
+        /// Rows read, those over the limit included.
+        var rowsRead: Int
+        /// The first row read over the limit, if any.
+        var firstRowOverLimit: Int?
+    }
+
+    private let rows: any RowReader
+    private let limit: Int?
+    private var rowsRead = 0
+
+    init(_ rows: any RowReader, limit: Int?) {
+        self.rows = rows
+        self.limit = limit
+    }
+
+    /// The reader's `fractionRead`.
+    var fractionRead: Double? { rows.fractionRead }
+
+    /// Hands up to `size` rows within the limit to `take`; nil when the file has no row left.
+    mutating func nextBatch(upTo size: Int, _ take: (Row) throws -> Void) throws -> Batch? {
+        var read = Batch(rowsRead: 0)
+        var taken = 0
+        while taken < size, let row = try rows.nextRow() {
+            read.rowsRead += 1
             rowsRead += 1
-            // Rows over the limit are counted, not checked: the file is rejected anyway.
-            if let rowLimit, rowsRead > rowLimit {
-                if overLimit == nil { overLimit = row.number }
+            if let limit, rowsRead > limit {
+                if read.firstRowOverLimit == nil { read.firstRowOverLimit = row.number }
                 continue
             }
-            batch.append(row)
+            try take(row)
+            taken += 1
         }
-        guard read > 0 else { return nil }
-        return Checked(rowsRead: read, fractionRead: rows.fractionRead, firstRowOverLimit: overLimit, rowNumbers: batch.rowNumbers,
-                       checked: try checker.check(batch))
+        return read.rowsRead > 0 ? read : nil
     }
 }
 

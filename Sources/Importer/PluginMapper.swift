@@ -395,34 +395,21 @@ final class PluginBatches {
         var batch: MappedBatch?
     }
 
-    private let rows: any RowReader
+    private var rows: LimitedRows
     private let mapper: PluginMapper
-    private let rowLimit: Int?
-    private var rowsRead = 0
 
     init(rows: any RowReader, mapper: PluginMapper, rowLimit: Int?) {
-        self.rows = rows
+        self.rows = LimitedRows(rows, limit: rowLimit)
         self.mapper = mapper
-        self.rowLimit = rowLimit
     }
 
     /// The next batch of up to `PluginMapper.batchRows` rows to map, mapped and checked; nil at
-    /// the end. Rows over the row limit are counted, not mapped: the file is rejected anyway.
+    /// the end. Rows over the row limit are counted, not mapped (`LimitedRows`).
     func next() throws -> Mapped? {
         var pending: [(cells: [String], number: Int)] = []
-        var read = 0
-        var overLimit: Int?
-        while pending.count < PluginMapper.batchRows, let row = try rows.nextRow() {
-            read += 1
-            rowsRead += 1
-            if let rowLimit, rowsRead > rowLimit {
-                if overLimit == nil { overLimit = row.number }
-                continue
-            }
-            pending.append((row.cells.map(\.displayText), row.number))
-        }
-        guard read > 0 else { return nil }
-        return Mapped(rowsRead: read, fractionRead: rows.fractionRead, firstRowOverLimit: overLimit,
+        guard let read = try rows.nextBatch(upTo: PluginMapper.batchRows, { pending.append(($0.cells.map(\.displayText), $0.number)) })
+        else { return nil }
+        return Mapped(rowsRead: read.rowsRead, fractionRead: rows.fractionRead, firstRowOverLimit: read.firstRowOverLimit,
                       batch: pending.isEmpty ? nil : try mapper.map(pending))
     }
 }
