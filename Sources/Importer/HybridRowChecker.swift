@@ -21,6 +21,9 @@ final class HybridRowChecker: RowChecking {
     /// Calls into Lua so far: the test that a rule set without code is checked without Lua
     /// counts them.
     private(set) var luaCalls = 0
+    /// Whether the rule set has no code of its own, so that these checks never enter its Lua
+    /// state: another checker of the same import can then run on another thread.
+    var runsWithoutLua: Bool { code == nil }
 
     /// `columns` are the rule set's, all of a stock type; `code`, `engine.code_checker(rule_set,
     /// ctx)`'s function when some column has a `validate` (`validated`) or the rule set a

@@ -75,7 +75,8 @@ public struct ImportPipeline {
             let headers = header.cells.map(\.displayText)
             let language = try options.language ?? Self.messageLanguage(of: chosen, headers: headers, ruleSet: ruleSet)
             let checker = try engine.checker(language: language, catalog: catalog, options: options.rules)
-            layout = .plugin(try engine.mapper(chosen, checker: checker, headers: headers, options: options.rules),
+            layout = .plugin(try engine.mappers(chosen, checker: checker, headers: headers, language: language, catalog: catalog,
+                                                options: options.rules),
                              ColumnMapping(language: language, fieldColumns: [], customColumns: [],
                                            headerTexts: Dictionary(uniqueKeysWithValues: headers.enumerated().map { ($0.offset, $0.element) })))
             report.language = language
@@ -128,14 +129,14 @@ public struct ImportPipeline {
                         try run.apply(batch)
                         run.reportProgress()
                     }
-                case .plugin(let mapper, _):
+                case .plugin(let mappers, _):
                     // Rows are mapped and checked a batch at a time (one call into the plugin's
-                    // state and one check per batch) on another thread, as template rows are
-                    // checked, while this one applies the batches already mapped in the file's order.
-                    let batches = PluginBatches(rows: rows, mapper: mapper, rowLimit: run.rowLimit)
-                    let mapped = ReadAhead(capacity: 2) { try batches.next() }
+                    // state and one check per batch) on other threads (one per mapper), as
+                    // template rows are checked, while this one applies the batches already
+                    // mapped in the file's order.
+                    let mapped = PluginBatches(rows: rows, mappers: mappers, rowLimit: run.rowLimit)
                     while let batch = try mapped.next() {
-                        try run.apply(batch, plugin: mapper.plugin.name)
+                        try run.apply(batch, plugin: mappers[0].plugin.name)
                         run.reportProgress()
                     }
                 }
@@ -272,7 +273,8 @@ extension ImportPipeline {
 /// How rows become clients: the template's columns checked by the rule set, or a plugin's map.
 enum Layout {
     case template(any RowChecking, ColumnMapping)
-    case plugin(PluginMapper, ColumnMapping)
+    /// The plugin's mappers, one per mapping thread (`RuleEngine.mappers`).
+    case plugin([PluginMapper], ColumnMapping)
 
     var mapping: ColumnMapping {
         switch self {

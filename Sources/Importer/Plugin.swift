@@ -16,6 +16,9 @@ public struct Plugin {
     public var file: String
     /// File extensions the plugin reads itself through `read` (`["vcf"]`).
     public var extensions: [String]
+    /// Whether the plugin declares `parallel = true`: its `map` is a function of its row and
+    /// `ctx` (caches aside), so batches of rows may be mapped in two states of it at once.
+    public var parallel: Bool
     /// The plugin's own state: its file, `detect`, `read` and `map` run here and nowhere else.
     let lua: LuaState
     let table: LuaTable
@@ -41,11 +44,14 @@ public struct Plugin {
         for callback in ["detect", "read"] where !table[callback].isNil && table[callback].functionValue == nil {
             check.fail("`\(callback)` must be a function")
         }
+        if !table["parallel"].isNil && table["parallel"].boolValue == nil {
+            check.fail("`parallel` must be true or false (it is \(typeName(table["parallel"])))")
+        }
         try check.finish()
         guard let map = table["map"].functionValue else { throw RuleError(file: file, mapMessage) }
         return Plugin(name: name, title: table["title"].stringValue ?? name, file: file,
                       extensions: table["extensions"].tableValue?.array.compactMap { $0.stringValue?.lowercased() } ?? [],
-                      lua: lua, table: table, detect: table["detect"].functionValue, map: map, read: table["read"].functionValue)
+                      parallel: table["parallel"].boolValue ?? false, lua: lua, table: table, detect: table["detect"].functionValue, map: map, read: table["read"].functionValue)
     }
 
     /// How sure the plugin is that `headers` are its export's (0…1), and why.
@@ -109,6 +115,18 @@ extension Plugin {
         let plugin = try Plugin.load(file: candidate.file, searchPath: searchPath)
         guard plugin.name == candidate.name else {
             throw RuleError(file: candidate.file, "the plugin was called \"\(candidate.name)\" when it was detected and is now \"\(plugin.name)\": the file changed during the import; run it again")
+        }
+        return plugin
+    }
+}
+
+extension Plugin {
+    /// The plugin loaded afresh from its file into a new state of its own: a second mapping
+    /// thread's (`RuleEngine.mappers`), which must be the same plugin, still declaring `parallel`.
+    func loadedAgain(searchPath: SearchPath) throws -> Plugin {
+        let plugin = try Plugin.load(file: file, searchPath: searchPath)
+        guard plugin.name == name, plugin.parallel == parallel else {
+            throw RuleError(file: file, "the plugin \"\(name)\" changed while the import was starting (it is now \"\(plugin.name)\"\(plugin.parallel == parallel ? "" : ", `parallel` \(plugin.parallel)")); run the import again")
         }
         return plugin
     }

@@ -31,6 +31,10 @@ struct MappedBatch: Sendable {
 struct PluginMapper {
     /// Source rows mapped per call into the plugin's state, as template rows are checked.
     static let batchRows = 1_000
+    /// Source rows per batch when two mappers take batches in turn (`PluginBatches`): each
+    /// worker holds a batch in its plugin's state and one mapped, so smaller batches keep the
+    /// import's peak memory where one mapper's was.
+    static let parallelBatchRows = 500
 
     let checker: any RowChecking
     /// The rule set's column keys: every client is checked in all of them (a field the plugin
@@ -379,9 +383,12 @@ private struct PlainOutcome {
 }
 
 /// Source rows read, mapped by the plugin and checked a batch at a time: a plugin import's
-/// producer, as `TemplateBatches` is the template's. It runs on a thread of its own (it alone uses
-/// `rows`, the plugin's Lua state and the checker's), so mapping the next batch overlaps with
-/// storing the last one: on one thread, storing waited for the plugin and the plugin for storing.
+/// producer, as `TemplateBatches` is the template's. Each of `mappers` (a plugin state and a
+/// checker of its own) maps on a thread of its own, so mapping overlaps with storing the batches
+/// already mapped; with two (a plugin that declares `parallel`), they take the file's batches in
+/// turn — the first batches 1, 3, 5…, the second 2, 4, 6… — and `next` hands them back in the
+/// file's order, so the import sees what one mapper would have given it: the same rows, messages
+/// and first error.
 final class PluginBatches {
     /// One batch of mapped and checked rows, and what the reading saw on the way.
     struct Mapped: Sendable {
@@ -395,22 +402,95 @@ final class PluginBatches {
         var batch: MappedBatch?
     }
 
-    private var rows: LimitedRows
-    private let mapper: PluginMapper
+    private let turns: Turns
+    private let workers: [ReadAhead<Mapped>]
+    /// The worker whose batch comes next in the file.
+    private var nextWorker = 0
 
-    init(rows: any RowReader, mapper: PluginMapper, rowLimit: Int?) {
-        self.rows = LimitedRows(rows, limit: rowLimit)
-        self.mapper = mapper
+    /// Starts one thread per mapper; the rows, the mappers' plugin states and checkers belong to
+    /// those threads from then on.
+    init(rows: any RowReader, mappers: [PluginMapper], rowLimit: Int?) {
+        precondition(!mappers.isEmpty, "a plugin import needs a mapper")
+        let turns = Turns(LimitedRows(rows, limit: rowLimit), workers: mappers.count,
+                          batchRows: mappers.count == 1 ? PluginMapper.batchRows : PluginMapper.parallelBatchRows)
+        self.turns = turns
+        // Two batches ahead in all, as with one thread.
+        let capacity = max(1, 2 / mappers.count)
+        workers = mappers.enumerated().map { worker, mapper in
+            ReadAhead(capacity: capacity) {
+                guard let read = try turns.next(for: worker) else { return nil }
+                // The cells' texts are made here, outside the turn: the other worker reads meanwhile.
+                let pending = read.rows.map { (cells: $0.cells.map(\.displayText), number: $0.number) }
+                return Mapped(rowsRead: read.batch.rowsRead, fractionRead: read.fractionRead,
+                              firstRowOverLimit: read.batch.firstRowOverLimit,
+                              batch: pending.isEmpty ? nil : try mapper.map(pending))
+            }
+        }
     }
 
-    /// The next batch of up to `PluginMapper.batchRows` rows to map, mapped and checked; nil at
-    /// the end. Rows over the row limit are counted, not mapped (`LimitedRows`).
+    /// Stops the threads: one waiting for its turn is woken; each ends after the batch it maps.
+    deinit { turns.cancel() }
+
+    /// The next batch of up to `PluginMapper.batchRows` rows in the file, mapped and checked; nil
+    /// at the end. Rows over the row limit are counted, not mapped (`LimitedRows`). An error
+    /// (reading, mapping, checking) comes once the batches before it are taken.
     func next() throws -> Mapped? {
-        var pending: [(cells: [String], number: Int)] = []
-        guard let read = try rows.nextBatch(upTo: PluginMapper.batchRows, { pending.append(($0.cells.map(\.displayText), $0.number)) })
-        else { return nil }
-        return Mapped(rowsRead: read.rowsRead, fractionRead: rows.fractionRead, firstRowOverLimit: read.firstRowOverLimit,
-                      batch: pending.isEmpty ? nil : try mapper.map(pending))
+        let worker = workers[nextWorker]
+        nextWorker = (nextWorker + 1) % workers.count
+        return try worker.next()
+    }
+
+    /// The file's rows, read a batch at a time by the workers in turn: worker k reads batch
+    /// k + 1, k + 1 + n, … of n workers, so which state maps a batch never depends on timing.
+    private final class Turns: @unchecked Sendable {
+        private let condition = NSCondition()
+        // Guarded by `condition`.
+        private var rows: LimitedRows
+        private let workers: Int
+        private let batchRows: Int
+        private var turn = 0
+        /// The file ended, or reading it failed, in an earlier turn.
+        private var ended = false
+        private var cancelled = false
+
+        init(_ rows: LimitedRows, workers: Int, batchRows: Int) {
+            self.rows = rows
+            self.workers = workers
+            self.batchRows = batchRows
+        }
+
+        /// Worker `worker`'s next batch, once the batches before it were read; nil at the end of
+        /// the file (or after a reading error, which the worker whose turn it was threw) and once
+        /// cancelled.
+        func next(for worker: Int) throws -> (rows: [Row], batch: LimitedRows.Batch, fractionRead: Double?)? {
+            condition.lock()
+            defer { condition.unlock() }
+            while turn != worker, !ended, !cancelled { condition.wait() }
+            guard !ended, !cancelled else { return nil }
+            defer {
+                turn = (turn + 1) % workers
+                condition.broadcast()
+            }
+            var taken: [Row] = []
+            taken.reserveCapacity(batchRows)
+            do {
+                guard let batch = try rows.nextBatch(upTo: batchRows, { taken.append($0) }) else {
+                    ended = true
+                    return nil
+                }
+                return (taken, batch, rows.fractionRead)
+            } catch {
+                ended = true
+                throw error
+            }
+        }
+
+        func cancel() {
+            condition.lock()
+            cancelled = true
+            condition.broadcast()
+            condition.unlock()
+        }
     }
 }
 

@@ -128,6 +128,18 @@ public final class RuleEngine {
         }
     }
 
+    /// The mappers of a plugin import, one per mapping thread (`PluginBatches`): two when the
+    /// plugin declares `parallel` and the rule set's checks run without Lua (`checker` then has
+    /// no state shared with a second one), each with a state of the plugin (the second loaded
+    /// afresh from its file) and a checker of its own; else `checker`'s alone.
+    func mappers(_ plugin: Plugin, checker: any RowChecking, headers: [String], language: String, catalog: Catalog,
+                 options: RuleOptions) throws -> [PluginMapper] {
+        let first = try mapper(plugin, checker: checker, headers: headers, options: options)
+        guard plugin.parallel, (checker as? HybridRowChecker)?.runsWithoutLua == true else { return [first] }
+        let second = try self.checker(language: language, catalog: catalog, options: options)
+        return [first, try mapper(try plugin.loadedAgain(searchPath: searchPath), checker: second, headers: headers, options: options)]
+    }
+
     /// The row checks of one import (the template language and the base's catalog are fixed):
     /// the stock types natively and Lua only for the rule set's own code (`HybridRowChecker`);
     /// all in Lua (`LuaRowChecker`) when a column's type is not a stock one.
