@@ -214,6 +214,8 @@ end
 return {
   name = "google-contacts",
   title = "Google Contacts (Google CSV, current and legacy layouts)",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
 
   detect = function(headers)
     return contacts.recognise(headers, RECOGNITION)

@@ -20,6 +20,8 @@ local RECOGNITION = {
 return {
   name = "hubspot",
   title = "HubSpot contacts export",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
 
   detect = function(headers)
     return contacts.recognise(headers, RECOGNITION)

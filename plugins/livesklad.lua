@@ -41,6 +41,8 @@ end
 return {
   name = "livesklad",
   title = "LiveSklad clients (unverified layout)",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
 
   detect = function(headers)
     return contacts.recognise(headers, RECOGNITION)

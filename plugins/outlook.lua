@@ -171,6 +171,8 @@ end
 return {
   name = "outlook",
   title = "Microsoft Outlook contacts (CSV)",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
 
   -- The third result, the headers' language, sets the language of the import's messages.
   detect = function(headers)

@@ -56,6 +56,8 @@ end
 return {
   name = "remonline-orderry",
   title = "RemOnline/Orderry export (other languages, person/organization layout)",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
 
   detect = function(headers)
     return contacts.recognise(headers, RECOGNITION)

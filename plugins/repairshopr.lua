@@ -41,6 +41,8 @@ local RECOGNITION = {
 return {
   name = "repairshopr",
   title = "RepairShopr / Syncro customers",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
 
   detect = function(headers)
     return contacts.recognise(headers, RECOGNITION)

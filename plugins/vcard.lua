@@ -141,6 +141,8 @@ end
 return {
   name = "vcard",
   title = "vCard 2.1, 3.0 and 4.0 (.vcf)",
+  -- `map` is a function of its row (caches aside): batches may be mapped in two states at once.
+  parallel = true,
   extensions = { "vcf", "vcard" },
 
   read = function(source, file)
