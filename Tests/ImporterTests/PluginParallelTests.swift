@@ -210,6 +210,30 @@ import Testing
         }
     }
 
+    /// The import stops taking batches (an error while storing, say): dropping `PluginBatches`
+    /// wakes the thread waiting for its turn and stops both, whatever each was doing.
+    @Test func droppingTheBatchesMidFileStopsBothThreads() throws {
+        try userRoot.write("plugins/counting.lua", Self.plugin(parallel: true))
+        let engine = try RuleEngine(ruleSet: "remonline", searchPath: SearchPath(roots: [userRoot.path, repositoryRoot]))
+        let headers = ["Name", "Phone", "Note"]
+        let mappers = try engine.mappers(try engine.plugin("counting"), checker: try engine.checker(language: "en", catalog: Catalog(), options: RuleOptions()),
+                                         headers: headers, language: "en", catalog: Catalog(), options: RuleOptions())
+        #expect(mappers.count == 2)
+        let reader = PluginRowReader(sheetName: "export", headers: headers,
+                                     rows: (2...(PluginMapper.parallelBatchRows * 40)).map { ["Client \($0)", "+33 6 12 \(String(format: "%06d", $0))", ""] })
+        _ = try reader.nextRow()
+        var batches: PluginBatches? = PluginBatches(rows: reader, mappers: mappers, rowLimit: nil)
+        let first = try #require(try batches?.next())
+        #expect(first.batch?.rows.map(\.number) == Array(2...(PluginMapper.parallelBatchRows + 1)))
+        let second = try #require(try batches?.next())
+        #expect(second.batch?.rows.first?.number == PluginMapper.parallelBatchRows + 2)
+        batches = nil
+        // Both threads are gone: the states are this thread's again, and the reader stopped
+        // short of the end.
+        #expect(try reader.nextRow() != nil)
+        #expect(try mappers[1].map([(cells: ["Client", "+33 6 12 000001", ""], number: 2)]).rows.count == 1)
+    }
+
     @Test func parallelMustBeABoolean() throws {
         try userRoot.write("plugins/counting.lua", Self.plugin(parallel: nil).replacingOccurrences(
             of: "local mapped = 0\nreturn {", with: "local mapped = 0\nreturn {\n  parallel = \"yes\","))
