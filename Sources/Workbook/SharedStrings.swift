@@ -372,10 +372,11 @@ struct SharedStringsScanner {
     }
 }
 
-/// The shared strings' text: the UTF-8 of every string back to back plus one offset per
-/// string, in buffers of its own (a lookup is two loads, with no array to retain or check —
-/// one is made for every shared-string cell). Past `memoryLimit` bytes the text goes to an
-/// unlinked temporary file (`SpillFile`), read back through each reader's `SharedStringsCache`.
+/// The shared strings' text: the UTF-8 of every string back to back, and where each string
+/// lies in it (`SharedStringBounds`), in buffers of its own (a lookup is a few loads, with no
+/// array to retain or check — one is made for every shared-string cell). Past `memoryLimit`
+/// bytes the text goes to an unlinked temporary file (`SpillFile`), read back through each
+/// reader's `SharedStringsCache`.
 ///
 /// Written by the one reader of the part, through `SharedStrings`, until `finish()`; only read
 /// from then on, by any number of readers on any threads.
@@ -385,9 +386,10 @@ final class SharedStringsText: @unchecked Sendable {
     private var bytes: UnsafeMutablePointer<UInt8>?
     private var byteCapacity = 0
     private var byteCount = 0
-    /// String `i` is the text between `offsets[i]` and `offsets[i + 1]` (in the file, when spilled).
-    private var offsets: UnsafeMutablePointer<UInt32>
-    private var offsetCapacity = 16
+    /// Where each string lies in the text (in the file, when spilled).
+    private var bounds = SharedStringBounds()
+    private var stringCapacity = 0
+    private var longCapacity = 0
     /// Strings in the table.
     private(set) var count = 0
     private var spill: SpillFile?
@@ -396,8 +398,12 @@ final class SharedStringsText: @unchecked Sendable {
 
     // For a reader's lookups once the table is finished (nothing moves from then on); the
     // table must outlive their use.
-    /// Where string `i` starts (`[i]`) and ends (`[i + 1]`).
-    var offsetsPointer: UnsafePointer<UInt32> { UnsafePointer(offsets) }
+    /// Where each string starts and ends.
+    var stringBounds: SharedStringBounds { bounds }
+    /// Bytes held to find each string in the text (tests: about 1.5 a string).
+    var boundsByteCount: Int {
+        stringCapacity + (stringCapacity >> SharedStringBounds.groupShift + 1) * 4 + longCapacity * 8
+    }
     /// The text, when it is in memory (nil when spilled).
     var textPointer: UnsafePointer<UInt8>? { spill == nil ? bytes.map { UnsafePointer($0) } : nil }
     /// The file holding the text, when spilled.
@@ -405,20 +411,24 @@ final class SharedStringsText: @unchecked Sendable {
 
     init(memoryLimit: Int) {
         self.memoryLimit = memoryLimit
-        offsets = .allocate(capacity: offsetCapacity)
-        offsets[0] = 0
+        resizeStrings(to: 16)
     }
 
     deinit {
         bytes?.deallocate()
-        offsets.deallocate()
+        bounds.anchors.deallocate()
+        bounds.lengths.deallocate()
+        if longCapacity > 0 {
+            bounds.longIndexes.deallocate()
+            bounds.longLengths.deallocate()
+        }
     }
 
     /// `body` with the UTF-8 of the string at `index` (below `count`); nil only when a spilled
     /// table cannot be read back from its file.
     @inline(__always)
     func withBytes<R>(at index: Int, cache: SharedStringsCache, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        let (start, end) = bounds.of(index)
         if start == end { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         if let spill { return cache.withBytes(from: spill, start: start, end: end, body) }
         return body(UnsafeBufferPointer(start: bytes! + start, count: end - start))
@@ -429,7 +439,7 @@ final class SharedStringsText: @unchecked Sendable {
         // to grow by copying (the text is never longer than the XML it comes from).
         let capacity = min(wanted, memoryLimit + (1 << 20))
         if capacity > byteCapacity { resizeBytes(to: capacity) }
-        if strings + 1 > offsetCapacity { resizeOffsets(to: strings + 1) }
+        if strings > stringCapacity { resizeStrings(to: strings) }
     }
 
     func append(_ string: UnsafeBufferPointer<UInt8>) throws {
@@ -438,9 +448,20 @@ final class SharedStringsText: @unchecked Sendable {
             (bytes! + byteCount).update(from: source, count: string.count)
             byteCount += string.count
         }
-        if count + 2 > offsetCapacity { resizeOffsets(to: 2 * offsetCapacity) }
+        if count + 1 > stringCapacity { resizeStrings(to: 2 * stringCapacity) }
+        let end = (spill?.size ?? 0) + byteCount
+        if string.count >= Int(SharedStringBounds.longLength) {
+            if bounds.longCount == longCapacity { resizeLong(to: max(16, 2 * longCapacity)) }
+            bounds.longIndexes[bounds.longCount] = UInt32(count)
+            bounds.longLengths[bounds.longCount] = UInt32(string.count)
+            bounds.longCount += 1
+            bounds.lengths[count] = SharedStringBounds.longLength
+        } else {
+            bounds.lengths[count] = UInt8(string.count)
+        }
         count += 1
-        offsets[count] = UInt32((spill?.size ?? 0) + byteCount)
+        // Each group's anchor is where its first string starts: the end of the one before.
+        if count & SharedStringBounds.groupMask == 0 { bounds.anchors[count >> SharedStringBounds.groupShift] = UInt32(end) }
         if byteCount >= memoryLimit {
             if spill == nil { spill = try SpillFile() }
             try spill?.append(UnsafeBufferPointer(start: bytes, count: byteCount))
@@ -468,11 +489,88 @@ final class SharedStringsText: @unchecked Sendable {
         byteCapacity = capacity
     }
 
-    private func resizeOffsets(to capacity: Int) {
-        let resized = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        resized.update(from: offsets, count: count + 1)
-        offsets.deallocate()
-        offsets = resized
-        offsetCapacity = capacity
+    private func resizeStrings(to capacity: Int) {
+        let lengths = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        let anchors = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity >> SharedStringBounds.groupShift + 1)
+        if stringCapacity == 0 {
+            anchors[0] = 0
+        } else {
+            lengths.update(from: bounds.lengths, count: count)
+            anchors.update(from: bounds.anchors, count: count >> SharedStringBounds.groupShift + 1)
+            bounds.lengths.deallocate()
+            bounds.anchors.deallocate()
+        }
+        bounds.lengths = lengths
+        bounds.anchors = anchors
+        stringCapacity = capacity
+    }
+
+    private func resizeLong(to capacity: Int) {
+        let indexes = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        let lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        if longCapacity > 0 {
+            indexes.update(from: bounds.longIndexes, count: bounds.longCount)
+            lengths.update(from: bounds.longLengths, count: bounds.longCount)
+            bounds.longIndexes.deallocate()
+            bounds.longLengths.deallocate()
+        }
+        bounds.longIndexes = indexes
+        bounds.longLengths = lengths
+        longCapacity = capacity
+    }
+}
+
+/// Where each shared string lies in the text, in about 1.5 bytes a string instead of the 4 of
+/// one offset each (a million-row sheet's 2.2 million strings took 8.9 MB of offsets; issue 18,
+/// memory): the length of every string in a byte, and the offset of every eighth string (its
+/// group's anchor). A string starts at its group's anchor plus the lengths before it in the
+/// group — at most seven bytes to add. A length of `longLength` or more is a byte of
+/// `longLength` and the real length in a side table sorted by index (a binary search, for the
+/// rare string of 255 bytes or more).
+///
+/// A view of buffers that `SharedStringsText` owns: copied into each reader for its lookups.
+struct SharedStringBounds: @unchecked Sendable {
+    static let groupShift = 3
+    static let groupMask = (1 << groupShift) - 1
+    /// The byte that marks a string whose length is in the side table.
+    static let longLength: UInt8 = 255
+
+    // Placeholders until `SharedStringsText` allocates each buffer (the side table only
+    // when a long string comes).
+    /// `anchors[g]` is where string `g << groupShift` starts (for a last, full group: where the
+    /// table ends).
+    fileprivate(set) var anchors = UnsafeMutablePointer<UInt32>(bitPattern: 8)!
+    /// Each string's length in bytes, or `longLength`.
+    fileprivate(set) var lengths = UnsafeMutablePointer<UInt8>(bitPattern: 8)!
+    /// The strings of `longLength` bytes or more, by index, and their lengths.
+    fileprivate(set) var longIndexes = UnsafeMutablePointer<UInt32>(bitPattern: 8)!
+    fileprivate(set) var longLengths = UnsafeMutablePointer<UInt32>(bitPattern: 8)!
+    fileprivate(set) var longCount = 0
+
+    /// Where string `index` (below the table's count) starts and ends in the text.
+    @inline(__always)
+    func of(_ index: Int) -> (start: Int, end: Int) {
+        var start = Int(anchors[index >> Self.groupShift])
+        var i = index & ~Self.groupMask
+        while i < index {
+            start += length(i)
+            i += 1
+        }
+        return (start, start + length(index))
+    }
+
+    @inline(__always)
+    private func length(_ index: Int) -> Int {
+        let short = lengths[index]
+        return short == Self.longLength ? longLength(index) : Int(short)
+    }
+
+    private func longLength(_ index: Int) -> Int {
+        var low = 0, high = longCount
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(longIndexes[middle]) < index { low = middle + 1 } else { high = middle }
+        }
+        return Int(longLengths[low])
     }
 }

@@ -482,7 +482,7 @@ final class SheetHandler: SAXHandler {
     // table's or the cache's own references, each lookup retained and released two or three
     // objects, ~10% of the TSV dump's scanning thread. `sharedStrings` and `stringsCache` keep
     // them alive, and the table no longer changes.
-    private let stringOffsets: UnsafePointer<UInt32>
+    private let stringBounds: SharedStringBounds
     private let stringText: UnsafePointer<UInt8>?
     private let stringCount: Int
     private let spilledStrings: Unmanaged<SpillFile>?
@@ -512,7 +512,7 @@ final class SheetHandler: SAXHandler {
         let cache = SharedStringsCache()
         stringsCache = cache
         cacheReference = Unmanaged.passUnretained(cache)
-        stringOffsets = sharedStrings.text.offsetsPointer
+        stringBounds = sharedStrings.text.stringBounds
         stringText = sharedStrings.text.textPointer
         stringCount = sharedStrings.count
         spilledStrings = sharedStrings.text.spillFile.map { Unmanaged.passUnretained($0) }
@@ -680,9 +680,29 @@ final class SheetHandler: SAXHandler {
     func rowEnded() {
         if let lines { return lines.rowEnded(number: rowNumber) }
         if !cells.isEmpty {
-            rows.append(Row(number: rowNumber, cells: cells))
-            cells.removeAll(keepingCapacity: true)
+            rows.append(Row(number: rowNumber, cells: Self.exactCopy(movingOutOf: &cells)))
         }
+    }
+
+    /// The cells of `scratch` in an array of their own, exactly as long, and `scratch` emptied
+    /// with its capacity kept. Handing `scratch` itself to the row made the next row allocate a
+    /// new buffer of the scratch's capacity (32 cells or more): rows queued for the importer
+    /// then held half again their size in unused capacity (issue 18, memory). The cells are
+    /// moved, not copied, so no string is retained or released on the way.
+    @inline(__always)
+    static func exactCopy(movingOutOf scratch: inout [Cell]) -> [Cell] {
+        let count = scratch.count
+        let copy = scratch.withUnsafeMutableBufferPointer { from in
+            [Cell](unsafeUninitializedCapacity: count) { to, initialized in
+                to.baseAddress!.moveInitialize(from: from.baseAddress!, count: count)
+                // What was moved out is refilled with a payload-free case, so emptying the
+                // scratch below releases nothing twice.
+                from.baseAddress!.initialize(repeating: .empty, count: count)
+                initialized = count
+            }
+        }
+        scratch.removeAll(keepingCapacity: true)
+        return copy
     }
 
     func endElement(_ name: UnsafePointer<UInt8>) {
@@ -774,7 +794,7 @@ final class SheetHandler: SAXHandler {
     /// nil only when a spilled table cannot be read back from its file.
     @inline(__always)
     private func withSharedString<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let start = Int(stringOffsets[index]), end = Int(stringOffsets[index + 1])
+        let (start, end) = stringBounds.of(index)
         if start == end { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         if let spilledStrings {
             return cacheReference._withUnsafeGuaranteedRef { cache in
@@ -788,7 +808,7 @@ final class SheetHandler: SAXHandler {
     /// next lookup; nil only when a spilled table cannot be read back from its file.
     @inline(__always)
     private func sharedString(at index: Int) -> UnsafeBufferPointer<UInt8>? {
-        let start = Int(stringOffsets[index]), end = Int(stringOffsets[index + 1])
+        let (start, end) = stringBounds.of(index)
         if start == end { return UnsafeBufferPointer(start: nil, count: 0) }
         if let spilledStrings {
             return cacheReference._withUnsafeGuaranteedRef { cache in
