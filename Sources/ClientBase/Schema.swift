@@ -3,6 +3,10 @@ enum Schema {
     /// The administrator a fresh base starts with, so an import works without set-up.
     static let administrator = "Administrator"
 
+    /// The index of the duplicate probes by email (migration 4), also built by
+    /// `SQLiteClientStore.endDeferredLookups`.
+    static let emailIndex = "CREATE INDEX clients_email_nocase ON clients(email COLLATE NOCASE) WHERE email <> ''"
+
     static let migrations: [String] = [
         """
         CREATE TABLE marketing_sources(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -97,7 +101,7 @@ enum Schema {
         // index cannot serve: every new client scanned the whole table (quadratic imports).
         """
         DROP INDEX clients_email;
-        CREATE INDEX clients_email_nocase ON clients(email COLLATE NOCASE) WHERE email <> '';
+        \(emailIndex);
         """,
         // SQLite (3.40) checks `kind IN (three values)` by building a temporary B-tree on every
         // insert: a third of the store's SQLite time on a big import. Comparisons with OR accept
