@@ -68,7 +68,7 @@ public final class SQLiteClientStore {
     /// then only append-order B-trees are written (`clients`, the ledger, the journal), whose
     /// rightmost pages are all an insert touches.
     static let pageCacheKiB = -14336
-    static let deferredPageCacheKiB = -2048
+    static let deferredPageCacheKiB = -1024
 
     /// The file this base lives in.
     public var path: String { connection.path }

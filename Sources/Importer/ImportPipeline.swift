@@ -398,6 +398,10 @@ private struct Run {
     /// The keys of the client `duplicatesOf` probed last that already have a first client in
     /// `deferredKeys`: the insert that follows adds the others without probing again.
     private var probedKeys: (phones: [String], email: String, phonesWithFirst: [String], emailHasFirst: Bool)?
+    /// Whether `sizeKeyTables` has sized the key tables for the whole file.
+    private var keyTablesSized = false
+    /// `fractionRead` and the key tables' counts when 1% of the file was read.
+    private var keyCountAtOnePercent: (fraction: Double, phones: Int, emails: Int)?
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -458,14 +462,35 @@ private struct Run {
         deferredKeys = nil  // Held in `keys` meanwhile, so the tables are not copied.
         for (index, phone) in client.phones.enumerated() where !client.phones[..<index].contains(phone) {
             let hasFirst = try probed.map { $0.phonesWithFirst.contains(phone) } ?? (firstClientID(withPhone: phone, in: keys) != nil)
-            if !hasFirst { keys.addPhone(tag: keys.phoneTag(phone), clientID: id) }
+            if !hasFirst { keys.addPhone(hash: keys.phoneHash(phone), clientID: id) }
         }
         if !client.email.isEmpty {
             let hasFirst = try probed?.emailHasFirst ?? (firstClientID(withEmail: client.email, in: keys) != nil)
-            if !hasFirst { keys.addEmail(tag: keys.emailTag(client.email), clientID: id) }
+            if !hasFirst { keys.addEmail(hash: keys.emailHash(client.email), clientID: id) }
         }
         deferredKeys = keys
         probedKeys = nil
+    }
+
+    /// Sizes the key tables once for the whole file, in 16-bit tags (`DeferredKeys.size`), so
+    /// that they are not grown (and copied) again: at a million rows the last growth held 47 MB
+    /// at once. The keys a hundredth of the
+    /// file adds are counted between 1% and 3% read, not from the start: the reader's
+    /// `fractionRead` runs ahead of the rows handed on (the inflating and reading threads'
+    /// queues), which made a count from the start short, and a late growth put 14 MiB back.
+    private mutating func sizeKeyTables() {
+        guard !keyTablesSized, var keys = deferredKeys, let fraction = fractionRead, fraction < 1 else { return }
+        guard let start = keyCountAtOnePercent else {
+            if fraction >= 0.01 { keyCountAtOnePercent = (fraction, keys.phoneCount, keys.emailCount) }
+            return
+        }
+        guard fraction >= 0.03, fraction - start.fraction >= 0.015 else { return }
+        keyTablesSized = true
+        deferredKeys = nil  // `keys` alone holds the tables, so they are not copied.
+        let rest = 1.03 * (1 - fraction) / (fraction - start.fraction)
+        keys.size(phones: keys.phoneCount + Int(Double(keys.phoneCount - start.phones) * rest),
+                  emails: keys.emailCount + Int(Double(keys.emailCount - start.emails) * rest))
+        deferredKeys = keys
     }
 
     /// Ends the deferral before a client whose keys would take the key tables past their budget.
@@ -480,7 +505,7 @@ private struct Run {
     /// stored client), else the store's answer.
     private func firstClientID(withPhone phone: String, in keys: DeferredKeys?) throws -> Int64? {
         guard let keys else { return try store.firstClientID(withPhone: phone) }
-        return try keys.phones.first(tag: keys.phoneTag(phone)) { id in
+        return try keys.firstPhone(hash: keys.phoneHash(phone)) { id in
             try store.client(id: Int64(id))?.phones.contains(phone) ?? false
         }.map(Int64.init)
     }
@@ -488,7 +513,7 @@ private struct Run {
     /// The first client with this email, compared as the stores compare it (A–Z folded).
     private func firstClientID(withEmail email: String, in keys: DeferredKeys?) throws -> Int64? {
         guard let keys else { return try store.firstClientID(withEmail: email) }
-        return try keys.emails.first(tag: keys.emailTag(email)) { id in
+        return try keys.firstEmail(hash: keys.emailHash(email)) { id in
             guard let stored = try store.client(id: Int64(id))?.email else { return false }
             return DeferredKeys.sameEmail(stored, email)
         }.map(Int64.init)
@@ -514,6 +539,7 @@ private struct Run {
                 $0.assign(checked, index: index, fields: fields, customColumns: custom)
             }
         }
+        sizeKeyTables()
     }
 
     /// A batch of source rows a plugin mapped, its clients checked: each row's notes, skip or
@@ -523,6 +549,7 @@ private struct Run {
         fractionRead = mapped.fractionRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = mapped.firstRowOverLimit }
         guard let batch = mapped.batch else { return }
+        defer { sizeKeyTables() }
         let checked = batch.checked
         let idColumn = batch.keys.firstIndex(of: "id"), balanceColumn = batch.keys.firstIndex(of: "balance")
         let columnOfKey = Dictionary(batch.keys.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })

@@ -14,6 +14,8 @@ import Testing
         case plain
         /// Every tag the same or one of two: each probe confirms candidates against stored rows.
         case collidingTags
+        /// 256 tags in one probe chain, in tables sized after the first batch (16-bit tags).
+        case collidingSizedTags
         /// A budget of a few dozen keys: the look-ups are built mid-file and the import goes on.
         case smallBudget
         var testDescription: String { rawValue }
@@ -22,6 +24,7 @@ import Testing
             switch self {
             case .plain: break
             case .collidingTags: options.deferredKeyTagMask = 0x1
+            case .collidingSizedTags: options.deferredKeyTagMask = 0xFF
             case .smallBudget: options.deferredKeyBytes = 1024
             }
         }
@@ -151,18 +154,22 @@ import Testing
         #expect(!DeferredKeys.sameEmail("a@x", "a`x"))
     }
 
-    @Test func theKeyTableGrowsWithoutItsKeysAndFindsEveryEntry() {
-        var table = KeyTable(capacity: 8)
-        for id in UInt32(1)...5_000 { table.add(tag: id &* 2_654_435_761, id: id) }
+    @Test func theKeyTableGrowsWithoutItsKeysAndFindsEveryEntryAfterNarrowing() {
+        let hash = { (id: UInt32) in StoredKeyFilter.hash(String(id), kind: 1, foldCase: false) }
+        var table = KeyTable<UInt64>(capacity: 8)
+        for id in UInt32(1)...5_000 { table.add(hash: hash(id), id: id) }
         #expect(table.count == 5_000 && table.capacity > 6_250)
+        let narrow = KeyTable<UInt16>(table, capacity: 7_000)
+        #expect(narrow.count == 5_000 && narrow.bytes == 7_000 * 6)
         for id in UInt32(1)...5_000 {
-            #expect(table.first(tag: id &* 2_654_435_761) { $0 == id } == id)
+            #expect(table.first(hash: hash(id)) { $0 == id } == id)
+            #expect(narrow.first(hash: hash(id)) { $0 == id } == id)
         }
-        // The same tag many times: every entry is offered, in the order added.
-        var same = KeyTable(capacity: 8)
-        for id in UInt32(1)...50 { same.add(tag: 7, id: id) }
+        // The same hash many times: every entry is offered, in the order added.
+        var same = KeyTable<UInt64>(capacity: 8)
+        for id in UInt32(1)...50 { same.add(hash: 7, id: id) }
         var offered: [UInt32] = []
-        #expect(same.first(tag: 7) { offered.append($0); return false } == nil)
+        #expect(same.first(hash: 7) { offered.append($0); return false } == nil)
         #expect(offered == Array(1...50))
     }
 }
