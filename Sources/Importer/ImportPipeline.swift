@@ -474,10 +474,10 @@ private struct Run {
 
     /// Sizes the key tables once for the whole file, in 16-bit tags (`DeferredKeys.size`), so
     /// that they are not grown (and copied) again: at a million rows the last growth held 47 MB
-    /// at once. The keys a hundredth of the
-    /// file adds are counted between 1% and 3% read, not from the start: the reader's
-    /// `fractionRead` runs ahead of the rows handed on (the inflating and reading threads'
-    /// queues), which made a count from the start short, and a late growth put 14 MiB back.
+    /// at once. The keys a hundredth of the file adds are counted between 1% and 3% read, not
+    /// from the start: the reader's `fractionRead` runs ahead of the rows handed on (the
+    /// inflating and reading threads' queues), which made a count from the start short, and a
+    /// late growth put 14 MiB back.
     private mutating func sizeKeyTables() {
         guard !keyTablesSized, var keys = deferredKeys, let fraction = fractionRead, fraction < 1 else { return }
         guard let start = keyCountAtOnePercent else {
