@@ -168,6 +168,7 @@ extension SQLiteClientStore {
         guard let deferred = deferredLookups else { return }
         deferredLookups = nil
         defer { try? connection.execute("PRAGMA cache_size = \(Self.pageCacheKiB)") }
+        try connection.execute("PRAGMA cache_size = \(Self.buildPageCacheKiB)")
         try connection.execute(Schema.emailIndex)
         if let first = deferred.firstCreated {
             // A client's repeated number is one entry (OR IGNORE), as `addPhoneLookups` writes it.

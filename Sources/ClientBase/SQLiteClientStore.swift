@@ -69,6 +69,9 @@ public final class SQLiteClientStore {
     /// rightmost pages are all an insert touches.
     static let pageCacheKiB = -14336
     static let deferredPageCacheKiB = -1024
+    /// While the deferred look-ups are built: the sorter's runs are as big as the cache, and the
+    /// caller has let go of its key tables by then.
+    static let buildPageCacheKiB = -8192
 
     /// The file this base lives in.
     public var path: String { connection.path }
