@@ -33,6 +33,16 @@ public protocol ClientStore: AnyObject {
     func updateClient(_ client: Client, previous: Client, batch: Int64, sourceRow: Int?) throws
     func appendBalanceCorrection(clientID: Int64, amount: ExactDecimal, comment: String,
                                  batch: Int64, employeeID: Int64?, sourceRow: Int?) throws
+    /// Inside a transaction into a base without clients, stops writing the structures the
+    /// duplicate probes read (SQLite: the email index and the phone lookup) until
+    /// `endDeferredLookups`, which builds them whole, in key order. Meanwhile the caller answers
+    /// its own duplicate probes, `firstClientID(withPhone:)` and `withEmail:` must not be asked,
+    /// and `updateClient` ends the deferral first. False (the default) when the backend does not defer.
+    func beginDeferredLookups() throws -> Bool
+    /// Builds what `beginDeferredLookups` stopped writing, from the clients stored meanwhile,
+    /// and writes it from then on as before. Call before the transaction commits; nothing when
+    /// nothing is deferred.
+    func endDeferredLookups() throws
 
     // The journal
     func history() throws -> [Batch]
@@ -43,6 +53,10 @@ public protocol ClientStore: AnyObject {
 extension ClientStore {
     /// A backend without a quicker way counts.
     public func hasClients() throws -> Bool { try clientCount() > 0 }
+
+    /// A backend that writes its look-ups as it goes defers nothing.
+    public func beginDeferredLookups() throws -> Bool { false }
+    public func endDeferredLookups() throws {}
 
     /// A write transaction that commits.
     public func transaction<T>(_ body: () throws -> T) throws -> T {

@@ -74,6 +74,12 @@ public final class PostgresClientStore {
         connection = try PostgresConnection(location: location)
         let version = try storedSchemaVersion()
         try refuseUnknown(version)
+        if version != 0 && version < Self.schemaVersion {
+            // An older base is upgraded at once, in a transaction of its own (as SQLite's is).
+            baseMayBeMissing = true
+            try transaction {}
+            return
+        }
         guard version == 0 else { return }
         guard missing != .refuse else {
             throw StoreError(.cannotOpen, """
@@ -114,7 +120,7 @@ public final class PostgresClientStore {
         if version > Self.schemaVersion {
             throw StoreError(.newerSchema, "\(base) has schema version \(version), newer than this build of clientimport knows (version \(Self.schemaVersion)): it was written by a newer clientimport; use that one (or a newer one), or choose another base with --db. Nothing was changed")
         }
-        if version != 0 && version != Self.schemaVersion {
+        if version != 0 && version != Self.schemaVersion && PostgresSchema.upgrades[version] == nil {
             throw StoreError(.corrupt, "\(base) has schema version \(version), which no clientimport writes on PostgreSQL: it is not a client base this program can use. Nothing was changed")
         }
     }
@@ -125,7 +131,13 @@ public final class PostgresClientStore {
     private func createBaseIfMissing() throws {
         let version = try storedSchemaVersion()
         try refuseUnknown(version)
-        if version == 0 {
+        if version != 0 {
+            // `refuseUnknown` let through only versions with a step up to this build's.
+            for step in version..<Self.schemaVersion {
+                guard let upgrade = PostgresSchema.upgrades[step] else { break }
+                try connection.execute(upgrade)
+            }
+        } else {
             try connection.createSchema()
             try connection.execute(PostgresSchema.create)
         }

@@ -46,6 +46,15 @@ public final class SQLiteClientStore {
     /// so a 100,000-client import writes one row, not 100,000.
     var pendingCreatedRun: CreatedRun?
 
+    /// While an import into a base without clients defers its look-ups
+    /// (`beginDeferredLookups`): the first client it created and its batch, from which
+    /// `endDeferredLookups` builds the phone lookup (nil until one is). Cleared with `nameIDs`.
+    var deferredLookups: DeferredLookups?
+
+    struct DeferredLookups {
+        var firstCreated: (clientID: Int64, batch: Int64)?
+    }
+
     struct CreatedRun {
         let batch: Int64
         let firstClientID: Int64
@@ -54,6 +63,15 @@ public final class SQLiteClientStore {
 
     /// The employee (with a role that may adjust balances) that every new base starts with.
     public static let administratorName = ClientStores.administratorName
+
+    /// `PRAGMA cache_size` (negative: KiB) of an import, and while its look-ups are deferred:
+    /// then only append-order B-trees are written (`clients`, the ledger, the journal), whose
+    /// rightmost pages are all an insert touches.
+    static let pageCacheKiB = -14336
+    static let deferredPageCacheKiB = -1024
+    /// While the deferred look-ups are built: the sorter's runs are as big as the cache, and the
+    /// caller has let go of its key tables by then.
+    static let buildPageCacheKiB = -8192
 
     /// The file this base lives in.
     public var path: String { connection.path }
@@ -94,7 +112,7 @@ public final class SQLiteClientStore {
         // flat. Memory-mapping the file gave nothing: until the commit, the pages are in the WAL.
         // 14 MiB since the 1M-row XLSX import (shared-string offsets, the reader's caches, the
         // duplicate-probe filter) peaked at 100.9 MiB against its 100 MiB budget: 98.3 MiB now.
-        try connection.execute("PRAGMA cache_size = -14336")
+        try connection.execute("PRAGMA cache_size = \(Self.pageCacheKiB)")
         try migrate()
     }
 
@@ -164,16 +182,24 @@ public final class SQLiteClientStore {
         lastRecordedChange = nil
         pendingCreatedRun = nil
         clientWithoutLedgerEntries = nil
+        deferredLookups = nil
         defer {
             forgetNameIDs()
             lastRecordedChange = nil
             pendingCreatedRun = nil
             clientWithoutLedgerEntries = nil
+            if deferredLookups != nil {
+                // Rolled back: the index is back, and so must the import's page cache be.
+                deferredLookups = nil
+                try? connection.execute("PRAGMA cache_size = \(Self.pageCacheKiB)")
+            }
         }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
             try writePendingCreatedRun()
+            // Never commit without the look-ups (a rollback restores them by itself).
+            if commit { try endDeferredLookups() }
             connection.resetStatements()
             try connection.execute(commit ? "COMMIT" : "ROLLBACK")
             return result

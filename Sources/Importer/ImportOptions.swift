@@ -55,6 +55,16 @@ public struct ImportOptions: Sendable {
     /// Called every few thousand rows while an import runs (for a progress display).
     public var progress: (@Sendable (ImportProgress) -> Void)?
 
+    /// Test seams of the deferred look-ups (`DeferredKeys`): whether an import into a base
+    /// without clients defers them at all (tests compare both paths), the key tables' byte
+    /// budget (past it the look-ups are built and the import goes on as into a base with
+    /// clients), the bits of the key hash kept as tags (fewer bits force tags to collide), and
+    /// a step run after the look-ups are built and before COMMIT (a failure there).
+    var defersLookups = true
+    var deferredKeyBytes = DeferredKeys.defaultByteBudget
+    var deferredKeyTagMask = UInt32.max
+    var afterDeferredLookupsBuilt: (@Sendable () throws -> Void)?
+
     public init() {}
 }
 

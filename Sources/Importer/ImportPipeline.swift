@@ -394,6 +394,16 @@ private struct Run {
     /// The phones and emails this import stored, when the base had no clients before it: the
     /// duplicate probes of keys it has never seen are skipped (`StoredKeyFilter`).
     private var storedKeys: StoredKeyFilter?
+    /// The phones and emails this import stored while the store defers its look-ups (a base
+    /// without clients that can defer them): the duplicate probes are answered from here.
+    private var deferredKeys: DeferredKeys?
+    /// The keys of the client `duplicatesOf` probed last that already have a first client in
+    /// `deferredKeys`: the insert that follows adds the others without probing again.
+    private var probedKeys: (phones: [String], email: String, phonesWithFirst: [String], emailHasFirst: Bool)?
+    /// Whether `sizeKeyTables` has sized the key tables for the whole file.
+    private var keyTablesSized = false
+    /// `fractionRead` and the key tables' counts when 1% of the file was read.
+    private var keyCountAtOnePercent: (fraction: Double, phones: Int, emails: Int)?
 
     init(store: any ClientStore, ruleSet: RuleSet, layout: Layout, employee: Employee,
          options: ImportOptions, report: ImportReport, knownCustomFields: Set<String>) {
@@ -421,15 +431,94 @@ private struct Run {
 
     /// Starts `storedKeys` when the base holds no client: then a new client's only possible
     /// duplicates are this import's own clients, which the filter sees stored.
+    /// Into such a base a store that can defers its look-ups instead (`deferredKeys`).
     mutating func startKeyFilter() throws {
-        storedKeys = try store.hasClients() ? nil : StoredKeyFilter()
+        guard try !store.hasClients() else { return }
+        if options.defersLookups, try store.beginDeferredLookups() {
+            deferredKeys = DeferredKeys(byteBudget: options.deferredKeyBytes, tagMask: options.deferredKeyTagMask)
+        } else {
+            storedKeys = StoredKeyFilter()
+        }
     }
 
-    /// Adds a client just written to `storedKeys`.
-    private mutating func noteStored(_ client: Client) {
-        guard storedKeys != nil else { return }
-        for phone in client.phones { storedKeys?.insert(phone: phone) }
-        if !client.email.isEmpty { storedKeys?.insert(email: client.email) }
+    /// Has the store build its deferred look-ups now and write them as it goes from here on;
+    /// the probes are then the store's (no filter: it would lack the keys stored so far).
+    private mutating func endDeferredLookups() throws {
+        guard deferredKeys != nil else { return }
+        deferredKeys = nil
+        probedKeys = nil
+        try store.endDeferredLookups()
+    }
+
+    /// Adds a client just written to `storedKeys` or `deferredKeys`.
+    private mutating func noteStored(_ client: Client) throws {
+        if storedKeys != nil {
+            for phone in client.phones { storedKeys?.insert(phone: phone) }
+            if !client.email.isEmpty { storedKeys?.insert(email: client.email) }
+        }
+        guard var keys = deferredKeys else { return }
+        guard let id = UInt32(exactly: client.id) else { return try endDeferredLookups() }
+        // The keys without a first client: what `duplicatesOf` found for this client, else probed.
+        var probed = probedKeys
+        if let known = probed, known.phones != client.phones || known.email != client.email { probed = nil }
+        deferredKeys = nil  // Held in `keys` meanwhile, so the tables are not copied.
+        for (index, phone) in client.phones.enumerated() where !client.phones[..<index].contains(phone) {
+            let hasFirst = try probed.map { $0.phonesWithFirst.contains(phone) } ?? (firstClientID(withPhone: phone, in: keys) != nil)
+            if !hasFirst { keys.addPhone(hash: keys.phoneHash(phone), clientID: id) }
+        }
+        if !client.email.isEmpty {
+            let hasFirst = try probed?.emailHasFirst ?? (firstClientID(withEmail: client.email, in: keys) != nil)
+            if !hasFirst { keys.addEmail(hash: keys.emailHash(client.email), clientID: id) }
+        }
+        deferredKeys = keys
+        probedKeys = nil
+    }
+
+    /// Sizes the key tables once for the whole file, in 16-bit tags (`DeferredKeys.size`), so
+    /// that they are not grown (and copied) again: at a million rows the last growth held 47 MB
+    /// at once. The keys a hundredth of the file adds are counted between 1% and 3% read, not
+    /// from the start: the reader's `fractionRead` runs ahead of the rows handed on (the
+    /// inflating and reading threads' queues), which made a count from the start short, and a
+    /// late growth put 14 MiB back.
+    private mutating func sizeKeyTables() {
+        guard !keyTablesSized, var keys = deferredKeys, let fraction = fractionRead, fraction < 1 else { return }
+        guard let start = keyCountAtOnePercent else {
+            if fraction >= 0.01 { keyCountAtOnePercent = (fraction, keys.phoneCount, keys.emailCount) }
+            return
+        }
+        guard fraction >= 0.03, fraction - start.fraction >= 0.015 else { return }
+        keyTablesSized = true
+        deferredKeys = nil  // `keys` alone holds the tables, so they are not copied.
+        let rest = 1.03 * (1 - fraction) / (fraction - start.fraction)
+        keys.size(phones: keys.phoneCount + Int(Double(keys.phoneCount - start.phones) * rest),
+                  emails: keys.emailCount + Int(Double(keys.emailCount - start.emails) * rest))
+        deferredKeys = keys
+    }
+
+    /// Ends the deferral before a client whose keys would take the key tables past their budget.
+    private mutating func makeRoomForKeys(of client: Client) throws {
+        guard let keys = deferredKeys else { return }
+        if !keys.hasRoom(forPhones: client.phones.count, emails: client.email.isEmpty ? 0 : 1) {
+            try endDeferredLookups()
+        }
+    }
+
+    /// The first client with this phone: from `keys` (each tag match confirmed against the
+    /// stored client), else the store's answer.
+    private func firstClientID(withPhone phone: String, in keys: DeferredKeys?) throws -> Int64? {
+        guard let keys else { return try store.firstClientID(withPhone: phone) }
+        return try keys.firstPhone(hash: keys.phoneHash(phone)) { id in
+            try store.client(id: Int64(id))?.phones.contains(phone) ?? false
+        }.map(Int64.init)
+    }
+
+    /// The first client with this email, compared as the stores compare it (A–Z folded).
+    private func firstClientID(withEmail email: String, in keys: DeferredKeys?) throws -> Int64? {
+        guard let keys else { return try store.firstClientID(withEmail: email) }
+        return try keys.firstEmail(hash: keys.emailHash(email)) { id in
+            guard let stored = try store.client(id: Int64(id))?.email else { return false }
+            return DeferredKeys.sameEmail(stored, email)
+        }.map(Int64.init)
     }
 
     /// Once a row has an error nothing more is written (the transaction will be rolled back),
@@ -452,6 +541,7 @@ private struct Run {
                 $0.assign(checked, index: index, fields: fields, customColumns: custom)
             }
         }
+        sizeKeyTables()
     }
 
     /// A batch of source rows a plugin mapped, its clients checked: each row's notes, skip or
@@ -461,6 +551,7 @@ private struct Run {
         fractionRead = mapped.fractionRead
         if rowLimitExceededAt == nil { rowLimitExceededAt = mapped.firstRowOverLimit }
         guard let batch = mapped.batch else { return }
+        defer { sizeKeyTables() }
         let checked = batch.checked
         let idColumn = batch.keys.firstIndex(of: "id"), balanceColumn = batch.keys.firstIndex(of: "balance")
         let columnOfKey = Dictionary(batch.keys.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
@@ -575,6 +666,11 @@ private struct Run {
             addWarning(ImportIssue(row: row, message: message("national_phones", ["count": String(nationalPhones), "row": String(row)],
                 default: "{count} phone number(s) from row {row} on start with 0, a national number without its country code; to store them international (as SMS and RemOnline need), import again with --phone-country-code and the country's code (33 France, 7 Russia, 380 Ukraine, 44 United Kingdom…)")))
         }
+        // Built only for a commit: a rejected file or a dry run is rolled back whole.
+        if writing && !options.dryRun {
+            try endDeferredLookups()
+            try options.afterDeferredLookupsBuilt?()
+        }
         try store.finishBatch(batch, counts: report.counts)
     }
 
@@ -626,13 +722,16 @@ private struct Run {
             if !client.hasSameFields(as: previous) {
                 changed = true
                 if writing {
+                    // A client's keys change: the tables only ever gain clients.
+                    try endDeferredLookups()
                     try store.updateClient(client, previous: previous, batch: batch, sourceRow: row)
-                    noteStored(client)
+                    try noteStored(client)
                 }
             }
         } else if writing {
+            try makeRoomForKeys(of: client)
             client.id = try store.insertClient(client, batch: batch, sourceRow: row)
-            noteStored(client)
+            try noteStored(client)
         }
 
         if let targetText = balanceText, let target = ExactDecimal(targetText) {
@@ -663,20 +762,27 @@ private struct Run {
     /// make every later row warn about every earlier one, and the import quadratic.
     private mutating func duplicatesOf(_ client: Client, row: Int) throws -> [Int64] {
         var found: [Int64] = []
+        var phonesWithFirst: [String] = [], emailHasFirst = false
         for phone in client.phones where storedKeys?.mayContain(phone: phone) ?? true {
-            if let id = try store.firstClientID(withPhone: phone), !found.contains(id) {
+            guard let id = try firstClientID(withPhone: phone, in: deferredKeys) else { continue }
+            phonesWithFirst.append(phone)
+            if !found.contains(id) {
                 found.append(id)
                 addWarning(cellIssue("phone", row: row, value: phone, message: message(
                     "duplicate_phone", ["value": phone, "client": String(id), "advice": duplicateAdvice])))
             }
         }
         if !client.email.isEmpty, storedKeys?.mayContain(email: client.email) ?? true {
-            if let id = try store.firstClientID(withEmail: client.email), !found.contains(id) {
-                found.append(id)
-                addWarning(cellIssue("email", row: row, value: client.email, message: message(
-                    "duplicate_email", ["value": client.email, "client": String(id), "advice": duplicateAdvice])))
+            if let id = try firstClientID(withEmail: client.email, in: deferredKeys) {
+                emailHasFirst = true
+                if !found.contains(id) {
+                    found.append(id)
+                    addWarning(cellIssue("email", row: row, value: client.email, message: message(
+                        "duplicate_email", ["value": client.email, "client": String(id), "advice": duplicateAdvice])))
+                }
             }
         }
+        if deferredKeys != nil { probedKeys = (client.phones, client.email, phonesWithFirst, emailHasFirst) }
         return found
     }
 

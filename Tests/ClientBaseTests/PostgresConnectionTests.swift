@@ -202,6 +202,29 @@ struct PostgresConnectionTests {
         #expect(base.execute("TRUNCATE balance_ledger").contains("append-only"))
     }
 
+    /// A version-6 base (its phone lookup with a foreign key) is upgraded when opened: the key
+    /// dropped, the entries kept, the version 7.
+    @Test func aVersion6BaseIsUpgradedWithItsPhoneLookupKept() throws {
+        let base = try BackendBase(.postgres)
+        let store = try base.reopen()
+        try store.transaction {
+            _ = try store.insertClient({ var c = Client(id: 0, name: "A"); c.phones = ["33611111111"]; return c }(),
+                                       batch: try store.beginBatch(BatchSource(fileName: "a.csv", fileSHA256: "", ruleSet: "remonline", plugin: "", employeeID: nil)),
+                                       sourceRow: 2)
+        }
+        #expect(base.execute("""
+            ALTER TABLE client_phone_lookup ADD CONSTRAINT client_phone_lookup_client_id_fkey FOREIGN KEY (client_id) REFERENCES clients(id);
+            UPDATE clientimport_schema_version SET version = 6
+            """) == "")
+        let foreignKeys = "SELECT count(*) FROM pg_constraint WHERE conrelid = 'client_phone_lookup'::regclass AND contype = 'f'"
+        #expect(try base.rows(foreignKeys) == [["1"]])
+        let upgraded = try base.reopen()
+        #expect(try base.rows("SELECT version FROM clientimport_schema_version") == [["7"]])
+        #expect(try base.rows(foreignKeys) == [["0"]])
+        #expect(try base.rows("SELECT number, client_id FROM client_phone_lookup") == [["33611111111", "1"]])
+        #expect(try upgraded.firstClientID(withPhone: "33611111111") == 1)
+    }
+
     @Test func theSchemaVersionIsSQLitesAndANewerOneIsRefused() throws {
         #expect(PostgresClientStore.schemaVersion == SQLiteClientStore.schemaVersion)
         let base = try BackendBase(.postgres)

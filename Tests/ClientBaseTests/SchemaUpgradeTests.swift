@@ -5,7 +5,8 @@ import Testing
 
 /// Bases that older builds wrote — made here by running those builds' migrations and writing
 /// their rows as they wrote them — upgraded to this build's schema (version 6: phones and custom
-/// values in the client's row, a phone lookup of their own).
+/// values in the client's row, a phone lookup of their own; version 7: that lookup without a
+/// foreign key).
 @Suite struct SchemaUpgradeTests {
     let folder: TemporaryDirectory
     let path: String
@@ -80,7 +81,7 @@ import Testing
         let raw = try oldBase(version: version)
         let store = try SQLiteClientStore(path: path)
         #expect(raw.rows("PRAGMA user_version") == [[String(SQLiteClientStore.schemaVersion)]])
-        #expect(SQLiteClientStore.schemaVersion == 6)
+        #expect(SQLiteClientStore.schemaVersion == 7)
         #expect(raw.rows("SELECT name FROM sqlite_schema WHERE name IN ('client_phones', 'client_custom_values', 'balance_ledger_client')") == [])
         // The ledger stays append-only, and keeps each client's entries in their order.
         #expect(raw.execute("UPDATE balance_ledger SET amount = 0").contains("append-only"))
@@ -162,6 +163,22 @@ import Testing
         #expect(raw.execute("DROP VIEW client_phone_lookup") == "")
         let store = try SQLiteClientStore(path: path)
         #expect(try store.client(id: 1)?.phones == ["380501112233", "33612345678"])
+    }
+
+    /// Version 6 to 7: the phone lookup keeps every entry (of live and undone clients alike) and
+    /// drops only its foreign key; the duplicate probes still find the first client by number.
+    @Test func aVersion6PhoneLookupKeepsEveryEntryWithoutItsForeignKey() throws {
+        let raw = try oldBase(version: 5)
+        #expect(raw.execute(Schema.migrations[5] + "PRAGMA user_version = 6;") == "")
+        let entries = raw.rows("SELECT number, client_id FROM client_phone_lookup ORDER BY 1, 2")
+        #expect(entries.count == 6)
+        #expect(raw.rows("PRAGMA foreign_key_list(client_phone_lookup)").count == 1)
+        let store = try SQLiteClientStore(path: path)
+        #expect(raw.rows("PRAGMA user_version") == [["7"]])
+        #expect(raw.rows("SELECT number, client_id FROM client_phone_lookup ORDER BY 1, 2") == entries)
+        #expect(raw.rows("PRAGMA foreign_key_list(client_phone_lookup)") == [])
+        #expect(try store.firstClientID(withPhone: "380501112233") == 1)
+        #expect(try store.integrityCheck() == ["ok"])
     }
 
     @Test func aBaseNewerThanThisBuildIsStillRefused() throws {
