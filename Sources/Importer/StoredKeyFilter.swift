@@ -43,10 +43,15 @@ struct StoredKeyFilter {
         return (Int(truncatingIfNeeded: hash & mask), Int(truncatingIfNeeded: (hash >> 32) & mask))
     }
 
-    /// FNV-1a of the kind and the bytes, then MurmurHash3's finaliser so that every bit of the
-    /// result depends on every byte (FNV's low bits alone are weak).
+    /// Drawn once a process: the hashes place keys in `DeferredKeys`' open-addressing tables,
+    /// and unseeded FNV collisions can be made at will, so a crafted file could otherwise pile
+    /// its keys into one run of slots and make every probe walk it.
+    private static let seed = UInt64.random(in: .min ... .max)
+
+    /// FNV-1a (from a per-process seed) of the kind and the bytes, then MurmurHash3's finaliser
+    /// so that every bit of the result depends on every byte (FNV's low bits alone are weak).
     static func hash(_ text: String, kind: UInt8, foldCase: Bool) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
         hash = (hash ^ UInt64(kind)) &* 0x100_0000_01b3
         var text = text
         // The contiguous bytes: iterating `utf8` itself cost 40 instructions a byte.
