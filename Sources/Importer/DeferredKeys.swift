@@ -155,17 +155,21 @@ struct KeyTable<Tag: KeyTag> {
         return max(peak, capacity * entry)
     }
 
-    /// The IDs of the entries whose tag is the hash's, in the order probed, until `body` returns
-    /// true (a confirmed one); that ID, or nil.
+    /// The lowest ID among the entries whose tag is the hash's and that `body` confirms, or nil.
+    /// The whole run of slots is walked: the entries of a run are not in ID order once the table
+    /// was grown or sized (they are placed again slot by slot), so another key's entry with the
+    /// same tag — a later client that also has this key — can come before this key's own.
     func first(hash: UInt64, where body: (UInt32) throws -> Bool) rethrows -> UInt32? {
         let tag = Tag.of(hash)
         var slot = Self.home(of: hash, capacity: capacity)
+        var lowest: UInt32?
         while ids[slot] != 0 {
-            if tags[slot] == tag, try body(ids[slot]) { return ids[slot] }
+            let id = ids[slot]
+            if tags[slot] == tag, id < lowest ?? .max, try body(id) { lowest = id }
             slot += 1
             if slot == capacity { slot = 0 }
         }
-        return nil
+        return lowest
     }
 
     /// Adds an entry (the caller has made sure the key has none). A table of whole hashes

@@ -14,7 +14,9 @@ import Testing
         case plain
         /// Every tag the same or one of two: each probe confirms candidates against stored rows.
         case collidingTags
-        /// 256 tags in one probe chain, in tables sized after the first batch (16-bit tags).
+        /// 256 tags in one probe chain (in 16-bit tables when the reader reports the file under
+        /// 3% read at a later batch: a small file is often read whole by then, so
+        /// `aProbeAnswersTheLowestConfirmedIDWhateverTheSlotOrder` tests those tables directly).
         case collidingSizedTags
         /// A budget of a few dozen keys: the look-ups are built mid-file and the import goes on.
         case smallBudget
@@ -136,13 +138,42 @@ import Testing
         #expect(try fixture.store.clientCount() == 0)
     }
 
-    /// Into a base that has clients nothing is deferred: the probes find the base's own clients.
+    /// Into a base that has clients nothing is deferred: the email index stays in place through
+    /// the whole import (looked for on the importing connection after each batch), and the
+    /// probes find the base's own clients. Into a new base the same look shows it dropped.
     @Test func aBaseWithClientsTakesTheStoresProbes() throws {
         let fixture = try ImportFixture()
-        _ = try fixture.run(try fixture.workbook("first.xlsx", rows: [ImportFixture.row(["name": "A", "phone": "+33 6 12 12 12 12"])]))
-        let report = try fixture.run(try fixture.workbook("second.xlsx", rows: [ImportFixture.row(["name": "B", "phone": "+33 6 12 12 12 12"])]))
+        let intoNewBase = EmailIndexWatch(fixture.store)
+        _ = try fixture.run(try fixture.workbook("first.xlsx", rows: Self.rows(count: 1_500))) { options in
+            options.rowLimit = .unlimited
+            options.progress = { _ in intoNewBase.look() }
+        }
+        #expect(intoNewBase.looks >= 2 && intoNewBase.missing >= 1)
+
+        let intoFullBase = EmailIndexWatch(fixture.store)
+        let rows = [ImportFixture.row(["name": "B", "phone": "+33 6 10 00 00 00"])]
+            + (0..<1_500).map { ImportFixture.row(["name": "C\($0)", "email": "c\($0)@example.fr"]) }
+        let report = try fixture.run(try fixture.workbook("second.xlsx", rows: rows)) { options in
+            options.rowLimit = .unlimited
+            options.progress = { _ in intoFullBase.look() }
+        }
+        #expect(intoFullBase.looks >= 2 && intoFullBase.missing == 0)
         #expect(report.warnings.contains { $0.row == 2 && $0.message.contains("appartient déjà au client 1") })
         #expect(try BaseContents(fixture.store).integrity == "ok")
+    }
+
+    /// Whether the email index exists, seen from the importing connection (the import's own
+    /// transaction) each time `look` is called from its progress callback, on its thread.
+    final class EmailIndexWatch: @unchecked Sendable {
+        let store: SQLiteClientStore
+        private(set) var looks = 0
+        private(set) var missing = 0
+        init(_ store: SQLiteClientStore) { self.store = store }
+        func look() {
+            looks += 1
+            let found = (try? BaseContents.rows(store, "SELECT name FROM sqlite_master WHERE name = 'clients_email_nocase'")) ?? []
+            if found.isEmpty { missing += 1 }
+        }
     }
 
     @Test func emailsAreTheSameButForASCIICaseOnly() {
@@ -172,6 +203,26 @@ import Testing
         #expect(same.first(hash: 7) { offered.append($0); return false } == nil)
         #expect(offered == Array(1...50))
     }
+
+    /// A probe answers the lowest confirmed ID, wherever the entries sit in the run of slots.
+    /// Once a table is grown or sized its entries are placed again slot by slot, so a later
+    /// client's entry for another key with the same tag (a client that has this key too, as a
+    /// second phone) can come before the key's own first client: it must not be the answer.
+    @Test func aProbeAnswersTheLowestConfirmedIDWhateverTheSlotOrder() {
+        // One tag (bits 32–47) and one home slot for both keys; they differ in the low bits.
+        let own: UInt64 = 0x0000_7A7A_6000_0000, other: UInt64 = 0x0000_7A7A_6000_0001
+        for wide in [false, true] {
+            func check<Tag: KeyTag>(_ table: inout KeyTable<Tag>) {
+                table.add(hash: other, id: 900)  // the later client's entry first in the run
+                table.add(hash: own, id: 10)
+                var confirmed: [UInt32] = []
+                #expect(table.first(hash: own) { confirmed.append($0); return true } == 10)
+                #expect(confirmed.contains(10))
+                #expect(table.first(hash: own) { $0 == 900 } == (Tag.self == UInt16.self ? 900 : nil))
+            }
+            if wide { var table = KeyTable<UInt64>(capacity: 8); check(&table) } else { var table = KeyTable<UInt16>(capacity: 8); check(&table) }
+        }
+    }
 }
 
 /// What a base holds that the deferred path writes differently: every client, the phone
@@ -191,7 +242,7 @@ struct BaseContents: Equatable {
         integrity = try Self.rows(store, "PRAGMA integrity_check").joined(separator: "\n")
     }
 
-    private static func rows(_ store: SQLiteClientStore, _ sql: String) throws -> [String] {
+    static func rows(_ store: SQLiteClientStore, _ sql: String) throws -> [String] {
         let statement = try store.connection.statement(sql)
         var rows: [String] = []
         while try statement.step() { rows.append(statement.text(0)) }
