@@ -167,8 +167,14 @@ extension SQLiteClientStore {
     public func endDeferredLookups() throws {
         guard let deferred = deferredLookups else { return }
         deferredLookups = nil
-        defer { try? connection.execute("PRAGMA cache_size = \(Self.pageCacheKiB)") }
+        defer {
+            try? connection.execute("PRAGMA cache_size = \(Self.pageCacheKiB)")
+            try? connection.execute("PRAGMA threads = 0")
+        }
         try connection.execute("PRAGMA cache_size = \(Self.buildPageCacheKiB)")
+        // The sorter may merge its runs on a second thread: the build runs alone at the end of
+        // the import, with the reading threads done (1M clients' email index 1.41 -> 0.85 s).
+        try connection.execute("PRAGMA threads = 1")
         try connection.execute(Schema.emailIndex)
         if let first = deferred.firstCreated {
             // A client's repeated number is one entry (OR IGNORE), as `addPhoneLookups` writes it.
