@@ -78,15 +78,17 @@ struct DeferredKeys {
         wideEmails = nil
     }
 
-    /// The ID of the first entry for a phone with this hash that `confirm` accepts.
+    /// The lowest ID among the entries for a phone with this hash that `confirm` accepts: the
+    /// first client stored with that phone.
     func firstPhone(hash: UInt64, where confirm: (UInt32) throws -> Bool) rethrows -> UInt32? {
-        if let table = widePhones { return try table.first(hash: hash, where: confirm) }
-        return try narrowPhones?.first(hash: hash, where: confirm)
+        if let table = widePhones { return try table.lowest(hash: hash, where: confirm) }
+        return try narrowPhones?.lowest(hash: hash, where: confirm)
     }
 
+    /// The first client stored with an email of this hash that `confirm` accepts.
     func firstEmail(hash: UInt64, where confirm: (UInt32) throws -> Bool) rethrows -> UInt32? {
-        if let table = wideEmails { return try table.first(hash: hash, where: confirm) }
-        return try narrowEmails?.first(hash: hash, where: confirm)
+        if let table = wideEmails { return try table.lowest(hash: hash, where: confirm) }
+        return try narrowEmails?.lowest(hash: hash, where: confirm)
     }
 
     /// Adds an entry (after `hasRoom`).
@@ -159,7 +161,7 @@ struct KeyTable<Tag: KeyTag> {
     /// The whole run of slots is walked: the entries of a run are not in ID order once the table
     /// was grown or sized (they are placed again slot by slot), so another key's entry with the
     /// same tag — a later client that also has this key — can come before this key's own.
-    func first(hash: UInt64, where body: (UInt32) throws -> Bool) rethrows -> UInt32? {
+    func lowest(hash: UInt64, where body: (UInt32) throws -> Bool) rethrows -> UInt32? {
         let tag = Tag.of(hash)
         var slot = Self.home(of: hash, capacity: capacity)
         var lowest: UInt32?

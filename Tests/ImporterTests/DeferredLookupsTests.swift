@@ -193,14 +193,14 @@ import Testing
         let narrow = KeyTable<UInt16>(table, capacity: 7_000)
         #expect(narrow.count == 5_000 && narrow.bytes == 7_000 * 6)
         for id in UInt32(1)...5_000 {
-            #expect(table.first(hash: hash(id)) { $0 == id } == id)
-            #expect(narrow.first(hash: hash(id)) { $0 == id } == id)
+            #expect(table.lowest(hash: hash(id)) { $0 == id } == id)
+            #expect(narrow.lowest(hash: hash(id)) { $0 == id } == id)
         }
         // The same hash many times: every entry is offered, in the order added.
         var same = KeyTable<UInt64>(capacity: 8)
         for id in UInt32(1)...50 { same.add(hash: 7, id: id) }
         var offered: [UInt32] = []
-        #expect(same.first(hash: 7) { offered.append($0); return false } == nil)
+        #expect(same.lowest(hash: 7) { offered.append($0); return false } == nil)
         #expect(offered == Array(1...50))
     }
 
@@ -216,9 +216,9 @@ import Testing
                 table.add(hash: other, id: 900)  // the later client's entry first in the run
                 table.add(hash: own, id: 10)
                 var confirmed: [UInt32] = []
-                #expect(table.first(hash: own) { confirmed.append($0); return true } == 10)
+                #expect(table.lowest(hash: own) { confirmed.append($0); return true } == 10)
                 #expect(confirmed.contains(10))
-                #expect(table.first(hash: own) { $0 == 900 } == (Tag.self == UInt16.self ? 900 : nil))
+                #expect(table.lowest(hash: own) { $0 == 900 } == (Tag.self == UInt16.self ? 900 : nil))
             }
             if wide { var table = KeyTable<UInt64>(capacity: 8); check(&table) } else { var table = KeyTable<UInt16>(capacity: 8); check(&table) }
         }
